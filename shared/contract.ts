@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { InstanceNameSchema, InstanceSchema, SettingsSchema, type Settings } from './settings';
+import type { AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth } from './model';
+
+/**
+ * The one API contract between the engine and every UI: the Electron preload exposes exactly
+ * these methods over IPC, and `qbit-failover serve` exposes them as `POST /api/<method>`
+ * (JSON) plus `GET /api/events` (server-sent events). Each method takes one argument validated
+ * by the schema of the same name in {@link ApiArgSchemas}.
+ */
+
+/** Caps on renderer/dashboard input (bytes and counts), enforced before anything reaches the engine. */
+export const LIMITS = {
+  /** Most characters of pasted/dropped text in one call (1 MiB). */
+  maxTextChars: 1_048_576,
+  /** Most inputs in one add call. */
+  maxInputs: 10_000,
+  /** Largest `.torrent` file accepted, bytes (10 MiB). */
+  maxTorrentBytes: 10 * 1024 * 1024,
+} as const;
+
+/** Options for one add call; each overrides the receiving instance's own setting. */
+export const AddOptionsSchema = z
+  .object({
+    category: z.string().trim().max(256).optional(),
+    savePath: z.string().trim().max(4096).optional(),
+    tags: z.array(z.string().trim().min(1).max(128)).max(64).optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict();
+export type AddOptions = z.infer<typeof AddOptionsSchema>;
+
+const Infohash = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/i, 'infohash must be 40 or 64 hex digits');
+const Base64 = z
+  .string()
+  .max(Math.ceil((LIMITS.maxTorrentBytes * 4) / 3) + 4, 'torrent file too large (max 10 MiB)')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+
+/** A settings document without secrets, as the renderer edits it. */
+export const SettingsViewSchema = SettingsSchema;
+
+/** Argument schemas, one per API method. */
+export const ApiArgSchemas = {
+  getSnapshot: z.object({}).strict(),
+  /** Magnet URIs, `.torrent` URLs, or text holding several of them (split on whitespace). */
+  addText: z
+    .object({ text: z.string().max(LIMITS.maxTextChars, 'text too long (max 1 MiB)'), options: AddOptionsSchema.optional() })
+    .strict(),
+  /** A dropped `.torrent` file's bytes, base64. */
+  addTorrentFile: z
+    .object({ fileName: z.string().max(1024), dataBase64: Base64, options: AddOptionsSchema.optional() })
+    .strict(),
+  /** Flush the whole queue, or only the given infohashes ("Retry" on one entry). */
+  flush: z.object({ infohashes: z.array(Infohash).max(LIMITS.maxInputs).optional() }).strict(),
+  removeEntry: z.object({ infohash: Infohash }).strict(),
+  checkNow: z.object({}).strict(),
+  setMonitoringPaused: z.object({ paused: z.boolean() }).strict(),
+  getSettings: z.object({}).strict(),
+  saveSettings: z.object({ settings: SettingsViewSchema }).strict(),
+  /** Write-only: passwords go in, never come out. */
+  setPassword: z.object({ instance: InstanceNameSchema, password: z.string().max(1024) }).strict(),
+  /** Test an instance as edited (not yet saved); password optional (falls back to the stored one). */
+  testConnection: z.object({ instance: InstanceSchema, password: z.string().max(1024).optional() }).strict(),
+} as const;
+
+/** Method names of the contract. */
+export type ApiMethod = keyof typeof ApiArgSchemas;
+
+/** Settings as shown to the renderer, plus which instances have a stored password. */
+export interface SettingsView {
+  settings: Settings;
+  /** Instance names that have a password stored (the password itself never leaves the main process). */
+  passwordsSet: string[];
+  /** Where settings and the queue live. */
+  paths: { home: string; queueFile: string };
+}
+
+/** Result type of each method. */
+export interface ApiResults {
+  getSnapshot: EngineSnapshot;
+  addText: AddResponse;
+  addTorrentFile: AddResponse;
+  flush: FlushResponse;
+  removeEntry: { removed: boolean };
+  checkNow: EngineSnapshot;
+  setMonitoringPaused: EngineSnapshot;
+  getSettings: SettingsView;
+  saveSettings: SettingsView;
+  setPassword: { ok: true };
+  testConnection: InstanceHealth;
+}
+
+/** Argument type of each method (after validation). */
+export type ApiArgs = { [M in ApiMethod]: z.infer<(typeof ApiArgSchemas)[M]> };
+
+/** The API as one object: what the preload exposes and what the dashboard client implements. */
+export type QbitFailoverApi = { [M in ApiMethod]: (arg: z.input<(typeof ApiArgSchemas)[M]>) => Promise<ApiResults[M]> } & {
+  /** Subscribe to engine events; returns an unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+};
+
+/** IPC channel names: `qbf:<method>` for calls, one channel for pushed events. */
+export const IPC_EVENT_CHANNEL = 'qbf:event';
+/** The IPC channel of a method. */
+export function ipcChannel(method: ApiMethod): `qbf:${ApiMethod}` {
+  return `qbf:${method}`;
+}
+/** Every method name, in a stable order. */
+export const API_METHODS = Object.keys(ApiArgSchemas) as ApiMethod[];
+
+/** Error returned by a call: a typed code and words, never a stack trace. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/**
+ * What a transport (Electron IPC handlers, the dashboard's HTTP bridge) talks to: one
+ * dispatcher for validated calls, and an event subscription. The engine provides it
+ * (`electron/core/api.ts`); transports validate arguments with {@link ApiArgSchemas} first.
+ */
+export interface ApiBackend {
+  /** Runs one call; rejects with an error carrying `code` and `message` on failure. */
+  call<M extends ApiMethod>(method: M, arg: ApiArgs[M]): Promise<ApiResults[M]>;
+  /** Subscribe to engine events; returns an unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+}
+
+/** Validates a call's argument; returns the parsed value or a typed error (never throws). */
+export function validateApiArg<M extends ApiMethod>(
+  method: M,
+  arg: unknown,
+): { ok: true; value: ApiArgs[M] } | { ok: false; error: { code: 'INVALID_ARGUMENT'; message: string } } {
+  const schema = ApiArgSchemas[method];
+  if (!schema) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown method ${String(method)}` } };
+  const parsed = schema.safeParse(arg ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as ApiArgs[M] };
+  const first = parsed.error.issues[0];
+  const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
+  return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${where}${first?.message ?? 'invalid argument'}` } };
+}
+
+/** True when `name` is one of the contract's method names (guards against prototype keys). */
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(ApiArgSchemas, name);
+}

@@ -1,0 +1,131 @@
+import type { StatusCode, VpnState } from './status';
+import type { RoutingPolicy } from './settings';
+
+/** Health of one instance as last probed (authenticated `app/webapiVersion` + `transfer/info`). */
+export interface InstanceHealth {
+  name: string;
+  url: string;
+  requiresVpn: boolean;
+  status: StatusCode;
+  /** Whether adds may go here now (status OK, and VPN up when `requiresVpn`). */
+  usable: boolean;
+  /** Round-trip of the probe, ms; null before the first check or on failure. */
+  latencyMs: number | null;
+  /** qBittorrent version, e.g. `v4.5.2`. */
+  version: string | null;
+  /** WebUI API version, e.g. `2.8.19`. */
+  apiVersion: string | null;
+  /** `transfer/info` `connection_status`: `connected` | `firewalled` | `disconnected`. */
+  connectionStatus: string | null;
+  /** Torrents in the instance's configured category (all when none), and how many are incomplete. */
+  torrents: { total: number; incomplete: number } | null;
+  /** Last error message, in words. */
+  error: string | null;
+  /** ISO 8601 time of the last check; null before the first. */
+  checkedAt: string | null;
+}
+
+/** State of the VPN probe. */
+export interface VpnHealth {
+  state: VpnState;
+  /** The configured probe: `ping`, `interface:<name>` or `none`. */
+  check: string;
+  /** Gateway address for `ping`, interface name for `interface:`, null for `none`. */
+  target: string | null;
+  error: string | null;
+  checkedAt: string | null;
+}
+
+/** Kind of a queued payload: a magnet URI, or a `.torrent` file kept beside the queue file. */
+export type QueueEntryKind = 'magnet' | 'torrent';
+
+/** One entry of the durable queue, as shown to users. */
+export interface QueueEntryView {
+  id: string;
+  /** Lowercase hex infohash (v1: 40 hex digits; v2-only: 64). */
+  infohash: string;
+  name: string | null;
+  kind: QueueEntryKind;
+  /** Magnet URI (for a `.torrent` payload: built from its infohash and name). */
+  magnet: string;
+  reason: string | null;
+  queuedAt: string;
+  attempts: number;
+  lastError: string | null;
+  lastAttempt: string | null;
+}
+
+/** Outcome of one input handed to the engine. */
+export type AddOutcome = 'added' | 'duplicate' | 'queued' | 'rejected';
+
+/** Result of one input: where it ended up, or why it was refused. */
+export interface AddResult {
+  /** The input as given (a `.torrent` file by its path or name). */
+  input: string;
+  outcome: AddOutcome;
+  infohash: string | null;
+  name: string | null;
+  /** Instance that holds it (`added`, `duplicate`). */
+  instance: string | null;
+  /** Why it was queued (`queued`). */
+  reason: string | null;
+  /** Why it was refused (`rejected`) — a typed code and words. */
+  error: { code: string; message: string } | null;
+}
+
+/** Counts per outcome. */
+export interface AddSummary {
+  added: number;
+  duplicate: number;
+  queued: number;
+  rejected: number;
+}
+
+/** Result of an add call: one result per input, in input order. */
+export interface AddResponse {
+  results: AddResult[];
+  summary: AddSummary;
+}
+
+/** Result of a flush: queue entries placed (confirmed by infohash) and those still queued. */
+export interface FlushResponse {
+  placed: { infohash: string; instance: string }[];
+  /** Entries asked for that are still queued, with the last error. */
+  remaining: { infohash: string; error: string | null }[];
+  /** Queue length after the flush. */
+  queueLength: number;
+}
+
+/** Where the next add would go: primary (first usable in priority order), a fallback, or the queue. */
+export interface RouteState {
+  kind: 'primary' | 'fallback' | 'queue' | 'unconfigured' | 'paused';
+  instance: string | null;
+}
+
+/** One line of the activity log (recent adds and status changes). */
+export interface ActivityItem {
+  id: number;
+  at: string;
+  kind: 'add' | 'status' | 'vpn' | 'flush' | 'queue' | 'error';
+  message: string;
+}
+
+/** Everything the UI shows, pushed on every change. */
+export interface EngineSnapshot {
+  vpn: VpnHealth;
+  instances: InstanceHealth[];
+  queue: QueueEntryView[];
+  queueFile: string;
+  route: RouteState;
+  routing: RoutingPolicy;
+  /** True while monitoring (polling, auto-flush) is paused by the user. */
+  monitoringPaused: boolean;
+  /** True while a flush runs. */
+  flushing: boolean;
+  activity: ActivityItem[];
+}
+
+/** Events pushed from the engine to shells. */
+export type EngineEvent =
+  | { type: 'snapshot'; snapshot: EngineSnapshot }
+  | { type: 'activity'; item: ActivityItem };
