@@ -1,0 +1,145 @@
+/**
+ * File-system primitives of the queue: the cross-process lock, atomic durable writes,
+ * reading, moving a corrupt file aside, and `.torrent` payload files.
+ */
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+
+/** Releases a lock taken by `acquireLock`. */
+export type ReleaseLock = () => Promise<void>;
+
+/**
+ * Takes the cross-process lock (`<file>.lock` directory, `proper-lockfile`, the same one
+ * every qbit-failover process uses). A lock older than `staleMs` (ms, min 2000) is taken
+ * over, so a crashed holder blocks others for at most that long. Retries for ~3 s in all.
+ * `onCompromised` is called (instead of throwing asynchronously) if the lock is lost.
+ * Throws the underlying error (`ELOCKED`, `ENOENT`, `ENOTDIR`…) when not obtained.
+ */
+export async function acquireLock(
+  file: string,
+  staleMs: number,
+  onCompromised: (err: Error) => void,
+): Promise<ReleaseLock> {
+  return lockfile.lock(file, {
+    realpath: false,
+    stale: staleMs,
+    retries: { retries: 25, factor: 1.4, minTimeout: 5, maxTimeout: 200, randomize: true },
+    onCompromised,
+  });
+}
+
+/** Reads the file as UTF-8; null when it does not exist. Other errors are thrown. */
+export async function readTextOrNull(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * Fsyncs a directory so a rename inside it survives a power cut. Platforms that cannot
+ * open or fsync directories (Windows: EISDIR/EPERM) are ignored: the rename is still atomic.
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES', 'ENOTSUP'].includes(code ?? '')) throw err;
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes `data` atomically and durably: temp file + fsync + rename (`write-file-atomic`),
+ * then fsync of the folder. Readers see the old or the new file, never a mix.
+ */
+export async function writeDurable(file: string, data: string | Uint8Array): Promise<void> {
+  await writeFileAtomic(file, typeof data === 'string' ? data : Buffer.from(data), { fsync: true });
+  await fsyncDir(dirname(file));
+}
+
+/** Creates the folder of `file` (recursively) so the lock and the file can be made. */
+export async function ensureParentDir(file: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+}
+
+/**
+ * Renames a corrupt queue file to `<file>.corrupt-<timestamp>` (never overwrites, never
+ * deletes). Returns the new path, or null when the file was already gone.
+ */
+export async function moveAside(file: string, now: Date): Promise<string | null> {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  for (let n = 0; n < 100; n++) {
+    const target = `${file}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}`;
+    if ((await readTextOrNull(target)) !== null) continue;
+    try {
+      await rename(file, target);
+      return target;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+  throw new Error(`no free name to move ${file} aside`);
+}
+
+/**
+ * Where `.torrent` payloads live: `<queue file name>.torrents/` beside the queue file.
+ * Entries store `torrentFile` relative to the queue file's folder.
+ */
+export class PayloadDir {
+  readonly dir: string;
+  private readonly base: string;
+
+  constructor(queueFile: string) {
+    this.base = dirname(resolve(queueFile));
+    this.dir = join(this.base, `${basename(queueFile)}.torrents`);
+  }
+
+  /** Relative name stored in the entry for an infohash's payload. */
+  relativeName(infohash: string): string {
+    return relative(this.base, join(this.dir, `${infohash}.torrent`));
+  }
+
+  /** Absolute path of a stored relative name; null if it points outside the payload folder. */
+  resolve(torrentFile: string): string | null {
+    const abs = resolve(this.base, torrentFile);
+    return abs.startsWith(this.dir + sep) ? abs : null;
+  }
+
+  /** Writes and fsyncs one payload; returns its relative name. */
+  async write(infohash: string, bytes: Uint8Array): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    await writeDurable(join(this.dir, `${infohash}.torrent`), bytes);
+    return this.relativeName(infohash);
+  }
+
+  /** Deletes a payload by its stored relative name; a missing file is not an error. */
+  async delete(torrentFile: string): Promise<void> {
+    const abs = this.resolve(torrentFile);
+    if (!abs) return;
+    await unlink(abs).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  /** Reads a payload; null when missing or outside the payload folder. */
+  async read(torrentFile: string): Promise<Uint8Array | null> {
+    const abs = this.resolve(torrentFile);
+    if (!abs) return null;
+    try {
+      return new Uint8Array(await readFile(abs));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Watches one file for changes made by other programs: `fs.watch` on its folder (fast, but
+ * unreliable on network shares and after the folder is replaced) plus a stat poll as a
+ * fallback, both feeding one debounced callback.
+ */
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+
+/** Options of `watchFile`; times in ms. */
+export interface WatchFileOptions {
+  /** Stat poll interval (default 1000). */
+  pollMs?: number;
+  /** Quiet time before `onChange` runs (default 100): one call per burst of events. */
+  debounceMs?: number;
+  /** Called when `onChange` rejects, and when `fs.watch` cannot be used. */
+  onError: (err: unknown) => void;
+}
+
+/**
+ * Calls `onChange` (never concurrently with itself) after the file changed. Returns a stop
+ * function. Timers are unref'd: watching never keeps a process alive on its own.
+ */
+export function watchFile(file: string, onChange: () => Promise<void>, opts: WatchFileOptions): () => void {
+  const pollMs = opts.pollMs ?? 1000;
+  const debounceMs = opts.debounceMs ?? 100;
+  const name = basename(file);
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let again = false;
+  let lastSig: string | null = null;
+
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await onChange().catch(opts.onError);
+      } while (again && !stopped);
+    } finally {
+      running = false;
+    }
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void run();
+    }, debounceMs);
+    timer.unref();
+  };
+
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = fsWatch(dirname(file), { persistent: false }, (_event, changed) => {
+      // `changed` may be null on some platforms: then any event in the folder counts.
+      if (changed == null || changed.toString() === name) schedule();
+    });
+    watcher.on('error', (err) => opts.onError(err));
+  } catch (err) {
+    opts.onError(err);
+  }
+
+  const signature = async (): Promise<string> => {
+    try {
+      const s = await stat(file, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch {
+      return 'missing';
+    }
+  };
+  void signature().then((s) => {
+    lastSig ??= s;
+  });
+  const poll = setInterval(() => {
+    void signature().then((s) => {
+      if (lastSig !== null && s !== lastSig) schedule();
+      lastSig = s;
+    });
+  }, pollMs);
+  poll.unref();
+
+  return () => {
+    stopped = true;
+    clearInterval(poll);
+    if (timer) clearTimeout(timer);
+    watcher?.close();
+  };
+}

@@ -1,0 +1,47 @@
+/** Shared helpers of the queue unit tests: temp dirs, infohashes, magnets, old-format files. */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewQueueEntry } from '../../../electron/core/queue';
+
+/** A fresh temp folder; remove with `cleanup`. */
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'qbf-queue-'));
+}
+
+/** Removes a temp folder. */
+export async function cleanup(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Deterministic v1 infohash (40 hex) for a label. */
+export function hash(label: string): string {
+  return createHash('sha1').update(label).digest('hex');
+}
+
+/** Magnet URI for a label (hex btih + dn). */
+export function magnetOf(label: string): string {
+  return `magnet:?xt=urn:btih:${hash(label)}&dn=${encodeURIComponent(label)}`;
+}
+
+/** A magnet `add()` input for a label. */
+export function item(label: string, reason = 'Both qBittorrent instances unreachable'): NewQueueEntry {
+  return { infohash: hash(label), name: label, kind: 'magnet', magnet: magnetOf(label), reason };
+}
+
+/** Writes a file the way the old Python tool does: the four keys only. */
+export async function writeOldFormat(path: string, magnets: unknown[], savedAt = '2025-11-28T02:30:00.000000'): Promise<void> {
+  const doc = {
+    saved_at: savedAt,
+    reason: 'Both qBittorrent instances unreachable',
+    magnets,
+    instructions: 'Run the script again when qBittorrent is reachable to add these magnets.',
+  };
+  await writeFile(path, JSON.stringify(doc, null, 2));
+}
+
+/** The queue file parsed. */
+export async function readJson(path: string): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
+}
