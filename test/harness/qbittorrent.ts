@@ -1,0 +1,285 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real qbittorrent-nox instances for integration tests, on loopback only
+ * (see ../shared/qbittorrent-facts.md, "Running real instances for tests").
+ */
+
+/** Path of the binary (override with QBF_QBITTORRENT_NOX). */
+const BINARY = process.env.QBF_QBITTORRENT_NOX ?? '/usr/bin/qbittorrent-nox';
+/** How long to wait for the WebUI to answer after a start, ms. */
+const READY_TIMEOUT_MS = 15_000;
+/** Poll interval while waiting for the WebUI, ms. */
+const READY_POLL_MS = 25;
+/** How long `stop()` waits for a graceful exit before SIGKILL, ms. */
+const STOP_GRACE_MS = 10_000;
+
+/** Options of {@link startQbittorrent}. */
+export interface StartOptions {
+  /** Label used in the profile directory name and error messages. */
+  name?: string;
+  /** WebUI user (default `admin`). */
+  username?: string;
+  /** WebUI password (default `adminadmin`). */
+  password?: string;
+  /** WebUI port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** Profile directory (default: a new `os.tmpdir()/qbf-test-*`). */
+  profileDir?: string;
+  /**
+   * Extra `.conf` keys by section, written after the defaults (same key overrides), e.g.
+   * `{ Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } }`.
+   */
+  extraConfig?: Record<string, Record<string, string>>;
+}
+
+/** A running (or stopped) qbittorrent-nox started by the harness. */
+export interface QbtProcess {
+  name: string;
+  /** WebUI base URL, `http://127.0.0.1:<port>` (no trailing slash). */
+  url: string;
+  port: number;
+  username: string;
+  password: string;
+  profileDir: string;
+  /** PID of the current process (changes after `restart()`); null while stopped. */
+  readonly pid: number | null;
+  /** SIGTERM, then wait for exit (SIGKILL after 10 s). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+  /** SIGSTOP: the kernel still accepts TCP connections, nothing answers. */
+  freeze(): void;
+  /** SIGCONT after `freeze()`. */
+  thaw(): void;
+  /** Stops if running, starts again on the same profile and port, waits until ready. */
+  restart(): Promise<void>;
+  /** Kills if running (thawing first if frozen) and deletes the profile directory. */
+  dispose(): Promise<void>;
+  /** Last ~64 KiB of the process's stdout+stderr, for debugging. */
+  output(): string;
+}
+
+/** Every child started by this module, SIGKILLed when the test process exits. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) {
+      try {
+        if (child.pid) process.kill(child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (bind to port 0, read it, close). */
+export async function freePort(): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `@ByteArray(salt:key)` PBKDF2-HMAC-SHA512 hash, 100 000 iterations, as qBittorrent stores it. */
+export function qbtPasswordHash(password: string): string {
+  const salt = randomBytes(16);
+  const key = pbkdf2Sync(password, salt, 100_000, 64, 'sha512');
+  return `@ByteArray(${salt.toString('base64')}:${key.toString('base64')})`;
+}
+
+/** Builds the qBittorrent.conf text: loopback only, auth on, nothing leaves the machine. */
+function buildConfig(o: {
+  port: number;
+  sessionPort: number;
+  username: string;
+  passwordHash: string;
+  savePath: string;
+  extra?: Record<string, Record<string, string>>;
+}): string {
+  const sections: Record<string, Record<string, string>> = {
+    LegalNotice: { Accepted: 'true' },
+    BitTorrent: {
+      'Session\\Interface': 'lo',
+      'Session\\InterfaceName': 'lo',
+      'Session\\InterfaceAddress': '127.0.0.1',
+      'Session\\DHTEnabled': 'false',
+      'Session\\PeXEnabled': 'false',
+      'Session\\LSDEnabled': 'false',
+      'Session\\Port': String(o.sessionPort),
+      'Session\\DefaultSavePath': o.savePath,
+    },
+    Network: { PortForwardingEnabled: 'false' },
+    Preferences: {
+      'WebUI\\Enabled': 'true',
+      'WebUI\\Address': '127.0.0.1',
+      'WebUI\\Port': String(o.port),
+      'WebUI\\LocalHostAuth': 'true',
+      'WebUI\\Username': o.username,
+      'WebUI\\Password_PBKDF2': `"${o.passwordHash}"`,
+      'WebUI\\UseUPnP': 'false',
+      'Connection\\UPnP': 'false',
+      'Connection\\ResolvePeerCountries': 'false',
+      'General\\Locale': 'en',
+    },
+  };
+  for (const [section, keys] of Object.entries(o.extra ?? {})) {
+    sections[section] = { ...(sections[section] ?? {}), ...keys };
+  }
+  return (
+    Object.entries(sections)
+      .map(([s, keys]) => `[${s}]\n${Object.entries(keys).map(([k, v]) => `${k}=${v}`).join('\n')}\n`)
+      .join('\n') + '\n'
+  );
+}
+
+/** Polls `GET /api/v2/app/version` until it answers 403 (up, not logged in). */
+async function waitReady(url: string, child: ChildProcess, label: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`qbittorrent-nox ${label} exited early (${child.exitCode ?? child.signalCode}):\n${output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/v2/app/version`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status === 403) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, READY_POLL_MS));
+  }
+  throw new Error(`qbittorrent-nox ${label} not ready after ${READY_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+/** Resolves when the child has exited (at once if it already has). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Writes a loopback-only profile and starts `qbittorrent-nox --profile=<dir>` (no `-d`, so
+ * the PID is the real one), resolving once the WebUI answers. Throws if it exits or is not
+ * ready within 15 s.
+ */
+export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProcess> {
+  installExitHook();
+  const name = opts.name ?? 'qbt';
+  const username = opts.username ?? 'admin';
+  const password = opts.password ?? 'adminadmin';
+  const port = opts.port ?? (await freePort());
+  let sessionPort = await freePort();
+  while (sessionPort === port) sessionPort = await freePort();
+  const ownProfile = !opts.profileDir;
+  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), `qbf-test-${name.replace(/[^\w.-]/g, '_')}-`));
+  const confDir = join(profileDir, 'qBittorrent', 'config');
+  const savePath = join(profileDir, 'downloads');
+  mkdirSync(confDir, { recursive: true });
+  mkdirSync(savePath, { recursive: true });
+  writeFileSync(
+    join(confDir, 'qBittorrent.conf'),
+    buildConfig({ port, sessionPort, username, passwordHash: qbtPasswordHash(password), savePath, extra: opts.extraConfig }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+
+  let child: ChildProcess | null = null;
+  let frozen = false;
+  let buffer = '';
+  const output = (): string => buffer;
+
+  const launch = async (): Promise<void> => {
+    const c = spawn(BINARY, [`--profile=${profileDir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = c;
+    live.add(c);
+    const collect = (d: Buffer): void => {
+      buffer = (buffer + d.toString('utf8')).slice(-65_536);
+    };
+    c.stdout?.on('data', collect);
+    c.stderr?.on('data', collect);
+    c.once('exit', () => live.delete(c));
+    c.once('error', (e) => collect(Buffer.from(`spawn error: ${e.message}\n`)));
+    try {
+      await waitReady(url, c, name, output);
+    } catch (e) {
+      c.kill('SIGKILL');
+      await exited(c);
+      throw e;
+    }
+  };
+
+  const running = (): ChildProcess | null =>
+    child && child.exitCode === null && child.signalCode === null ? child : null;
+
+  const kill = async (): Promise<void> => {
+    const c = running();
+    if (!c) return;
+    c.kill('SIGKILL'); // SIGKILL also ends a SIGSTOPped process
+    frozen = false;
+    await exited(c);
+  };
+
+  const stop = async (): Promise<void> => {
+    const c = running();
+    if (!c) return;
+    if (frozen) {
+      c.kill('SIGCONT');
+      frozen = false;
+    }
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited(c);
+    clearTimeout(timer);
+  };
+
+  await launch();
+
+  return {
+    name,
+    url,
+    port,
+    username,
+    password,
+    profileDir,
+    get pid() {
+      return running()?.pid ?? null;
+    },
+    stop,
+    kill,
+    freeze() {
+      const c = running();
+      if (!c) throw new Error(`${name} is not running`);
+      c.kill('SIGSTOP');
+      frozen = true;
+    },
+    thaw() {
+      const c = running();
+      if (c && frozen) c.kill('SIGCONT');
+      frozen = false;
+    },
+    async restart() {
+      await stop();
+      await launch();
+    },
+    async dispose() {
+      await kill();
+      if (ownProfile || /qbf-test-/.test(profileDir)) rmSync(profileDir, { recursive: true, force: true });
+    },
+    output,
+  };
+}
