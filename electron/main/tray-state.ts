@@ -1,0 +1,130 @@
+import type { EngineSnapshot, InstanceHealth, VpnHealth } from '../../shared/model';
+import { describeStatus } from '../../shared/status';
+
+/**
+ * Pure mapping from an engine snapshot to what the tray shows: icon colour, tooltip and the
+ * context menu as plain data. `tray.ts` turns the data into an Electron `Menu`. The menu is
+ * always set (not only on right-click) because Linux trays without AppIndicator click handling
+ * only ever show the context menu (https://www.electronjs.org/docs/latest/api/tray#platform-considerations).
+ */
+
+/** Tray icon colour: green primary OK, amber on a fallback, red queuing, grey paused/unconfigured. */
+export type TrayColor = 'green' | 'amber' | 'red' | 'grey';
+
+/** What a clickable tray menu item does; handled by the shell (`tray.ts` caller). */
+export type TrayAction =
+  | 'add-clipboard'
+  | 'flush'
+  | 'check-now'
+  | 'pause-monitoring'
+  | 'resume-monitoring'
+  | 'open'
+  | 'settings'
+  | 'open-logs'
+  | 'quit';
+
+/** One menu item as plain data (deep-comparable); separators carry no label. */
+export type MenuItemSpec =
+  | { type: 'separator' }
+  | { type: 'normal'; label: string; enabled: boolean; action?: TrayAction };
+
+/** Everything the tray shows for one snapshot. */
+export interface TrayState {
+  color: TrayColor;
+  /** Short text, e.g. `nas OK · queue 3` (Windows cuts tooltips at 127 characters). */
+  tooltip: string;
+  menu: MenuItemSpec[];
+}
+
+/** Colour for a snapshot: paused monitoring wins, then the route kind. */
+export function trayColorFor(snapshot: EngineSnapshot): TrayColor {
+  if (snapshot.monitoringPaused) return 'grey';
+  switch (snapshot.route.kind) {
+    case 'primary':
+      return 'green';
+    case 'fallback':
+      return 'amber';
+    case 'queue':
+      return 'red';
+    default:
+      return 'grey';
+  }
+}
+
+function headline(snapshot: EngineSnapshot): string {
+  const name = snapshot.route.instance ?? '?';
+  if (snapshot.monitoringPaused) return 'monitoring paused';
+  switch (snapshot.route.kind) {
+    case 'primary':
+      return `${name} OK`;
+    case 'fallback':
+      return `fallback ${name}`;
+    case 'queue':
+      return 'no instance usable, queuing';
+    case 'paused':
+      return 'monitoring paused';
+    default:
+      return 'no instance configured';
+  }
+}
+
+/** Disabled status line of one instance, e.g. `nas: OK (12 ms)` or `seedbox: Timed out`. */
+export function instanceLine(i: InstanceHealth): string {
+  if (i.checkedAt === null) return `${i.name}: not checked yet`;
+  const words = describeStatus(i.status);
+  const latency = i.status === 'OK' && i.latencyMs !== null ? ` (${Math.round(i.latencyMs)} ms)` : '';
+  const unusable = i.status === 'OK' && !i.usable ? ' (skipped: VPN down)' : '';
+  return `${i.name}: ${words}${latency}${unusable}`;
+}
+
+/** Disabled status line of the VPN probe. */
+export function vpnLine(v: VpnHealth): string {
+  switch (v.state) {
+    case 'CONNECTED':
+      return 'VPN: connected';
+    case 'DOWN':
+      return `VPN: down${v.error ? ` (${v.error})` : ''}`;
+    default:
+      return 'VPN: not checked (disabled)';
+  }
+}
+
+/**
+ * Tray state for a snapshot.
+ * Menu: one disabled line per instance and one for the VPN, separator, add/flush/check/pause,
+ * separator, Open/Settings/Open logs/Quit. "Flush queue (N)" is disabled at 0 or while flushing.
+ */
+export function trayStateFrom(snapshot: EngineSnapshot): TrayState {
+  const queued = snapshot.queue.length;
+  const status: MenuItemSpec[] = snapshot.instances.length
+    ? snapshot.instances.map((i) => ({ type: 'normal', label: instanceLine(i), enabled: false }))
+    : [{ type: 'normal', label: 'No instance configured', enabled: false }];
+  status.push({ type: 'normal', label: vpnLine(snapshot.vpn), enabled: false });
+  const menu: MenuItemSpec[] = [
+    ...status,
+    { type: 'separator' },
+    { type: 'normal', label: 'Add magnet from clipboard', enabled: true, action: 'add-clipboard' },
+    {
+      type: 'normal',
+      label: snapshot.flushing ? `Flushing queue (${queued})…` : `Flush queue (${queued})`,
+      enabled: queued > 0 && !snapshot.flushing,
+      action: 'flush',
+    },
+    { type: 'normal', label: 'Check now', enabled: true, action: 'check-now' },
+    snapshot.monitoringPaused
+      ? { type: 'normal', label: 'Resume monitoring', enabled: true, action: 'resume-monitoring' }
+      : { type: 'normal', label: 'Pause monitoring', enabled: true, action: 'pause-monitoring' },
+    { type: 'separator' },
+    { type: 'normal', label: 'Open', enabled: true, action: 'open' },
+    { type: 'normal', label: 'Settings', enabled: true, action: 'settings' },
+    { type: 'normal', label: 'Open logs', enabled: true, action: 'open-logs' },
+    { type: 'normal', label: 'Quit', enabled: true, action: 'quit' },
+  ];
+  const tooltip = `qbit-failover: ${headline(snapshot)} · queue ${queued}`.slice(0, 127);
+  return { color: trayColorFor(snapshot), tooltip, menu };
+}
+
+/** True when two tray states render identically (so the tray is not rebuilt). */
+export function sameTrayState(a: TrayState | null, b: TrayState): boolean {
+  return a !== null && JSON.stringify(a) === JSON.stringify(b);
+}
