@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QbitClient, QbitError, type LoginGuard, type QbitClientOptions } from '../../electron/core/qbittorrent';
+import { directLogin, listHashes, listTorrents, waitForHashes } from '../harness/direct';
+import { base32Magnet, makeTorrentFile, randomMagnet, stripTrackers, topLevelEntries, torrentInfohash, v2Magnet } from '../harness/inputs';
+import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
+
+/**
+ * The WebUI client against REAL qbittorrent-nox 4.5.2 instances on 127.0.0.1 (no fakes).
+ * `main` holds most tests; `fragile` is killed, frozen and restarted; `strict` bans after 2 failures.
+ */
+
+let main: QbtProcess;
+let fragile: QbtProcess;
+let strict: QbtProcess;
+const clients: QbitClient[] = [];
+
+/** A client for a harness instance; closed in afterAll. */
+function clientFor(q: QbtProcess, extra: Partial<QbitClientOptions> = {}): QbitClient {
+  const c = new QbitClient({ url: q.url, username: q.username, password: q.password, ...extra });
+  clients.push(c);
+  return c;
+}
+
+/** A LoginGuard that records what it was told and can veto. */
+function recordingGuard(veto: QbitError | null = null): LoginGuard & { failures: string[]; successes: number; checks: number } {
+  const g = {
+    failures: [] as string[],
+    successes: 0,
+    checks: 0,
+    async check() {
+      g.checks++;
+      return veto;
+    },
+    async onFailure(code: 'AUTH_FAILED' | 'BANNED') {
+      g.failures.push(code);
+    },
+    async onSuccess() {
+      g.successes++;
+    },
+  };
+  return g;
+}
+
+/** Expects `p` to reject with a QbitError of `code`; returns the error. */
+async function expectCode(p: Promise<unknown>, code: string): Promise<QbitError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, `expected ${code}`).toBeInstanceOf(QbitError);
+  expect((err as QbitError).code).toBe(code);
+  return err as QbitError;
+}
+
+/** Polls `info({hashes})` until all are visible (an add reply can precede visibility by a poll). */
+async function confirm(c: QbitClient, hashes: string[], timeoutMs = 5_000): Promise<Map<string, Record<string, unknown>>> {
+  const start = Date.now();
+  for (;;) {
+    const rows = await c.info({ hashes });
+    if (rows.length === hashes.length || Date.now() - start > timeoutMs) return new Map(rows.map((t) => [t.hash, t]));
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  [main, fragile, strict] = await Promise.all([
+    startQbittorrent({ name: 'main', password: 'right-horse-battery' }),
+    startQbittorrent({ name: 'fragile' }),
+    startQbittorrent({ name: 'strict', extraConfig: { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } } }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.allSettled(clients.map((c) => c.close()));
+  await Promise.allSettled([main, fragile, strict].filter(Boolean).map((q) => q.dispose()));
+});
+
+describe('session', () => {
+  it('logs in once and reuses the cookie for many calls, concurrent ones included', async () => {
+    const guard = recordingGuard();
+    const c = clientFor(main, { loginGuard: guard });
+    await Promise.all(Array.from({ length: 20 }, () => c.appVersion()));
+    for (let i = 0; i < 30; i++) await c.transferInfo();
+    expect(await c.appVersion()).toMatch(/^v4\./);
+    expect(await c.webapiVersion()).toMatch(/^2\.\d+/);
+    const before = c.stats.requests;
+    await c.webapiVersion(); // cached for the session
+    expect(c.stats.requests).toBe(before);
+    expect(c.stats.logins).toBe(1);
+    expect(guard.successes).toBe(1);
+    console.log(`[session] ${c.stats.requests} requests, ${c.stats.logins} login`);
+  });
+
+  it('wrong password → AUTH_FAILED and the guard is told', async () => {
+    const guard = recordingGuard();
+    const c = clientFor(main, { password: 'wrong', loginGuard: guard });
+    await expectCode(c.appVersion(), 'AUTH_FAILED');
+    expect(guard.failures).toEqual(['AUTH_FAILED']);
+    expect(c.stats.logins).toBe(1);
+    await directLogin(main); // a success resets qBittorrent's failure count
+  });
+
+  it('a guard veto is thrown without sending a login', async () => {
+    const c = clientFor(main, { loginGuard: recordingGuard(new QbitError('AUTH_FAILED', 'remembered bad credentials')) });
+    await expectCode(c.appVersion(), 'AUTH_FAILED');
+    expect(c.stats.logins).toBe(0);
+    expect(c.stats.requests).toBe(0);
+  });
+
+  it('re-logs in once after the server dropped the session (restart)', async () => {
+    const c = clientFor(fragile);
+    await c.appVersion();
+    await fragile.restart();
+    expect(await c.appVersion()).toMatch(/^v/);
+    expect(c.stats.logins).toBe(2);
+  });
+
+  it('ban: after 2 failed logins (MaxAuthenticationFailCount=2) the right password gets BANNED, then no login is sent', async () => {
+    for (let i = 0; i < 2; i++) expect((await directLogin(strict, { password: 'nope' })).body).toBe('Fails.');
+    const guard = recordingGuard();
+    const c = clientFor(strict, { loginGuard: guard });
+    const err = await expectCode(c.appVersion(), 'BANNED');
+    expect(err.httpStatus).toBe(403);
+    expect(c.stats.logins).toBe(1);
+    expect(c.bannedUntil).toBeGreaterThan(Date.now() + 3_500_000);
+    await expectCode(c.transferInfo(), 'BANNED');
+    expect(c.stats.logins).toBe(1);
+    expect(c.stats.requests).toBe(1);
+    expect(guard.failures).toEqual(['BANNED']);
+  });
+});
+
+describe('adding', () => {
+  it('adds 1 000 magnets in ONE request and confirms them all by infohash', async () => {
+    const c = clientFor(main);
+    await c.login();
+    const magnets = Array.from({ length: 1000 }, (_, i) => randomMagnet(`bulk ${i}`));
+    const hashes = magnets.map((m) => m.infohash);
+    const t0 = performance.now();
+    const res = await c.addMagnets(magnets.map((m) => m.magnet), { paused: true });
+    const t1 = performance.now();
+    const seen = await confirm(c, hashes);
+    const t2 = performance.now();
+    expect(res).toEqual({ accepted: true, requests: 1 });
+    expect(seen.size).toBe(1000);
+    console.log(`[bulk] 1000 magnets: add ${(t1 - t0).toFixed(0)} ms, confirm ${(t2 - t1).toFixed(0)} ms, total ${(t2 - t0).toFixed(0)} ms; requests ${c.stats.requests}, logins ${c.stats.logins}`);
+    await waitForHashes(main, hashes.slice(0, 50), 2_000); // independent check
+  });
+
+  it('answers accepted=false when nothing in the batch is new (4.x "Fails.")', async () => {
+    const c = clientFor(main);
+    const m = randomMagnet();
+    expect((await c.addMagnets([m.magnet], { paused: true })).accepted).toBe(true);
+    expect((await c.addMagnets([m.magnet], { paused: true })).accepted).toBe(false);
+  });
+
+  it('base32 and v2 magnets show by their lowercase hex infohash', async () => {
+    const c = clientFor(main);
+    const b32 = base32Magnet();
+    const v2 = v2Magnet();
+    expect(b32.magnet).toContain(b32.base32);
+    expect((await c.addMagnets([b32.magnet, v2.magnet], { paused: true })).accepted).toBe(true);
+    const seen = await confirm(c, [b32.infohash, v2.torrentId]);
+    expect([...seen.keys()].sort()).toEqual([b32.infohash, v2.torrentId].sort());
+    await waitForHashes(main, [b32.infohash, v2.torrentId], 2_000);
+  });
+
+  it('adds .torrent files via multipart (generated + stripped fixtures) and they show by infohash', async () => {
+    const c = clientFor(main);
+    const made = makeTorrentFile('generated.bin', 100_000);
+    const files = [{ name: 'generated.torrent', data: made.data }];
+    const hashes = [made.infohash];
+    for (const f of ['alice', 'bunny', 'folder']) {
+      const raw = readFileSync(`node_modules/webtorrent-fixtures/fixtures/${f}.torrent`);
+      const stripped = stripTrackers(raw);
+      const keys = topLevelEntries(stripped).map((e) => e.key);
+      expect(keys).not.toContain('announce');
+      expect(keys).not.toContain('announce-list');
+      expect(keys).not.toContain('url-list');
+      expect(torrentInfohash(stripped)).toBe(torrentInfohash(raw));
+      files.push({ name: `${f}.torrent`, data: stripped });
+      hashes.push(torrentInfohash(raw));
+    }
+    const before = c.stats.requests;
+    expect(await c.addTorrentFiles(files, { paused: true })).toMatchObject({ accepted: true, requests: 1 });
+    expect(c.stats.requests - before).toBeLessThanOrEqual(2); // the add (+ a login on first use)
+    await waitForHashes(main, hashes, 5_000);
+    expect((await confirm(c, hashes)).size).toBe(hashes.length);
+  });
+
+  it('garbage .torrent → HTTP_415 with the server message', async () => {
+    const c = clientFor(main);
+    const err = await expectCode(c.addTorrentFiles([{ name: 'junk.torrent', data: Buffer.from('not bencode at all') }]), 'HTTP_415');
+    expect(err.httpStatus).toBe(415);
+    expect(err.message).toContain("'junk.torrent' is not a valid torrent file");
+  });
+
+  it('trims tags, auto-creates the category, honours paused', async () => {
+    const c = clientFor(main);
+    const m = randomMagnet();
+    const category = `cat-${m.infohash.slice(0, 6)}`;
+    await c.addMagnets([m.magnet], { category, tags: ['  movies ', '', ' 4k', '   '], paused: true });
+    const t = (await confirm(c, [m.infohash])).get(m.infohash);
+    expect(t?.tags).toBe('4k, movies');
+    expect(t?.category).toBe(category);
+    expect(['pausedDL', 'stoppedDL']).toContain(t?.state);
+    expect(Object.keys(await c.categories())).toContain(category);
+    await c.createCategory(category); // 409 already exists → quiet
+    await c.createCategory(`${category}-new`, `${main.profileDir}/downloads/new`);
+    expect((await c.categories())[`${category}-new`]?.savePath).toContain('downloads/new');
+  });
+
+  it('pause, resume and delete', async () => {
+    const c = clientFor(main);
+    const [a, b] = [randomMagnet(), randomMagnet()];
+    await c.addMagnets([a.magnet, b.magnet], { paused: false });
+    await confirm(c, [a.infohash, b.infohash]);
+    // qBittorrent applies pause/resume asynchronously: poll the state (independent helper).
+    const stateOf = async (h: string): Promise<string> => String((await listTorrents(main, [h]))[0]?.state);
+    const waitState = async (h: string, re: RegExp, want: boolean): Promise<string> => {
+      const start = Date.now();
+      let s = await stateOf(h);
+      while (re.test(s) !== want && Date.now() - start < 3_000) {
+        await new Promise((r) => setTimeout(r, 25));
+        s = await stateOf(h);
+      }
+      return s;
+    };
+    const paused = /^(paused|stopped)(DL|UP)$/;
+    await c.pause([a.infohash, b.infohash]);
+    expect(await waitState(a.infohash, paused, true)).toMatch(paused);
+    expect(await waitState(b.infohash, paused, true)).toMatch(paused);
+    await c.resume([a.infohash]);
+    expect(await waitState(a.infohash, paused, false)).not.toMatch(paused);
+    expect(await stateOf(b.infohash)).toMatch(paused);
+    await c.delete([a.infohash, b.infohash], true);
+    const s2 = Date.now();
+    while ((await listHashes(main)).includes(a.infohash) && Date.now() - s2 < 3_000) await new Promise((r) => setTimeout(r, 50));
+    const left = await listHashes(main);
+    expect(left).not.toContain(a.infohash);
+    expect(left).not.toContain(b.infohash);
+  });
+
+  it('info with 1 200 hashes is split into chunks of 500', async () => {
+    const c = clientFor(main);
+    await c.login();
+    const before = c.stats.requests;
+    expect(await c.info({ hashes: Array.from({ length: 1200 }, () => randomMagnet().infohash) })).toEqual([]);
+    expect(c.stats.requests - before).toBe(3);
+    expect(await c.info({ hashes: [] })).toEqual([]);
+  });
+});
+
+describe('failures', () => {
+  it('killed server → CONNECTION_REFUSED fast', async () => {
+    const c = clientFor(fragile);
+    await c.appVersion();
+    await fragile.kill();
+    try {
+      const t0 = performance.now();
+      await expectCode(c.appVersion(), 'CONNECTION_REFUSED');
+      expect(performance.now() - t0).toBeLessThan(1_000);
+    } finally {
+      await fragile.restart();
+    }
+  });
+
+  it('frozen server (SIGSTOP) → TIMEOUT after requestTimeoutMs, not a hang', async () => {
+    const c = clientFor(fragile, { requestTimeoutMs: 1_500 });
+    await c.appVersion();
+    fragile.freeze();
+    try {
+      const t0 = performance.now();
+      await expectCode(c.transferInfo(), 'TIMEOUT');
+      const took = performance.now() - t0;
+      console.log(`[frozen] TIMEOUT after ${took.toFixed(0)} ms`);
+      expect(took).toBeGreaterThan(1_400);
+      expect(took).toBeLessThan(2_500);
+      // a fresh client must time out at login too (the kernel accepts the TCP connection)
+      const fresh = clientFor(fragile, { requestTimeoutMs: 1_500 });
+      await expectCode(fresh.appVersion(), 'TIMEOUT');
+    } finally {
+      fragile.thaw();
+    }
+    expect(await c.appVersion()).toMatch(/^v/);
+  });
+});
