@@ -106,6 +106,8 @@ export class QueueStore extends EventEmitter {
       const existing: QueueEntry[] = [];
       const written: string[] = [];
       const now = new Date().toISOString();
+      const rollback = async (): Promise<void> =>
+        void (await Promise.all(written.map((f) => this.payloads.delete(f).catch(() => undefined))));
       try {
         for (const item of normalized) {
           const have = byHash.get(item.infohash);
@@ -125,17 +127,11 @@ export class QueueStore extends EventEmitter {
           added.push(entry);
         }
       } catch (err) {
-        await Promise.all(written.map((f) => this.payloads.delete(f).catch(() => undefined)));
+        await rollback();
         throw new QueueWriteError(`Could not write .torrent payload: ${(err as Error).message}`, err);
       }
-      return {
-        next: [...entries, ...added],
-        result: { added: added.map((e) => ({ ...e })), existing },
-        changed: added.length > 0,
-        onWriteFailed: async () => {
-          await Promise.all(written.map((f) => this.payloads.delete(f).catch(() => undefined)));
-        },
-      };
+      const result = { added: added.map((e) => ({ ...e })), existing };
+      return { next: [...entries, ...added], result, changed: added.length > 0, onWriteFailed: rollback };
     });
   }
 
