@@ -1,6 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +38,14 @@ export interface StartOptions {
    * `{ Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } }`.
    */
   extraConfig?: Record<string, Record<string, string>>;
+  /** Serve the WebUI over HTTPS with this PEM certificate and key (see {@link makeSelfSignedCert}). */
+  https?: { certPath: string; keyPath: string };
 }
 
 /** A running (or stopped) qbittorrent-nox started by the harness. */
 export interface QbtProcess {
   name: string;
-  /** WebUI base URL, `http://127.0.0.1:<port>` (no trailing slash). */
+  /** WebUI base URL, `http://127.0.0.1:<port>` (`https://` with the `https` option; no trailing slash). */
   url: string;
   port: number;
   username: string;
@@ -148,6 +152,20 @@ function buildConfig(o: {
   );
 }
 
+/** Status of `GET url` (any certificate accepted), or null when nothing answers within 1 s. */
+function probeStatus(url: string): Promise<number | null> {
+  const get = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const req = get(url, { method: 'GET', timeout: 1_000, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? null);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(null));
+    req.end();
+  });
+}
+
 /** Polls `GET /api/v2/app/version` until it answers 403 (up, not logged in). */
 async function waitReady(url: string, child: ChildProcess, label: string, output: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -155,13 +173,7 @@ async function waitReady(url: string, child: ChildProcess, label: string, output
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`qbittorrent-nox ${label} exited early (${child.exitCode ?? child.signalCode}):\n${output()}`);
     }
-    try {
-      const res = await fetch(`${url}/api/v2/app/version`, { signal: AbortSignal.timeout(1_000) });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status === 403) return;
-    } catch {
-      /* not listening yet */
-    }
+    if ((await probeStatus(`${url}/api/v2/app/version`)) === 403) return;
     await new Promise((r) => setTimeout(r, READY_POLL_MS));
   }
   throw new Error(`qbittorrent-nox ${label} not ready after ${READY_TIMEOUT_MS} ms:\n${output()}`);
@@ -171,6 +183,32 @@ async function waitReady(url: string, child: ChildProcess, label: string, output
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Merges the HTTPS keys (when asked) under the caller's extra config. */
+function httpsConfig(opts: StartOptions, extra?: Record<string, Record<string, string>>): Record<string, Record<string, string>> {
+  if (!opts.https) return extra ?? {};
+  const tls = {
+    'WebUI\\HTTPS\\Enabled': 'true',
+    'WebUI\\HTTPS\\CertificatePath': opts.https.certPath,
+    'WebUI\\HTTPS\\KeyPath': opts.https.keyPath,
+  };
+  return { ...extra, Preferences: { ...tls, ...(extra?.Preferences ?? {}) } };
+}
+
+/**
+ * A self-signed certificate for `127.0.0.1` made with the `openssl` CLI, in `dir`. Returns the
+ * PEM paths and the certificate's SHA-256 fingerprint (uppercase hex with colons, as Node shows it).
+ */
+export function makeSelfSignedCert(dir: string): { certPath: string; keyPath: string; fingerprint256: string } {
+  const certPath = join(dir, 'webui-cert.pem');
+  const keyPath = join(dir, 'webui-key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath,
+  ], { stdio: 'ignore' });
+  const fingerprint256 = new X509Certificate(readFileSync(certPath)).fingerprint256;
+  return { certPath, keyPath, fingerprint256 };
 }
 
 /**
@@ -194,9 +232,9 @@ export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProc
   mkdirSync(savePath, { recursive: true });
   writeFileSync(
     join(confDir, 'qBittorrent.conf'),
-    buildConfig({ port, sessionPort, username, passwordHash: qbtPasswordHash(password), savePath, extra: opts.extraConfig }),
+    buildConfig({ port, sessionPort, username, passwordHash: qbtPasswordHash(password), savePath, extra: httpsConfig(opts, opts.extraConfig) }),
   );
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   let child: ChildProcess | null = null;
   let frozen = false;

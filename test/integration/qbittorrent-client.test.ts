@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QbitClient, QbitError, type LoginGuard, type QbitClientOptions } from '../../electron/core/qbittorrent';
 import { directLogin, listHashes, listTorrents, waitForHashes } from '../harness/direct';
 import { base32Magnet, makeTorrentFile, randomMagnet, stripTrackers, topLevelEntries, torrentInfohash, v2Magnet } from '../harness/inputs';
-import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
+import { makeSelfSignedCert, startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
 
 /**
  * The WebUI client against REAL qbittorrent-nox 4.5.2 instances on 127.0.0.1 (no fakes).
@@ -284,5 +286,43 @@ describe('failures', () => {
       fragile.thaw();
     }
     expect(await c.appVersion()).toMatch(/^v/);
+  });
+});
+
+describe('HTTPS WebUI (self-signed certificate)', () => {
+  let secure: QbtProcess;
+  let certDir: string;
+  let fingerprint: string;
+
+  beforeAll(async () => {
+    certDir = mkdtempSync(join(tmpdir(), 'qbf-test-cert-'));
+    const cert = makeSelfSignedCert(certDir);
+    fingerprint = cert.fingerprint256;
+    secure = await startQbittorrent({ name: 'secure', https: cert });
+    expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+  });
+
+  afterAll(async () => {
+    await secure?.dispose();
+    rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it('system CAs refuse it → TLS_ERROR', async () => {
+    await expectCode(clientFor(secure).appVersion(), 'TLS_ERROR');
+  });
+
+  it('insecure accepts it', async () => {
+    expect(await clientFor(secure, { tls: { mode: 'insecure' } }).appVersion()).toMatch(/^v/);
+  });
+
+  it('pinned accepts the right fingerprint (any case, colons optional) for many calls', async () => {
+    const c = clientFor(secure, { tls: { mode: 'pinned', fingerprint256: fingerprint.replace(/:/g, '').toLowerCase() } });
+    for (let i = 0; i < 5; i++) expect(await c.appVersion()).toMatch(/^v/);
+    expect(c.stats.logins).toBe(1);
+  });
+
+  it('pinned refuses another fingerprint → TLS_ERROR', async () => {
+    const wrong = fingerprint.replace(/^../, fingerprint.startsWith('00') ? '11' : '00');
+    await expectCode(clientFor(secure, { tls: { mode: 'pinned', fingerprint256: wrong } }).appVersion(), 'TLS_ERROR');
   });
 });

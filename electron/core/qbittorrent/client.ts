@@ -6,6 +6,7 @@ import { Session } from './session';
 import type {
   AddParams,
   AddResult,
+  CallOptions,
   CategoryInfo,
   ClientStats,
   InfoFilter,
@@ -96,7 +97,7 @@ export class QbitClient {
   private async call(
     method: 'GET' | 'POST',
     path: string,
-    o: { body?: string | Buffer; contentType?: string; query?: URLSearchParams; accept?: number[]; retry?: boolean } = {},
+    o: { body?: string | Buffer; contentType?: string; query?: URLSearchParams; accept?: number[]; retry?: boolean; timeoutMs?: number } = {},
   ): Promise<HttpResponse> {
     const qs = o.query && [...o.query].length ? `?${o.query.toString()}` : '';
     for (let attempt = 0; ; attempt++) {
@@ -104,7 +105,7 @@ export class QbitClient {
       const headers: Record<string, string> = { cookie };
       if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/x-www-form-urlencoded';
       this.stats.requests++;
-      const res = await send(this.agent, { method, url: `${this.url}/api/v2/${path}${qs}`, headers, body: o.body }, this.timeoutMs);
+      const res = await send(this.agent, { method, url: `${this.url}/api/v2/${path}${qs}`, headers, body: o.body }, o.timeoutMs ?? this.timeoutMs);
       if (res.status === 403 && attempt === 0 && o.retry !== false) {
         this.session.invalidate(cookie);
         continue;
@@ -174,13 +175,14 @@ export class QbitClient {
    * split only past ~60 MiB of form body (server limit: 64 MiB). `accepted` is true when
    * every request answered `Ok.`; 4.x answers `Fails.` when none was new, and a batch with one
    * new URI is `Ok.` — confirm each by infohash with {@link info}. No URIs: no request, accepted.
+   * `call.timeoutMs` overrides the request timeout of each add request.
    */
-  async addMagnets(uris: string[], opts?: AddParams): Promise<AddResult> {
+  async addMagnets(uris: string[], opts?: AddParams, call: CallOptions = {}): Promise<AddResult> {
     let accepted = true;
     let requests = 0;
     for (const body of magnetBodies(uris, opts)) {
       requests++;
-      if (!this.addAccepted(await this.call('POST', 'torrents/add', { body, accept: [409] }))) accepted = false;
+      if (!this.addAccepted(await this.call('POST', 'torrents/add', { body, accept: [409], timeoutMs: call.timeoutMs }))) accepted = false;
     }
     return { accepted, requests };
   }
@@ -189,13 +191,14 @@ export class QbitClient {
    * Adds `.torrent` files as multipart `torrents` parts (one per file), split under the body
    * limit. A file qBittorrent cannot parse makes it answer 415 → throws QbitError `HTTP_415`
    * with the server's message (`Error: '<name>' is not a valid torrent file.`).
+   * `call.timeoutMs` overrides the request timeout of each add request.
    */
-  async addTorrentFiles(files: { name: string; data: Uint8Array }[], opts?: AddParams): Promise<AddResult> {
+  async addTorrentFiles(files: { name: string; data: Uint8Array }[], opts?: AddParams, call: CallOptions = {}): Promise<AddResult> {
     let accepted = true;
     let requests = 0;
     for (const mp of torrentBodies(files, opts)) {
       requests++;
-      const res = await this.call('POST', 'torrents/add', { body: mp.body, contentType: mp.contentType, accept: [409] });
+      const res = await this.call('POST', 'torrents/add', { body: mp.body, contentType: mp.contentType, accept: [409], timeoutMs: call.timeoutMs });
       if (!this.addAccepted(res)) accepted = false;
     }
     return { accepted, requests };
@@ -205,18 +208,18 @@ export class QbitClient {
    * `torrents/info`, filtered. Hashes are lowercased, joined with `|`, ~500 per request; an
    * empty `hashes` list returns `[]` without a request (qBittorrent would return everything).
    */
-  async info(filter: InfoFilter = {}): Promise<TorrentInfo[]> {
+  async info(filter: InfoFilter = {}, call: CallOptions = {}): Promise<TorrentInfo[]> {
     const base = new URLSearchParams();
     if (filter.filter !== undefined) base.set('filter', filter.filter);
     if (filter.category !== undefined) base.set('category', filter.category);
     if (filter.tag !== undefined) base.set('tag', filter.tag);
-    if (!filter.hashes) return this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: base }), 'torrents/info');
+    if (!filter.hashes) return this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: base, timeoutMs: call.timeoutMs }), 'torrents/info');
     const hashes = [...new Set(filter.hashes.map((h) => h.toLowerCase()))];
     const out: TorrentInfo[] = [];
     for (let i = 0; i < hashes.length; i += INFO_CHUNK) {
       const q = new URLSearchParams(base);
       q.set('hashes', hashes.slice(i, i + INFO_CHUNK).join('|'));
-      out.push(...this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: q }), 'torrents/info'));
+      out.push(...this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: q, timeoutMs: call.timeoutMs }), 'torrents/info'));
     }
     return out;
   }

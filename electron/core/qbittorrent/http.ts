@@ -42,11 +42,12 @@ function pinnedConnector(connectTimeoutMs: number, pin: string): buildConnector.
 /**
  * The dispatcher of one client. `system` verifies against the system CAs, `insecure` accepts
  * any certificate, `pinned` accepts only the pinned SHA-256 fingerprint. Throws `TypeError`
- * for `pinned` without a fingerprint. Undici's own headers/body timeouts are a backstop just
- * above `requestTimeoutMs` (our AbortSignal normally fires first).
+ * for `pinned` without a fingerprint. Undici's own headers/body timeouts are only a 10-min
+ * backstop: `send()`'s AbortSignal enforces each request's timeout (which a call may override).
  */
 export function createAgent(o: { connectTimeoutMs: number; requestTimeoutMs: number; tls: TlsOptions }): Agent {
-  const backstop = o.requestTimeoutMs + 1_000;
+  // Our per-request AbortSignal governs; undici's own timers only guard against a leak.
+  const backstop = Math.max(o.requestTimeoutMs + 1_000, 600_000);
   const common = { connections: CONNECTIONS, headersTimeout: backstop, bodyTimeout: backstop, keepAliveTimeout: 30_000 };
   if (o.tls.mode === 'pinned') {
     if (!o.tls.fingerprint256) throw new TypeError('tls.mode "pinned" needs fingerprint256');

@@ -7,6 +7,7 @@ export { BAN_DURATION_MS, sessionCookie } from './session';
 export type {
   AddParams,
   AddResult,
+  CallOptions,
   CategoryInfo,
   ClientStats,
   InfoFilter,

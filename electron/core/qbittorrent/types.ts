@@ -125,3 +125,9 @@ export interface MainData {
   server_state?: { connection_status?: string; free_space_on_disk?: number; [key: string]: unknown };
   [key: string]: unknown;
 }
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Whole-request timeout of this call's requests, ms (default: the client's `requestTimeoutMs`; a login keeps the client's). */
+  timeoutMs?: number;
+}
