@@ -1,0 +1,93 @@
+import { useRef, type KeyboardEvent } from 'react';
+import { useApp, type Tab } from './store/app-store';
+import { useWindowDrop } from './components/use-window-drop';
+import { Toasts } from './components/Toasts';
+import { StatusView } from './views/StatusView';
+import { QueueView } from './views/QueueView';
+import { AddView } from './views/AddView';
+import { SettingsView } from './views/SettingsView';
+import { ActivityView } from './views/ActivityView';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'status', label: 'Status' },
+  { id: 'queue', label: 'Queue' },
+  { id: 'add', label: 'Add' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'activity', label: 'Activity' },
+];
+
+/** The one window: header, tab bar (arrow keys move between tabs), the active view, toasts, drop overlay. */
+export function App() {
+  const tab = useApp((s) => s.tab);
+  const setTab = useApp((s) => s.setTab);
+  const queueLength = useApp((s) => s.snapshot?.queue.length ?? 0);
+  const stream = useApp((s) => s.stream);
+  const dragging = useWindowDrop();
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    let next = step ? (i + step + TABS.length) % TABS.length : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    const id = TABS[next]!.id;
+    setTab(id);
+    tabRefs.current[id]?.focus();
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>qBit Failover</h1>
+        {stream !== 'open' && (
+          <span className="stream-state" role="status" data-testid="stream-state">
+            {stream === 'connecting' ? 'Connecting…' : 'Disconnected'}
+          </span>
+        )}
+      </header>
+      <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[t.id] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="tab"
+            data-testid={`tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.id === 'queue' && queueLength > 0 && (
+              <span className="badge" aria-label={`${queueLength} queued`}>
+                {queueLength}
+              </span>
+            )}
+          </button>
+        ))}
+      </div>
+      <main className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1}>
+        {tab === 'status' && <StatusView />}
+        {tab === 'queue' && <QueueView />}
+        {tab === 'add' && <AddView />}
+        {tab === 'settings' && <SettingsView />}
+        {tab === 'activity' && <ActivityView />}
+      </main>
+      <Toasts />
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+          <div className="drop-overlay-box">
+            <strong>Drop to add</strong>
+            <span>magnet links or .torrent files</span>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

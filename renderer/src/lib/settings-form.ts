@@ -1,0 +1,68 @@
+import { InstanceSchema, SettingsSchema, type InstanceSettings, type Settings } from '../../../shared/settings';
+
+/** One instance in the settings form: the edited value plus form-only state (never saved as such). */
+export interface DraftInstance {
+  /** Stable React key across reorders. */
+  key: number;
+  /** Name when loaded (to know whether a password is stored for it); null for a new instance. */
+  original: string | null;
+  /** Typed password, sent with `setPassword` on save; empty = keep the stored one. */
+  password: string;
+  open: boolean;
+  value: InstanceSettings;
+}
+
+/** Field path (`instances.0.url`) → message. */
+export type FieldErrors = Record<string, string>;
+
+let nextKey = 1;
+
+/** Wraps a loaded instance for the form. */
+export function draftOf(value: InstanceSettings, open = false): DraftInstance {
+  return { key: nextKey++, original: open ? null : value.name, password: '', open, value };
+}
+
+/** A new instance with qBittorrent's defaults (`http://localhost:8080`, user `admin`) and a free name. */
+export function newInstance(existing: string[]): InstanceSettings {
+  const taken = new Set(existing.map((n) => n.toLowerCase()));
+  let name = taken.has('local') ? '' : 'local';
+  for (let i = 2; !name; i++) if (!taken.has(`instance-${i}`)) name = `instance-${i}`;
+  return InstanceSchema.parse({ name, url: 'http://localhost:8080', username: 'admin' });
+}
+
+/** Validates the form's settings with the shared schema; returns the parsed value or errors by field. */
+export function validateSettings(settings: Settings): { ok: true; value: Settings } | { ok: false; errors: FieldErrors } {
+  const parsed = SettingsSchema.safeParse(settings);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.map(String).join('.') || '_form';
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/** Validates one instance (for Test connection). */
+export function validateInstance(value: InstanceSettings, prefix: string): { ok: true; value: InstanceSettings } | { ok: false; errors: FieldErrors } {
+  const parsed = InstanceSchema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) errors[[prefix, ...issue.path.map(String)].join('.')] ??= issue.message;
+  return { ok: false, errors };
+}
+
+/** Maps a server `INVALID_ARGUMENT` message (`settings.instances.0.url: …`) to a field error. */
+export function serverFieldError(message: string): FieldErrors {
+  const m = /^settings\.([\w.]+): (.*)$/s.exec(message);
+  return m ? { [m[1]!]: m[2]! } : { _form: message };
+}
+
+/** Optional text: empty → undefined (so the instance/engine default applies). */
+export function optionalText(v: string): string | undefined {
+  return v.trim() === '' ? undefined : v;
+}
+
+/** Number input value → number (NaN when empty, which the schema reports). */
+export function numberOf(v: string): number {
+  return v.trim() === '' ? Number.NaN : Number(v);
+}

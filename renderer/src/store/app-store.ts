@@ -1,0 +1,180 @@
+import { create } from 'zustand';
+import type { AddOptions, QbitFailoverApi, SettingsView } from '../../../shared/contract';
+import type { AddResult, EngineEvent, EngineSnapshot, FlushResponse } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
+import { errorText, type StreamState, type Transport } from '../api';
+import { bytesToBase64, isTorrentFile, torrentFileProblem } from '../lib/files';
+import { flushSummary } from '../lib/format';
+
+/** The views of the window, in tab order. */
+export type Tab = 'status' | 'queue' | 'add' | 'settings' | 'activity';
+
+/** One short message at the bottom of the window. */
+export interface Toast {
+  id: number;
+  tone: 'info' | 'error';
+  message: string;
+}
+
+/** Everything the renderer keeps: engine state from the API, plus UI state. */
+export interface AppState {
+  transport: Transport['kind'];
+  stream: StreamState;
+  tab: Tab;
+  snapshot: EngineSnapshot | null;
+  settingsView: SettingsView | null;
+  addOptions: AddOptions;
+  adding: boolean;
+  addResults: AddResult[];
+  flushBusy: boolean;
+  flushResult: { summary: string; response: FlushResponse } | null;
+  toasts: Toast[];
+  setTab(tab: Tab): void;
+  setAddOptions(options: AddOptions): void;
+  toast(message: string, tone?: Toast['tone']): void;
+  dismissToast(id: number): void;
+  refresh(): Promise<void>;
+  checkNow(): Promise<void>;
+  setMonitoringPaused(paused: boolean): Promise<void>;
+  addText(text: string): Promise<boolean>;
+  addFiles(files: File[]): Promise<void>;
+  flush(infohashes?: string[]): Promise<void>;
+  removeEntry(infohash: string): Promise<void>;
+  loadSettings(): Promise<void>;
+  /** Saves settings, then each typed password; throws the API error so the form can map it to fields. */
+  saveSettings(settings: Settings, passwords: Record<string, string>): Promise<void>;
+}
+
+let api: QbitFailoverApi;
+let nextToast = 1;
+
+/** The one store of the renderer. */
+export const useApp = create<AppState>()((set, get) => {
+  /** Runs a call, turning a failure into an error toast; returns undefined on failure. */
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      get().toast(`${what} failed: ${errorText(err)}`, 'error');
+      return undefined;
+    }
+  };
+  const addCleanOptions = (): AddOptions | undefined => {
+    const o = get().addOptions;
+    const clean: AddOptions = {};
+    if (o.category?.trim()) clean.category = o.category.trim();
+    if (o.savePath?.trim()) clean.savePath = o.savePath.trim();
+    if (o.tags?.length) clean.tags = o.tags;
+    if (o.paused !== undefined) clean.paused = o.paused;
+    return Object.keys(clean).length ? clean : undefined;
+  };
+
+  return {
+    transport: 'http',
+    stream: 'connecting',
+    tab: 'status',
+    snapshot: null,
+    settingsView: null,
+    addOptions: {},
+    adding: false,
+    addResults: [],
+    flushBusy: false,
+    flushResult: null,
+    toasts: [],
+    setTab: (tab) => set({ tab }),
+    setAddOptions: (addOptions) => set({ addOptions }),
+    toast: (message, tone = 'info') => {
+      const id = nextToast++;
+      set((s) => ({ toasts: [...s.toasts.slice(-3), { id, tone, message }] }));
+      setTimeout(() => get().dismissToast(id), tone === 'error' ? 8000 : 4000);
+    },
+    dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    refresh: async () => {
+      const snapshot = await attempt('Loading status', () => api.getSnapshot({}));
+      if (snapshot) set({ snapshot });
+    },
+    checkNow: async () => {
+      const snapshot = await attempt('Check', () => api.checkNow({}));
+      if (snapshot) set({ snapshot });
+    },
+    setMonitoringPaused: async (paused) => {
+      const snapshot = await attempt(paused ? 'Pausing' : 'Resuming', () => api.setMonitoringPaused({ paused }));
+      if (snapshot) set({ snapshot });
+    },
+    addText: async (text) => {
+      if (!text.trim()) return false;
+      set({ adding: true });
+      const r = await attempt('Adding', () => api.addText({ text, options: addCleanOptions() }));
+      set({ adding: false, ...(r ? { addResults: r.results } : {}) });
+      return !!r;
+    },
+    addFiles: async (files) => {
+      const results: AddResult[] = [];
+      set({ adding: true });
+      for (const f of files) {
+        const problem = isTorrentFile(f) ? torrentFileProblem(f) : `${f.name} is not a .torrent file`;
+        if (problem) {
+          get().toast(problem, 'error');
+          results.push({ input: f.name, outcome: 'rejected', infohash: null, name: null, instance: null, reason: null, error: { code: 'INVALID_INPUT', message: problem } });
+          continue;
+        }
+        const dataBase64 = bytesToBase64(await f.arrayBuffer());
+        const r = await attempt(`Adding ${f.name}`, () => api.addTorrentFile({ fileName: f.name, dataBase64, options: addCleanOptions() }));
+        if (r) results.push(...r.results);
+      }
+      set({ adding: false, addResults: results });
+    },
+    flush: async (infohashes) => {
+      set({ flushBusy: true });
+      const response = await attempt('Flush', () => api.flush(infohashes ? { infohashes } : {}));
+      set({ flushBusy: false });
+      if (response) set({ flushResult: { summary: flushSummary(response.placed.length, response.remaining.length), response } });
+    },
+    removeEntry: async (infohash) => {
+      const r = await attempt('Remove', () => api.removeEntry({ infohash }));
+      if (r && !r.removed) get().toast('That entry was no longer in the queue');
+      await get().refresh();
+    },
+    loadSettings: async () => {
+      const settingsView = await attempt('Loading settings', () => api.getSettings({}));
+      if (settingsView) set({ settingsView });
+    },
+    saveSettings: async (settings, passwords) => {
+      let settingsView = await api.saveSettings({ settings });
+      for (const [instance, password] of Object.entries(passwords)) {
+        if (password) await api.setPassword({ instance, password });
+      }
+      if (Object.keys(passwords).length) settingsView = await api.getSettings({});
+      set({ settingsView });
+      get().toast('Settings saved');
+      void get().refresh();
+    },
+  };
+});
+
+/** Connects the store to a transport: first snapshot, then every pushed event. Returns a disposer. */
+export function connectStore(transport: Transport): () => void {
+  api = transport.api;
+  useApp.setState({ transport: transport.kind, stream: transport.kind === 'electron' ? 'open' : 'connecting' });
+  const offState = transport.onStreamState((stream) => useApp.setState({ stream }));
+  const offEvents = api.subscribe((event: EngineEvent) => {
+    if (event.type === 'snapshot') useApp.setState({ snapshot: event.snapshot, stream: 'open' });
+    else
+      useApp.setState((s) =>
+        s.snapshot && !s.snapshot.activity.some((a) => a.id === event.item.id)
+          ? { snapshot: { ...s.snapshot, activity: [event.item, ...s.snapshot.activity].slice(0, 200) } }
+          : {},
+      );
+  });
+  void useApp.getState().refresh();
+  void useApp.getState().loadSettings();
+  return () => {
+    offState();
+    offEvents();
+  };
+}
+
+/** The API in use (for one-off calls such as Test connection that keep their result local). */
+export function currentApi(): QbitFailoverApi {
+  return api;
+}

@@ -1,0 +1,24 @@
+import { useNow } from '../components/use-now';
+import { absoluteTime, relativeTime } from '../lib/format';
+import { useApp } from '../store/app-store';
+
+/** Activity: recent adds and status changes, newest first. */
+export function ActivityView() {
+  const activity = useApp((s) => s.snapshot?.activity ?? []);
+  const now = useNow();
+  const items = [...activity].sort((a, b) => b.id - a.id);
+  if (items.length === 0) return <p className="muted">Nothing has happened yet.</p>;
+  return (
+    <ol className="activity" data-testid="activity-list">
+      {items.map((a) => (
+        <li key={a.id} className={`activity-item kind-${a.kind}`} data-testid="activity-item">
+          <span className={`tag kind-tag-${a.kind}`}>{a.kind}</span>
+          <span className="activity-message">{a.message}</span>
+          <time className="muted small" title={absoluteTime(a.at)}>
+            {relativeTime(a.at, now)}
+          </time>
+        </li>
+      ))}
+    </ol>
+  );
+}
