@@ -1,0 +1,148 @@
+import path from 'node:path';
+import { app, dialog, safeStorage } from 'electron';
+import type { SettingsView } from '../../shared/contract';
+import { defaultSettings } from '../../shared/settings';
+import { createTrayActions } from './app-actions';
+import { registerAppScheme, setupAppProtocol } from './app-protocol';
+import { createApiBackend, createEngine } from './core-bridge';
+import type { Engine, Logger } from './engine-types';
+import { iconPathFor } from './icons';
+import { setupIpc } from './ipc';
+import { parseLaunchArgs } from './launch-args';
+import { setupLogging } from './logging';
+import { setupNotifier } from './notifier';
+import { addLaunchRequest, PendingLaunches } from './pending-launches';
+import { setupProtocolHandling } from './protocol-handling';
+import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { setupSecurityGuards } from './security-guards';
+import { setupTray } from './tray';
+import { createUiSettingsApplier } from './ui-settings';
+import { createMainWindowController } from './window';
+import { isPopoverPlatform } from './window-options';
+
+/**
+ * Electron main entry: wires the `setupXxx()` modules in order. Before `ready`: privileged scheme,
+ * single-instance lock, launch sources (they may fire before `ready`). After `ready`: security
+ * guards, app protocol, engine, IPC, tray, notifications; then held launch requests are handed to
+ * the engine. The app lives in the tray: closing the window hides it, Quit stops the engine.
+ */
+
+/** Most time given to `engine.stop()` on quit, ms. */
+const STOP_TIMEOUT_MS = 5_000;
+
+function main(): void {
+  registerAppScheme();
+  // https://www.electronjs.org/docs/latest/api/app#apprequestsingleinstancelockadditionaldata
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  const { logger, logDir } = setupLogging();
+  let onSecondInstance = (_hadInputs: boolean) => {};
+  const pending = new PendingLaunches((err) => logger.error('launch request failed', { error: String(err) }));
+  setupProtocolHandling({ pending, onSecondInstance: (had) => onSecondInstance(had), logger });
+  // Tray app: closing every window must not quit (https://www.electronjs.org/docs/latest/api/app#event-window-all-closed).
+  app.on('window-all-closed', () => {});
+  app
+    .whenReady()
+    .then(() => onReady({ logger, logDir, pending, setSecondInstance: (f) => (onSecondInstance = f) }))
+    .catch((err: Error) => {
+      logger.error('startup failed', { error: err.message, stack: err.stack });
+      dialog.showErrorBox('qbit-failover could not start', `${err.message}\n\nLogs: ${logDir}`);
+      app.exit(1);
+    });
+}
+
+async function onReady(ctx: {
+  logger: Logger;
+  logDir: string;
+  pending: PendingLaunches;
+  setSecondInstance: (f: (hadInputs: boolean) => void) => void;
+}): Promise<void> {
+  const { logger } = ctx;
+  const appPath = app.getAppPath();
+  const home = app.getPath('userData');
+  if (process.platform === 'darwin') app.dock?.hide(); // tray-only (LSUIElement when packaged)
+  setupSecurityGuards(logger);
+  setupAppProtocol(path.join(appPath, 'out', 'renderer'), logger);
+
+  const secrets = new SafeStorageSecretStore({ home, cipher: safeStorage, logger });
+  const storage = secrets.status();
+  logger.info('starting', { home, version: app.getVersion(), secretBackend: storage.backend, encryption: storage.encryptionAvailable });
+  const engine: Engine = await createEngine({ home, secrets, logger, watchQueueFile: true });
+  const backend = createApiBackend(engine);
+
+  let ui = defaultSettings().ui;
+  const uiApplier = createUiSettingsApplier(logger);
+  const onSettings = (view: SettingsView) => {
+    ui = view.settings.ui;
+    void uiApplier.apply(ui);
+  };
+
+  let trayBounds: () => Electron.Rectangle | null = () => null;
+  const windows = createMainWindowController({
+    platform: process.platform,
+    preloadPath: path.join(appPath, 'out', 'preload', 'index.cjs'),
+    trayBounds: () => trayBounds(),
+    pinned: () => ui.pinWindow,
+    logger,
+  });
+  setupIpc({
+    backend,
+    ourWebContentsIds: () => windows.webContentsIds(),
+    send: (channel, e) => windows.send(channel, e),
+    logger,
+    afterCall: (method, result) => {
+      if (method === 'saveSettings' || method === 'getSettings') onSettings(result as SettingsView);
+    },
+  });
+
+  let stopped = false;
+  const quit = () => app.quit();
+  app.on('before-quit', (event) => {
+    windows.allowClose();
+    if (stopped) return;
+    event.preventDefault();
+    stopped = true;
+    notifier.dispose();
+    const timeout = new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS));
+    void Promise.race([engine.stop(), timeout])
+      .catch((err: Error) => logger.error('engine stop failed', { error: err.message }))
+      .finally(() => {
+        logger.info('stopped');
+        app.quit();
+      });
+  });
+
+  const notifier = setupNotifier({ prefs: () => ui.notifications, onClick: () => windows.show(), logger });
+  const tray = setupTray({
+    iconPath: (color) => iconPathFor(color, process.platform, app.isPackaged, process.resourcesPath, appPath),
+    onAction: createTrayActions({ backend, windows, logDir: ctx.logDir, quit, logger }),
+    onClick: () => (isPopoverPlatform(process.platform) ? windows.toggle() : windows.show()),
+    initial: engine.snapshot(),
+  });
+  trayBounds = () => tray.bounds();
+  backend.subscribe((e) => {
+    if (e.type !== 'snapshot') return;
+    tray.update(e.snapshot);
+    notifier.onSnapshot(e.snapshot);
+  });
+
+  await engine.start();
+  onSettings(await backend.call('getSettings', {}));
+  const snap = engine.snapshot();
+  tray.update(snap);
+  notifier.onSnapshot(snap);
+
+  ctx.setSecondInstance(() => windows.show());
+  await ctx.pending.setReady(async (req) => {
+    const out = await addLaunchRequest(backend, req, logger);
+    logger.info('launch inputs added', { responses: out.responses.map((r) => r.summary), unreadable: out.unreadable.length });
+  });
+
+  const flags = parseLaunchArgs(process.argv).flags;
+  // First run (nothing configured) shows the window so the user can set up; `--hidden` (login) never does.
+  if (!flags.hidden && (flags.show || snap.instances.length === 0 || !isPopoverPlatform(process.platform))) windows.show();
+}
+
+main();
