@@ -55,8 +55,25 @@ export function AddView() {
           />
         </div>
       </form>
+      {results.length > 0 && (
+        <section aria-label="Results of the last add">
+          <h2 className="section-title">Last add</h2>
+          <ul className="list" data-testid="add-results">
+            {results.map((r, i) => (
+              <li key={i} className={`card add-result outcome-${r.outcome}`} data-testid="add-result" data-outcome={r.outcome}>
+                <span className="add-outcome">{describeAddResult(r)}</span>
+                <span className="muted small add-input" title={r.infohash ?? r.input}>
+                  {r.name ?? (r.infohash ? shortHash(r.infohash) : r.input)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <details className="card options">
-        <summary>Options (category, save path, tags, start paused)</summary>
+        <summary>
+          Options <span className="muted small">category, save path, tags, start paused</span>
+        </summary>
         <div className="form-grid">
           <label htmlFor="opt-category">Category</label>
           <input id="opt-category" value={options.category ?? ''} onChange={(e) => setOptions({ ...options, category: e.target.value })} />
@@ -77,21 +94,6 @@ export function AddView() {
         </div>
         <p className="muted small">Empty fields use each instance's own settings.</p>
       </details>
-      {results.length > 0 && (
-        <section aria-label="Results of the last add">
-          <h2 className="section-title">Last add</h2>
-          <ul className="list" data-testid="add-results">
-            {results.map((r, i) => (
-              <li key={i} className={`card add-result outcome-${r.outcome}`} data-testid="add-result" data-outcome={r.outcome}>
-                <span className="add-outcome">{describeAddResult(r)}</span>
-                <span className="muted small add-input" title={r.infohash ?? r.input}>
-                  {r.name ?? (r.infohash ? shortHash(r.infohash) : r.input)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
     </div>
   );
 }

@@ -23,7 +23,7 @@ function routeBanner(s: EngineSnapshot): { tone: 'ok' | 'warn' | 'bad' | 'off'; 
 
 function VpnCard({ vpn, now }: { vpn: VpnHealth; now: number }) {
   const tone = vpn.state === 'CONNECTED' ? 'ok' : vpn.state === 'DOWN' ? 'bad' : 'off';
-  const words = vpn.state === 'CONNECTED' ? 'Connected' : vpn.state === 'DOWN' ? 'Down' : 'Not checked';
+  const words = vpn.state === 'CONNECTED' ? 'Connected' : vpn.state === 'DOWN' ? 'Down' : 'Disabled';
   return (
     <section className="card status-card" aria-label="VPN">
       <div className="card-head">
@@ -64,16 +64,38 @@ function InstanceCard({ h, now, index }: { h: InstanceHealth; now: number; index
       </div>
       <p className="muted small url">{h.url}</p>
       <dl className="facts">
-        <dt>Latency</dt>
-        <dd>{h.latencyMs === null ? '—' : `${h.latencyMs} ms`}</dd>
-        <dt>qBittorrent</dt>
-        <dd>{h.version ?? '—'}</dd>
-        <dt>WebUI API</dt>
-        <dd>{h.apiVersion ?? '—'}</dd>
-        <dt>Connection</dt>
-        <dd>{h.connectionStatus ?? '—'}</dd>
-        <dt>Torrents</dt>
-        <dd>{h.torrents ? `${h.torrents.total} total · ${h.torrents.incomplete} incomplete` : '—'}</dd>
+        {h.latencyMs !== null && (
+          <>
+            <dt>Latency</dt>
+            <dd>{h.latencyMs} ms</dd>
+          </>
+        )}
+        {h.version && (
+          <>
+            <dt>qBittorrent</dt>
+            <dd>{h.version}</dd>
+          </>
+        )}
+        {h.apiVersion && (
+          <>
+            <dt>WebUI API</dt>
+            <dd>{h.apiVersion}</dd>
+          </>
+        )}
+        {h.connectionStatus && (
+          <>
+            <dt>Connection</dt>
+            <dd>{h.connectionStatus}</dd>
+          </>
+        )}
+        {h.torrents && (
+          <>
+            <dt>Torrents</dt>
+            <dd className="wide">
+              {h.torrents.total} total · {h.torrents.incomplete} incomplete
+            </dd>
+          </>
+        )}
         <dt>Checked</dt>
         <dd>
           <time title={absoluteTime(h.checkedAt)}>{relativeTime(h.checkedAt, now)}</time>
