@@ -1,0 +1,41 @@
+import { resolveHome } from '../core/config/paths';
+import { FileSecretStore } from '../core/config/secret-store';
+import { createEngine, type Engine } from '../core/engine';
+import { createStreamLogger, silentLogger } from '../core/logger';
+
+/**
+ * The CLI's engine: home from `QBIT_FAILOVER_HOME` or the OS config directory, passwords in
+ * `<home>/secrets.json` (mode 0600), the old tool's environment variables and `.env` applied.
+ */
+export function cliEngine(o: { verbose?: boolean; watchQueueFile?: boolean } = {}): Promise<Engine> {
+  const home = resolveHome(process.env);
+  return createEngine({
+    home,
+    secrets: new FileSecretStore(home),
+    env: process.env,
+    cwd: process.cwd(),
+    logger: o.verbose ? createStreamLogger('info') : silentLogger,
+    watchQueueFile: o.watchQueueFile,
+  });
+}
+
+/** Reads stdin to the end (for `add -`), one input per non-empty line. */
+export async function readStdinLines(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** Runs `fn` with a loaded engine and always stops it. */
+export async function withEngine<T>(fn: (e: Engine) => Promise<T>, o?: { verbose?: boolean }): Promise<T> {
+  const engine = await cliEngine(o);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.stop();
+  }
+}

@@ -1,0 +1,95 @@
+import { describeStatus } from '../../shared/status';
+import type { AddResponse, AddResult, EngineSnapshot, FlushResponse, InstanceHealth, QueueEntryView } from '../../shared/model';
+
+/** Exit codes of the CLI (README "CLI reference"). */
+export const EXIT = { OK: 0, INTERNAL: 1, REJECTED: 2, QUEUED: 3 } as const;
+
+/** `[HEALTH]` lines like the old tool's: the VPN, then each instance. */
+export function healthLines(s: EngineSnapshot): string[] {
+  const vpn = s.vpn.state === 'DISABLED' ? 'DISABLED (no VPN check configured)' : `${s.vpn.state} (${s.vpn.check}${s.vpn.target && s.vpn.check === 'ping' ? ` ${s.vpn.target}` : ''})${s.vpn.error ? ` — ${s.vpn.error}` : ''}`;
+  const lines = [`[HEALTH] VPN: ${vpn}`];
+  if (s.instances.length === 0) lines.push('[HEALTH] no instance configured (NOT_CONFIGURED): set QBITTORRENT_URL or edit config.json');
+  for (const i of s.instances) lines.push(`[HEALTH] ${instanceLine(i)}`);
+  return lines;
+}
+
+function instanceLine(i: InstanceHealth): string {
+  const head = `${i.name} (${i.url})${i.requiresVpn ? ' [requires VPN]' : ''}: ${i.status}`;
+  if (i.status === 'OK') return `${head} ${i.latencyMs} ms, qBittorrent ${i.version}, WebUI API ${i.apiVersion}${i.connectionStatus ? `, ${i.connectionStatus}` : ''}`;
+  return `${head} — ${i.error ?? describeStatus(i.status)}`;
+}
+
+/** One line per add result. */
+export function resultLine(r: AddResult): string {
+  const what = r.name ? `${r.name} (${r.infohash})` : (r.infohash ?? r.input);
+  switch (r.outcome) {
+    case 'added':
+      return `[ADDED] ${what} → ${r.instance}`;
+    case 'duplicate':
+      return `[DUPLICATE] ${what} already on ${r.instance}`;
+    case 'queued':
+      return `[QUEUED] ${what}: ${r.reason}`;
+    default:
+      return `[REJECTED] ${r.input.slice(0, 200)}: ${r.error?.message} (${r.error?.code})`;
+  }
+}
+
+/** The `[RESULT]` count line. */
+export function summaryLine(res: AddResponse): string {
+  const s = res.summary;
+  return `[RESULT] added=${s.added} duplicate=${s.duplicate} queued=${s.queued} rejected=${s.rejected}`;
+}
+
+/** Exit code of `add`: 1 when a queue write failed, 2 when some input was rejected, 3 when some were queued, else 0. */
+export function addExitCode(res: AddResponse): number {
+  if (res.results.some((r) => r.error?.code === 'QUEUE_WRITE_FAILED')) return EXIT.INTERNAL;
+  if (res.summary.rejected) return EXIT.REJECTED;
+  if (res.summary.queued) return EXIT.QUEUED;
+  return EXIT.OK;
+}
+
+/** `--json` shape of `add`: results with `input, outcome, infohash, instance, reason, error`, plus the summary. */
+export function addJson(res: AddResponse): object {
+  return {
+    results: res.results.map((r) => ({ input: r.input, outcome: r.outcome, infohash: r.infohash, name: r.name, instance: r.instance, reason: r.reason, error: r.error })),
+    summary: res.summary,
+  };
+}
+
+/** `--json` shape of `status`. */
+export function statusJson(s: EngineSnapshot): object {
+  return {
+    vpn: s.vpn,
+    instances: s.instances.map((i) => ({
+      name: i.name,
+      url: i.url,
+      status: i.status,
+      latencyMs: i.latencyMs,
+      version: i.version,
+      apiVersion: i.apiVersion,
+      requiresVpn: i.requiresVpn,
+      connectionStatus: i.connectionStatus,
+      error: i.error,
+    })),
+    route: s.route,
+    queue: { length: s.queue.length, file: s.queueFile },
+  };
+}
+
+/** Queue listing lines. */
+export function queueLines(entries: QueueEntryView[], file: string): string[] {
+  const lines = [`[QUEUE] ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${file}`];
+  for (const e of entries) {
+    lines.push(`  ${e.infohash}  ${e.name ?? '(no name)'}  queued ${e.queuedAt}  attempts ${e.attempts}${e.lastError ? `  last error: ${e.lastError}` : ''}`);
+  }
+  return lines;
+}
+
+/** Flush summary lines. */
+export function flushLines(res: FlushResponse): string[] {
+  return [
+    ...res.placed.map((p) => `[ADDED] ${p.infohash} → ${p.instance}`),
+    ...res.remaining.map((r) => `[QUEUED] ${r.infohash}: ${r.error ?? 'not placed'}`),
+    `[RESULT] placed=${res.placed.length} remaining=${res.remaining.length} queue=${res.queueLength}`,
+  ];
+}

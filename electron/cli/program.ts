@@ -1,0 +1,116 @@
+import { Command, Option } from 'commander';
+import type { AddOptions } from '../../shared/contract';
+import { cliEngine, readStdinLines, withEngine } from './engine-factory';
+import { addExitCode, addJson, EXIT, flushLines, healthLines, queueLines, resultLine, statusJson, summaryLine } from './output';
+import { registerServe, registerTorrents, registerWatch } from './long-running';
+
+const print = (lines: string[] | string): void => void process.stdout.write(`${([] as string[]).concat(lines).join('\n')}\n`);
+
+/** Builds the `qbit-failover` command line (commander). Each action sets `process.exitCode`. */
+export function buildProgram(version: string): Command {
+  const program = new Command('qbit-failover')
+    .description('Add magnet links and .torrent files to qBittorrent with failover between instances and a durable queue.')
+    .version(version)
+    .option('-v, --verbose', 'log engine activity to stderr')
+    .showHelpAfterError();
+
+  program
+    .command('add')
+    .description('add magnet URIs, .torrent files or .torrent URLs (- reads one per line from stdin)')
+    .argument('<input...>', 'magnet URI, .torrent path, http(s) URL of a .torrent, or -')
+    .option('--json', 'print a JSON report')
+    .option('--category <name>', 'category (created if missing)')
+    .option('--savepath <path>', 'save path')
+    .option('--tags <a,b>', 'comma-separated tags')
+    .option('--paused', 'add stopped/paused')
+    .action(async (inputs: string[], o: { json?: boolean; category?: string; savepath?: string; tags?: string; paused?: boolean }) => {
+      const all = inputs.includes('-') ? [...inputs.filter((i) => i !== '-'), ...(await readStdinLines())] : inputs;
+      const options: AddOptions = {
+        category: o.category,
+        savePath: o.savepath,
+        tags: o.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        paused: o.paused,
+      };
+      await withEngine(async (engine) => {
+        const snap = await engine.checkAll();
+        if (!o.json) print(healthLines(snap));
+        const res = await engine.add(all, options);
+        if (o.json) print(JSON.stringify(addJson(res), null, 2));
+        else print([...res.results.map(resultLine), summaryLine(res)]);
+        process.exitCode = addExitCode(res);
+      }, { verbose: program.opts().verbose });
+    });
+
+  program
+    .command('status')
+    .description('check the VPN and every instance now (exit 0 when an instance is OK, 3 when none is)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withEngine(async (engine) => {
+        const snap = await engine.checkAll();
+        if (o.json) print(JSON.stringify(statusJson(snap), null, 2));
+        else print([...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
+        process.exitCode = snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED;
+      });
+    });
+
+  const queue = program.command('queue').description('list the durable queue').option('--json', 'print JSON');
+  queue.action(async (o: { json?: boolean }) => {
+    const engine = await cliEngine();
+    const snap = engine.snapshot();
+    if (o.json) print(JSON.stringify({ file: snap.queueFile, entries: snap.queue }, null, 2));
+    else print(queueLines(snap.queue, snap.queueFile));
+    await engine.stop();
+  });
+  queue
+    .command('remove')
+    .description('remove queue entries by infohash')
+    .argument('<infohash...>')
+    .action(async (hashes: string[]) => {
+      await withEngine(async (engine) => {
+        let missing = 0;
+        for (const h of hashes) {
+          if (await engine.removeEntry(h)) print(`[REMOVED] ${h}`);
+          else {
+            missing++;
+            print(`[NOT QUEUED] ${h}`);
+          }
+        }
+        process.exitCode = missing ? EXIT.REJECTED : EXIT.OK;
+      });
+    });
+
+  program
+    .command('flush')
+    .description('add queued entries now (all, or the given infohashes); exit 0 when placed, 3 when some remain')
+    .argument('[infohash...]')
+    .option('--json', 'print JSON')
+    .action(async (hashes: string[], o: { json?: boolean }) => {
+      await withEngine(async (engine) => {
+        const snap = await engine.checkAll();
+        if (!o.json) print(healthLines(snap));
+        const res = await engine.flush(hashes.length ? hashes : undefined);
+        if (o.json) print(JSON.stringify(res, null, 2));
+        else print(flushLines(res));
+        process.exitCode = res.remaining.length ? EXIT.QUEUED : EXIT.OK;
+      }, { verbose: program.opts().verbose });
+    });
+
+  program
+    .command('password')
+    .description("store an instance's password (read from stdin; kept in <home>/secrets.json, mode 0600)")
+    .argument('<instance>')
+    .action(async (instance: string) => {
+      const [pw] = await readStdinLines();
+      await withEngine(async (engine) => {
+        await engine.secrets.set(instance, pw ?? '');
+        print(`[OK] password stored for ${instance}`);
+      });
+    });
+
+  registerTorrents(program, print);
+  registerWatch(program);
+  registerServe(program, print);
+  program.addOption(new Option('--no-color').hideHelp());
+  return program;
+}

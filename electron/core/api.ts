@@ -1,0 +1,52 @@
+import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, SettingsView } from '../../shared/contract';
+import type { EngineEvent } from '../../shared/model';
+import type { Engine } from './engine';
+
+/** Builds the settings view: settings without secrets, which instances have a password, and paths. */
+async function settingsView(engine: Engine): Promise<SettingsView> {
+  return {
+    settings: engine.settings,
+    passwordsSet: await engine.secrets.list(),
+    paths: { home: engine.opts.home, queueFile: engine.queue.path },
+  };
+}
+
+type Handlers = { [M in ApiMethod]: (engine: Engine, arg: ApiArgs[M]) => Promise<ApiResults[M]> };
+
+/** One handler per contract method; arguments arrive validated by the transport. */
+const handlers: Handlers = {
+  getSnapshot: async (e) => e.snapshot(),
+  addText: (e, a) => e.addText(a.text, a.options),
+  addTorrentFile: (e, a) => e.addTorrentBytes(a.fileName, new Uint8Array(Buffer.from(a.dataBase64, 'base64')), a.options),
+  flush: (e, a) => e.flush(a.infohashes),
+  removeEntry: async (e, a) => ({ removed: await e.removeEntry(a.infohash) }),
+  checkNow: (e) => e.checkAll(),
+  setMonitoringPaused: (e, a) => e.setMonitoringPaused(a.paused),
+  getSettings: (e) => settingsView(e),
+  saveSettings: async (e, a) => {
+    await e.saveSettings(a.settings);
+    return settingsView(e);
+  },
+  setPassword: async (e, a) => {
+    await e.setPassword(a.instance, a.password);
+    return { ok: true as const };
+  },
+  testConnection: (e, a) => e.testConnection(a.instance, a.password),
+};
+
+/**
+ * The engine behind the shared API contract, for every transport (Electron IPC, the dashboard's
+ * HTTP bridge). Passwords only go in (`setPassword`, `testConnection`); no result carries one.
+ */
+export function createApiBackend(engine: Engine): ApiBackend {
+  return {
+    call<M extends ApiMethod>(method: M, arg: ApiArgs[M]): Promise<ApiResults[M]> {
+      const handler = handlers[method] as (engine: Engine, arg: ApiArgs[M]) => Promise<ApiResults[M]>;
+      return handler(engine, arg);
+    },
+    subscribe(listener: (event: EngineEvent) => void): () => void {
+      engine.on('event', listener);
+      return () => engine.off('event', listener);
+    },
+  };
+}

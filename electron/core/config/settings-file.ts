@@ -1,0 +1,69 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { SettingsSchema, defaultSettings, type Settings, type SettingsInput } from '../../../shared/settings';
+import { configFile } from './paths';
+
+/** `config.json` exists but cannot be used; the message names the field at fault. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string, readonly file: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Raw parse result: the validated settings and the raw JSON (to tell set keys from defaults). */
+export interface LoadedSettings {
+  settings: Settings;
+  raw: Record<string, unknown>;
+  file: string;
+  exists: boolean;
+}
+
+/**
+ * Reads `<home>/config.json` (zod-validated, defaults applied). A missing file gives the defaults.
+ * @throws ConfigError when the file is not JSON or fails validation (it is never overwritten).
+ */
+export async function loadSettingsFile(home: string): Promise<LoadedSettings> {
+  const file = configFile(home);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: defaultSettings(), raw: {}, file, exists: false };
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`, file);
+  }
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, file);
+  }
+  return { settings: parsed.data, raw: raw as Record<string, unknown>, file, exists: true };
+}
+
+/**
+ * Validates and writes `<home>/config.json` atomically (temp file + fsync + rename).
+ * @throws ZodError-derived ConfigError when the settings are invalid; fs errors as thrown by the OS.
+ */
+export async function saveSettingsFile(home: string, input: SettingsInput): Promise<Settings> {
+  const parsed = SettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, configFile(home));
+  }
+  await fs.mkdir(home, { recursive: true });
+  await writeFileAtomic(configFile(home), `${JSON.stringify(parsed.data, null, 2)}\n`, { mode: 0o644 });
+  return parsed.data;
+}
+
+/** Ensures the home directory exists (mode 0700: it holds secrets). */
+export async function ensureHome(home: string): Promise<void> {
+  await fs.mkdir(path.resolve(home), { recursive: true, mode: 0o700 });
+}

@@ -1,0 +1,368 @@
+import { EventEmitter } from 'node:events';
+import type { AddOptions } from '../../shared/contract';
+import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, VpnHealth } from '../../shared/model';
+import type { InstanceSettings, Settings } from '../../shared/settings';
+import { applyLegacyEnv, readEnv } from './config/env-import';
+import { defaultQueueFile } from './config/paths';
+import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/settings-file';
+import { OverlaySecretStore, type SecretStore } from './config/secret-store';
+import { addResolved, flushEntries, rejection, type FlowContext, type Resolved } from './failover/add-flow';
+import { parseTorrent, splitText } from './failover/inputs';
+import { resolveInput } from './failover/resolve-input';
+import { orderCandidates, routeState } from './failover/router';
+import { reconcileUncertain } from './failover/reconcile';
+import { UncertainAdds } from './failover/uncertain-adds';
+import { AuthMemory } from './health/login-guard';
+import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS } from './health/poll-scheduler';
+import { probeVpn, VpnReconnector } from './health/vpn-probe';
+import { InstanceRuntime } from './instances';
+import { silentLogger, type Logger } from './logger';
+import { toEntryView, QueueStore } from './queue';
+import type { QbitError } from './qbittorrent';
+
+/** How an engine is made. */
+export interface EngineOptions {
+  /** Folder with `config.json`, the auth-failure memory and the uncertain-adds ledger. */
+  home: string;
+  /** Where passwords live (file with mode 0600 for the CLI, safeStorage for the tray app). */
+  secrets: SecretStore;
+  /** Environment to read the old tool's variables from (omit to ignore the environment). */
+  env?: Record<string, string | undefined>;
+  /** Folder whose `.env` is read with `env` (default: the working directory). */
+  cwd?: string;
+  logger?: Logger;
+  /** Watch the queue file for other programs' writes (watch, tray, serve). */
+  watchQueueFile?: boolean;
+}
+
+/** Most activity items kept for the UI. */
+const ACTIVITY_LIMIT = 200;
+
+/**
+ * The resilient engine: owns the instances (WebUI API sessions + health), the VPN probe, the
+ * poller, the durable queue and the failover flow. Emits `event` ({@link EngineEvent}) on every
+ * change; shells (CLI, dashboard, Electron) only translate. Never imports `electron`.
+ */
+export class Engine extends EventEmitter {
+  settings!: Settings;
+  instances: InstanceRuntime[] = [];
+  vpn: VpnHealth = { state: 'DISABLED', check: 'none', target: null, error: null, checkedAt: null };
+  queue!: QueueStore;
+  readonly uncertain: UncertainAdds;
+  readonly auth: AuthMemory;
+  readonly secrets: SecretStore;
+  readonly logger: Logger;
+  private readonly scheduler = new PollScheduler();
+  private readonly reconnector: VpnReconnector;
+  private activity: ActivityItem[] = [];
+  private activitySeq = 0;
+  private paused = false;
+  private flushing: Promise<FlushResponse> | null = null;
+  private running = false;
+  private stopWatch: (() => void) | null = null;
+  private emitTimer: NodeJS.Timeout | null = null;
+  private turn = 0;
+  private lastCheckAll = 0;
+
+  constructor(readonly opts: EngineOptions) {
+    super();
+    this.logger = opts.logger ?? silentLogger;
+    this.auth = new AuthMemory(opts.home);
+    this.uncertain = new UncertainAdds(opts.home);
+    this.reconnector = new VpnReconnector(this.logger);
+    this.secrets = opts.env ? opts.secrets : opts.secrets;
+  }
+
+  /** Loads `config.json` (+ environment), builds instance sessions, and reads the queue. @throws ConfigError. */
+  async load(): Promise<void> {
+    await ensureHome(this.opts.home);
+    const loaded = await loadSettingsFile(this.opts.home);
+    let settings = loaded.settings;
+    let secrets = this.opts.secrets;
+    if (this.opts.env) {
+      const overlay = applyLegacyEnv(settings, loaded.raw, readEnv(this.opts.env, this.opts.cwd));
+      settings = overlay.settings;
+      if (Object.keys(overlay.passwords).length) secrets = new OverlaySecretStore(this.opts.secrets, overlay.passwords);
+    }
+    (this as { secrets: SecretStore }).secrets = secrets;
+    await this.applySettings(settings);
+  }
+
+  private async applySettings(settings: Settings): Promise<void> {
+    const old = this.instances;
+    this.settings = settings;
+    this.instances = await Promise.all(settings.instances.map((s) => this.makeRuntime(s)));
+    await Promise.all(old.map((o) => o.close().catch(() => undefined)));
+    const queueFile = settings.queueFile ?? defaultQueueFile();
+    if (!this.queue || this.queue.path !== queueFile) {
+      this.stopWatch?.();
+      this.stopWatch = null;
+      this.queue = new QueueStore({ path: queueFile });
+      this.queue.on('warning', (m: string) => this.note('error', m));
+      this.queue.on('change', () => this.onQueueChange());
+      await this.queue.load().catch((err: Error) => this.note('error', `queue file: ${err.message}`));
+      if (this.running && this.opts.watchQueueFile) this.stopWatch = this.queue.watch();
+    }
+    this.vpn = { ...this.vpn, check: settings.vpn.check };
+  }
+
+  private async makeRuntime(s: InstanceSettings, password?: string | null): Promise<InstanceRuntime> {
+    const pw = password ?? (await this.secrets.get(s.name));
+    return new InstanceRuntime(s, pw, this.auth.guardFor(s.url, s.username, pw ?? ''));
+  }
+
+  /** Starts polling (and the queue watcher); the first check runs now. */
+  async start(): Promise<void> {
+    this.running = true;
+    this.scheduler.resume();
+    if (this.opts.watchQueueFile && !this.stopWatch) this.stopWatch = this.queue.watch();
+    await this.checkAll();
+  }
+
+  /** Stops timers, the watcher and sessions; waits for a running flush. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.scheduler.stop();
+    this.stopWatch?.();
+    this.stopWatch = null;
+    await this.flushing?.catch(() => undefined);
+    await Promise.all(this.instances.map((i) => i.close().catch(() => undefined)));
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+  }
+
+  /** Probes the VPN, then every instance in parallel ("Check now"). */
+  async checkAll(): Promise<EngineSnapshot> {
+    this.lastCheckAll = Date.now();
+    await this.checkVpn();
+    await Promise.all(this.instances.map((rt) => this.checkInstance(rt)));
+    return this.snapshot();
+  }
+
+  private async checkVpn(): Promise<void> {
+    const prev = this.vpn.state;
+    this.vpn = await probeVpn(this.settings.vpn);
+    if (prev !== this.vpn.state && this.vpn.checkedAt) {
+      this.note('vpn', `VPN ${this.vpn.state === 'CONNECTED' ? 'up' : this.vpn.state === 'DOWN' ? 'down' : 'check disabled'}${this.vpn.error ? `: ${this.vpn.error}` : ''}`);
+      if (this.vpn.state === 'DOWN') this.reconnector.maybeRun(this.settings.vpn);
+      if (prev === 'DOWN') for (const rt of this.instances.filter((i) => i.settings.requiresVpn)) void this.checkInstance(rt);
+    }
+    if (this.running && !this.paused) this.scheduler.schedule('vpn', this.settings.pollIntervalMs, () => void this.checkVpn().then(() => this.emitSoon()));
+    this.emitSoon();
+  }
+
+  private async checkInstance(rt: InstanceRuntime): Promise<InstanceHealth> {
+    const wasUsable = rt.isUsable(this.vpn);
+    const prev = rt.health.status;
+    const health = await rt.probe(this.vpn);
+    if (!this.instances.includes(rt)) return health;
+    if (prev !== health.status) this.note('status', `${rt.name}: ${health.status}${health.error ? ` — ${health.error}` : ''}`);
+    if (health.status === 'OK') void reconcileUncertain(rt, this.uncertain, this.logger).catch(() => undefined);
+    if (!wasUsable && rt.isUsable(this.vpn) && this.running && !this.paused && this.queue.entries().length) void this.autoFlush();
+    this.scheduleProbe(rt);
+    this.emitSoon();
+    return health;
+  }
+
+  private scheduleProbe(rt: InstanceRuntime, delay?: number): void {
+    if (!this.running || this.paused) return;
+    const ms = delay ?? nextProbeDelay(rt.failures, this.settings.pollIntervalMs, this.settings.maxBackoffMs);
+    this.scheduler.schedule(rt.name, ms, () => void this.checkInstance(rt));
+  }
+
+  /** Marks an instance down after a failed add and schedules a re-check soon. */
+  private onDown = (rt: InstanceRuntime, err: QbitError): void => {
+    const prev = rt.health.status;
+    rt.markDown(err);
+    if (prev !== rt.health.status) this.note('status', `${rt.name}: ${err.code} — ${err.message}`);
+    this.scheduleProbe(rt, Math.min(RECHECK_AFTER_FAILED_ADD_MS, this.settings.pollIntervalMs));
+    this.emitSoon();
+  };
+
+  private flowContext(): FlowContext {
+    return {
+      queue: this.queue,
+      uncertain: this.uncertain,
+      candidates: async () => {
+        let list = orderCandidates(this.instances, this.vpn, this.settings.routing, this.turn++);
+        if (list.length === 0 && this.instances.length && Date.now() - this.lastCheckAll > 5_000) {
+          await this.checkAll();
+          list = orderCandidates(this.instances, this.vpn, this.settings.routing, this.turn);
+        }
+        return list;
+      },
+      reachable: () => this.instances.filter((i) => i.isReachable(this.vpn)),
+      confirmTimeoutMs: this.settings.confirmTimeoutMs,
+      addDelayMs: this.settings.addDelayMs,
+      maxAddsPerCall: this.settings.maxAddsPerCall,
+      onDown: this.onDown,
+      unusableReason: () =>
+        this.instances.length === 0
+          ? 'NOT_CONFIGURED: no qBittorrent instance configured'
+          : this.instances.map((i) => `${i.name}: ${i.blockedByVpn(this.vpn) ? 'VPN_DOWN' : i.health.status}`).join('; '),
+    };
+  }
+
+  /** Adds inputs (magnet URIs, `.torrent` paths or URLs). Never throws for bad input or dead servers. */
+  async add(inputs: string[], options?: AddOptions): Promise<AddResponse> {
+    const resolved: Resolved[] = await Promise.all(
+      inputs.map(async (input) => {
+        try {
+          return { input, parsed: await resolveInput(input) };
+        } catch (err) {
+          return rejection(input, err);
+        }
+      }),
+    );
+    return this.addResolvedInputs(resolved, options);
+  }
+
+  /** Adds every magnet/URL found in pasted or dropped text. */
+  addText(text: string, options?: AddOptions): Promise<AddResponse> {
+    return this.add(splitText(text), options);
+  }
+
+  /** Adds a `.torrent` file's bytes (a drop, an `open-file`). */
+  addTorrentBytes(fileName: string, data: Uint8Array, options?: AddOptions): Promise<AddResponse> {
+    let r: Resolved;
+    try {
+      r = { input: fileName, parsed: parseTorrent(data, fileName) };
+    } catch (err) {
+      r = rejection(fileName, err);
+    }
+    return this.addResolvedInputs([r], options);
+  }
+
+  private async addResolvedInputs(resolved: Resolved[], options?: AddOptions): Promise<AddResponse> {
+    const res = await addResolved(this.flowContext(), resolved, options);
+    for (const r of res.results) {
+      if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}`);
+      else if (r.outcome === 'queued') this.note('queue', `queued ${r.name ?? r.infohash}: ${r.reason}`);
+      else if (r.outcome === 'duplicate') this.note('add', `${r.name ?? r.infohash} already on ${r.instance}`);
+      else if (r.error?.code === 'QUEUE_WRITE_FAILED') this.note('error', `${r.input.slice(0, 80)}: ${r.error.message}`);
+    }
+    this.emitSoon();
+    return res;
+  }
+
+  /** Flushes the queue (or some entries); concurrent calls share one run when flushing all. */
+  async flush(infohashes?: string[]): Promise<FlushResponse> {
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    const run = flushEntries(this.flowContext(), infohashes);
+    this.flushing = run;
+    this.emitSoon();
+    try {
+      const res = await run;
+      if (res.placed.length) this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
+      return res;
+    } finally {
+      this.flushing = null;
+      this.emitSoon();
+    }
+  }
+
+  private async autoFlush(): Promise<void> {
+    if (this.flushing) return;
+    try {
+      await this.flush();
+    } catch (err) {
+      this.note('error', `auto-flush failed: ${(err as Error).message}`);
+    }
+  }
+
+  private onQueueChange(): void {
+    this.emitSoon();
+    if (this.running && !this.paused && !this.flushing && this.instances.some((i) => i.isUsable(this.vpn)) && this.queue.entries().length) {
+      void this.autoFlush();
+    }
+  }
+
+  /** Removes a queue entry (user action). */
+  async removeEntry(infohash: string): Promise<boolean> {
+    const removed = await this.queue.remove([infohash.toLowerCase()]);
+    if (removed.length) this.note('queue', `removed ${removed[0]!.name ?? infohash} from the queue`);
+    this.emitSoon();
+    return removed.length > 0;
+  }
+
+  /** Pauses or resumes monitoring (polling and auto-flush); adds still work. */
+  async setMonitoringPaused(paused: boolean): Promise<EngineSnapshot> {
+    this.paused = paused;
+    if (paused) this.scheduler.stop();
+    else {
+      this.scheduler.resume();
+      if (this.running) await this.checkAll();
+    }
+    this.note('status', paused ? 'monitoring paused' : 'monitoring resumed');
+    return this.snapshot();
+  }
+
+  /** Validates and saves settings, then rebuilds sessions and checks at once. @throws ConfigError. */
+  async saveSettings(settings: Settings): Promise<Settings> {
+    const saved = await saveSettingsFile(this.opts.home, settings);
+    await this.applySettings(saved);
+    this.note('status', 'settings saved');
+    if (this.running) await this.checkAll();
+    return saved;
+  }
+
+  /** Stores an instance's password (write-only) and retries its login at once. */
+  async setPassword(instance: string, password: string): Promise<void> {
+    await this.secrets.set(instance, password);
+    const idx = this.instances.findIndex((i) => i.name === instance);
+    if (idx >= 0) {
+      const old = this.instances[idx]!;
+      this.instances[idx] = await this.makeRuntime(old.settings, password);
+      await old.close().catch(() => undefined);
+      if (this.running) await this.checkInstance(this.instances[idx]!);
+    }
+  }
+
+  /** Probes an instance as edited (not saved), with a typed or the stored password. */
+  async testConnection(settings: InstanceSettings, password?: string): Promise<InstanceHealth> {
+    const rt = await this.makeRuntime(settings, password ?? null);
+    try {
+      if (this.vpn.checkedAt === null) this.vpn = await probeVpn(this.settings.vpn);
+      return await rt.probe(this.vpn);
+    } finally {
+      await rt.close().catch(() => undefined);
+    }
+  }
+
+  /** The whole state for UIs. */
+  snapshot(): EngineSnapshot {
+    return {
+      vpn: this.vpn,
+      instances: this.instances.map((i) => ({ ...i.health, usable: i.isUsable(this.vpn) })),
+      queue: this.queue.entries().map(toEntryView),
+      queueFile: this.queue.path,
+      route: routeState(this.instances, this.vpn, this.paused),
+      routing: this.settings.routing,
+      monitoringPaused: this.paused,
+      flushing: this.flushing !== null,
+      activity: [...this.activity],
+    };
+  }
+
+  private note(kind: ActivityItem['kind'], message: string): void {
+    const item: ActivityItem = { id: ++this.activitySeq, at: new Date().toISOString(), kind, message };
+    this.activity = [item, ...this.activity].slice(0, ACTIVITY_LIMIT);
+    (kind === 'error' ? this.logger.warn : this.logger.info)(message);
+    this.emit('event', { type: 'activity', item } satisfies EngineEvent);
+  }
+
+  private emitSoon(): void {
+    if (this.emitTimer) return;
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = null;
+      this.emit('event', { type: 'snapshot', snapshot: this.snapshot() } satisfies EngineEvent);
+    }, 25);
+    this.emitTimer.unref?.();
+  }
+}
+
+/** Creates and loads an engine (not started). @throws ConfigError when `config.json` is invalid. */
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const engine = new Engine(opts);
+  await engine.load();
+  return engine;
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs/promises';
+import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
+
+/** How long a `.torrent` URL download may take, ms. */
+export const DOWNLOAD_TIMEOUT_MS = 15_000;
+
+/**
+ * Turns one user input into a {@link ParsedInput}: a magnet URI, an `http(s)` URL of a
+ * `.torrent` file (downloaded now, size-capped, so a queued entry never depends on the link), or
+ * a path to a `.torrent` file. @throws InvalidInput with a reason a user can act on.
+ */
+export async function resolveInput(raw: string): Promise<ParsedInput> {
+  const input = raw.trim();
+  if (!input) throw new InvalidInput('empty input');
+  if (/^magnet:/i.test(input)) return parseMagnet(input);
+  if (/^https?:\/\//i.test(input)) return parseTorrent(await downloadTorrent(input), input);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(input) && !/^[a-z]:[\\/]/i.test(input)) {
+    throw new InvalidInput(`unsupported URL scheme "${input.split(':')[0]!.slice(0, 20)}:" (use a magnet URI, an http(s) .torrent URL, or a .torrent file)`);
+  }
+  if (input.length > 4096 || /[\u0000]/.test(input)) throw new InvalidInput('not a magnet URI, http(s) URL or .torrent file path');
+  let stat;
+  try {
+    stat = await fs.stat(input);
+  } catch {
+    throw new InvalidInput(`not a magnet URI, http(s) URL or existing .torrent file: ${input.slice(0, 200)}`);
+  }
+  if (!stat.isFile()) throw new InvalidInput(`${input.slice(0, 200)} is not a file`);
+  if (stat.size > INPUT_LIMITS.maxTorrentBytes) throw new InvalidInput(`.torrent file larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+  return parseTorrent(new Uint8Array(await fs.readFile(input)), input);
+}
+
+/** Downloads a `.torrent` file, refusing more than {@link INPUT_LIMITS.maxTorrentBytes}. @throws InvalidInput. */
+export async function downloadTorrent(url: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
+  } catch (err) {
+    throw new InvalidInput(`could not download ${url.slice(0, 200)}: ${(err as Error).message}`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new InvalidInput(`could not download ${url.slice(0, 200)}: HTTP ${res.status}`);
+  }
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > INPUT_LIMITS.maxTorrentBytes) {
+    await res.body?.cancel();
+    throw new InvalidInput(`.torrent download larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  if (!reader) return new Uint8Array();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > INPUT_LIMITS.maxTorrentBytes) {
+      await reader.cancel();
+      throw new InvalidInput(`.torrent download larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
