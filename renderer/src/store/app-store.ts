@@ -29,6 +29,8 @@ export interface AppState {
   flushBusy: boolean;
   flushResult: { summary: string; response: FlushResponse } | null;
   toasts: Toast[];
+  /** Set by the first-run card on Status: Settings opens with a prefilled new instance. */
+  wantNewInstance: boolean;
   setTab(tab: Tab): void;
   setAddOptions(options: AddOptions): void;
   toast(message: string, tone?: Toast['tone']): void;
@@ -81,6 +83,7 @@ export const useApp = create<AppState>()((set, get) => {
     flushBusy: false,
     flushResult: null,
     toasts: [],
+    wantNewInstance: false,
     setTab: (tab) => set({ tab }),
     setAddOptions: (addOptions) => set({ addOptions }),
     toast: (message, tone = 'info') => {

@@ -20,8 +20,14 @@ export function SettingsView() {
 
   const reset = () => {
     if (!view) return;
+    const loaded = view.settings.instances.map((i) => draftOf(i));
+    if (useApp.getState().wantNewInstance) {
+      // Came from the first-run card on Status: start with a prefilled instance, open.
+      useApp.setState({ wantNewInstance: false });
+      loaded.push(draftOf(newInstance(loaded.map((d) => d.value.name)), true));
+    }
     setBase(view.settings);
-    setInstances(view.settings.instances.map((i) => draftOf(i)));
+    setInstances(loaded);
     setErrors({});
   };
   useEffect(reset, [view]);

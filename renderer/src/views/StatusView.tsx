@@ -137,8 +137,15 @@ export function StatusView() {
         <section className="card first-run">
           <h3>No instance yet</h3>
           <p className="muted">Add the qBittorrent instance(s) to send magnet links to, in priority order.</p>
-          <button type="button" className="primary" onClick={() => setTab('settings')}>
-            Go to settings
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              useApp.setState({ wantNewInstance: true });
+              setTab('settings');
+            }}
+          >
+            Add an instance
           </button>
         </section>
       )}

@@ -68,6 +68,10 @@ try {
   await shoot(page, 'first-run-status-tray-light');
   await page.getByRole('tab', { name: 'Settings' }).click();
   await shoot(page, 'first-run-settings-tray-light');
+  await page.getByRole('tab', { name: 'Status' }).click();
+  await page.getByRole('button', { name: 'Add an instance' }).click();
+  await page.getByTestId('settings-instance-local').waitFor();
+  await shoot(page, 'first-run-new-instance-tray-light');
   await page.evaluate(() => {
     const dt = new DataTransfer();
     dt.setData('text/uri-list', 'magnet:?xt=urn:btih:' + 'd'.repeat(40));
