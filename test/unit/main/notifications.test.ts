@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NotificationBatcher, notificationsFor, type NotificationSpec } from '../../../electron/main/notifications';
+import { entry, snapshot } from './snapshot-fixture';
+
+const ALL = { failover: true, queued: true, flushed: true, vpn: true };
+const kinds = (ns: NotificationSpec[]) => ns.map((n) => n.kind);
+
+describe('notificationsFor', () => {
+  it('says nothing for the first snapshot', () => {
+    expect(notificationsFor(null, snapshot({ queue: [entry(1)] }), ALL)).toEqual([]);
+  });
+
+  it('failover: primary → fallback names the new instance', () => {
+    const n = notificationsFor(snapshot(), snapshot({ route: { kind: 'fallback', instance: 'seedbox' } }), ALL);
+    expect(n).toHaveLength(1);
+    expect(n[0]).toMatchObject({ kind: 'failover', title: 'Failover to seedbox' });
+  });
+
+  it('failover: falling to the queue says adds are queued', () => {
+    const n = notificationsFor(snapshot({ route: { kind: 'fallback', instance: 'seedbox' } }), snapshot({ route: { kind: 'queue', instance: null } }), ALL);
+    expect(n[0]?.title).toBe('No qBittorrent instance reachable');
+  });
+
+  it('no failover notification when going back to the primary or while paused', () => {
+    expect(notificationsFor(snapshot({ route: { kind: 'fallback', instance: 'seedbox' } }), snapshot(), ALL)).toEqual([]);
+    expect(notificationsFor(snapshot(), snapshot({ monitoringPaused: true, route: { kind: 'fallback', instance: 's' } }), ALL)).toEqual([]);
+  });
+
+  it('queued: counts new entries', () => {
+    const n = notificationsFor(snapshot({ queue: [entry(1)] }), snapshot({ queue: [entry(1), entry(2), entry(3)] }), ALL);
+    expect(n).toEqual([{ kind: 'queued', title: 'Queued', body: '2 magnets queued; they are added when an instance is reachable.', count: 2 }]);
+  });
+
+  it('flushed: queue emptied by a flush', () => {
+    const n = notificationsFor(snapshot({ queue: [entry(1), entry(2)], flushing: true }), snapshot({ queue: [] }), ALL);
+    expect(n).toEqual([{ kind: 'flushed', title: 'Queue flushed', body: '2 queued entries were added.' }]);
+  });
+
+  it('flushed: also when only the activity log shows the flush', () => {
+    const n = notificationsFor(
+      snapshot({ queue: [entry(1)] }),
+      snapshot({ activity: [{ id: 1, at: 'x', kind: 'flush', message: 'flushed 1' }] }),
+      ALL,
+    );
+    expect(kinds(n)).toEqual(['flushed']);
+  });
+
+  it('no flushed notification when the user removed the last entry by hand', () => {
+    expect(notificationsFor(snapshot({ queue: [entry(1)] }), snapshot(), ALL)).toEqual([]);
+  });
+
+  it('vpn: down and back up; DISABLED transitions are silent', () => {
+    const up = snapshot({ vpn: { state: 'CONNECTED', check: 'ping', target: 'g', error: null, checkedAt: 'x' } });
+    const down = snapshot({ vpn: { state: 'DOWN', check: 'ping', target: 'g', error: 'timeout', checkedAt: 'x' } });
+    expect(notificationsFor(up, down, ALL)[0]?.title).toBe('VPN down');
+    expect(notificationsFor(down, up, ALL)[0]?.title).toBe('VPN back up');
+    expect(notificationsFor(snapshot(), up, ALL)).toEqual([]);
+  });
+
+  it('turned-off kinds are not shown', () => {
+    const prev = snapshot({ vpn: { state: 'CONNECTED', check: 'ping', target: 'g', error: null, checkedAt: 'x' } });
+    const next = snapshot({
+      route: { kind: 'fallback', instance: 'seedbox' },
+      queue: [entry(1)],
+      vpn: { state: 'DOWN', check: 'ping', target: 'g', error: null, checkedAt: 'x' },
+    });
+    expect(kinds(notificationsFor(prev, next, ALL))).toEqual(['failover', 'queued', 'vpn']);
+    expect(kinds(notificationsFor(prev, next, { failover: false, queued: true, flushed: true, vpn: false }))).toEqual(['queued']);
+    expect(notificationsFor(prev, next, { failover: false, queued: false, flushed: false, vpn: false })).toEqual([]);
+  });
+});
+
+describe('NotificationBatcher', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('merges a burst within 2 s into one "5 magnets queued"', () => {
+    vi.useFakeTimers();
+    const shown: NotificationSpec[] = [];
+    const b = new NotificationBatcher((n) => shown.push(n));
+    let prev = snapshot();
+    for (let i = 1; i <= 5; i++) {
+      const next = snapshot({ queue: [...prev.queue, entry(i)] });
+      b.push(...notificationsFor(prev, next, ALL));
+      prev = next;
+      vi.advanceTimersByTime(300);
+    }
+    expect(shown).toEqual([]);
+    vi.advanceTimersByTime(2_000);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.body).toBe('5 magnets queued; they are added when an instance is reachable.');
+  });
+
+  it('keeps different kinds apart, and a later burst is a new notification', () => {
+    vi.useFakeTimers();
+    const shown: NotificationSpec[] = [];
+    const b = new NotificationBatcher((n) => shown.push(n));
+    b.push({ kind: 'failover', title: 'Failover to a', body: '' }, { kind: 'queued', title: 'Queued', body: '', count: 1 });
+    b.push({ kind: 'failover', title: 'Failover to b', body: '' });
+    vi.advanceTimersByTime(2_000);
+    expect(shown.map((n) => n.title)).toEqual(['Queued', 'Failover to b']);
+    b.push({ kind: 'queued', title: 'Queued', body: '', count: 1 });
+    vi.advanceTimersByTime(2_000);
+    expect(shown).toHaveLength(3);
+  });
+
+  it('dispose drops a pending batch', () => {
+    vi.useFakeTimers();
+    const show = vi.fn();
+    const b = new NotificationBatcher(show);
+    b.push({ kind: 'vpn', title: 'VPN down', body: '' });
+    b.dispose();
+    vi.advanceTimersByTime(5_000);
+    expect(show).not.toHaveBeenCalled();
+  });
+});
