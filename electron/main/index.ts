@@ -122,6 +122,8 @@ async function onReady(ctx: {
     initial: engine.snapshot(),
   });
   trayBounds = () => tray.bounds();
+  // Read-only handle for the Playwright smoke test (test/unit/main/electron-smoke.test.ts).
+  if (process.env.QBF_TEST_HOOKS === '1') (globalThis as { __qbitFailoverTray?: unknown }).__qbitFailoverTray = tray;
   backend.subscribe((e) => {
     if (e.type !== 'snapshot') return;
     tray.update(e.snapshot);

@@ -15,6 +15,8 @@ import { sameTrayState, trayStateFrom } from './tray-state';
 export interface TrayHandle {
   update(snapshot: EngineSnapshot): void;
   bounds(): Rectangle | null;
+  /** Current tooltip text (what the user sees on hover). */
+  tooltip(): string;
   destroy(): void;
 }
 
@@ -56,6 +58,7 @@ export function setupTray(opts: {
   return {
     update,
     bounds: () => (tray.isDestroyed() ? null : tray.getBounds()),
+    tooltip: () => state?.tooltip ?? '',
     destroy: () => tray.destroy(),
   };
 }
