@@ -97,8 +97,23 @@ async function onReady(ctx: {
     },
   });
 
+  const notifier = setupNotifier({ prefs: () => ui.notifications, onClick: () => windows.show(), logger });
+  const tray = setupTray({
+    iconPath: (color) => iconPathFor(color, process.platform, app.isPackaged, process.resourcesPath, appPath),
+    onAction: createTrayActions({ backend, windows, logDir: ctx.logDir, quit: () => app.quit(), logger }),
+    onClick: () => (isPopoverPlatform(process.platform) ? windows.toggle() : windows.show()),
+    initial: engine.snapshot(),
+  });
+  trayBounds = () => tray.bounds();
+  // Read-only handle for the Playwright smoke test (test/unit/main/electron-smoke.test.ts).
+  if (process.env.QBF_TEST_HOOKS === '1') (globalThis as { __qbitFailoverTray?: unknown }).__qbitFailoverTray = tray;
+  backend.subscribe((e) => {
+    if (e.type !== 'snapshot') return;
+    tray.update(e.snapshot);
+    notifier.onSnapshot(e.snapshot);
+  });
+
   let stopped = false;
-  const quit = () => app.quit();
   app.on('before-quit', (event) => {
     windows.allowClose();
     if (stopped) return;
@@ -114,37 +129,25 @@ async function onReady(ctx: {
       });
   });
 
-  const notifier = setupNotifier({ prefs: () => ui.notifications, onClick: () => windows.show(), logger });
-  const tray = setupTray({
-    iconPath: (color) => iconPathFor(color, process.platform, app.isPackaged, process.resourcesPath, appPath),
-    onAction: createTrayActions({ backend, windows, logDir: ctx.logDir, quit, logger }),
-    onClick: () => (isPopoverPlatform(process.platform) ? windows.toggle() : windows.show()),
-    initial: engine.snapshot(),
-  });
-  trayBounds = () => tray.bounds();
-  // Read-only handle for the Playwright smoke test (test/unit/main/electron-smoke.test.ts).
-  if (process.env.QBF_TEST_HOOKS === '1') (globalThis as { __qbitFailoverTray?: unknown }).__qbitFailoverTray = tray;
-  backend.subscribe((e) => {
-    if (e.type !== 'snapshot') return;
-    tray.update(e.snapshot);
-    notifier.onSnapshot(e.snapshot);
-  });
-
-  await engine.start();
+  // Probing every instance can take a request timeout (10 s); the UI does not wait for it.
+  const started = engine.start().catch((err: Error) => logger.error('engine start failed', { error: err.message }));
   onSettings(await backend.call('getSettings', {}));
   const snap = engine.snapshot();
   tray.update(snap);
   notifier.onSnapshot(snap);
-
   ctx.setSecondInstance(() => windows.show());
-  await ctx.pending.setReady(async (req) => {
-    const out = await addLaunchRequest(backend, req, logger);
-    logger.info('launch inputs added', { responses: out.responses.map((r) => r.summary), unreadable: out.unreadable.length });
-  });
 
   const flags = parseLaunchArgs(process.argv).flags;
   // First run (nothing configured) shows the window so the user can set up; `--hidden` (login) never does.
   if (!flags.hidden && (flags.show || snap.instances.length === 0 || !isPopoverPlatform(process.platform))) windows.show();
+
+  // Launch requests held since start-up go in once the first health check has run, so they are
+  // routed on real health rather than queued for lack of it.
+  await started;
+  await ctx.pending.setReady(async (req) => {
+    const out = await addLaunchRequest(backend, req, logger);
+    logger.info('launch inputs added', { responses: out.responses.map((r) => r.summary), unreadable: out.unreadable.length });
+  });
 }
 
 main();
