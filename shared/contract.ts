@@ -59,6 +59,8 @@ export const ApiArgSchemas = {
   saveSettings: z.object({ settings: SettingsViewSchema }).strict(),
   /** Write-only: passwords go in, never come out. */
   setPassword: z.object({ instance: InstanceNameSchema, password: z.string().max(1024) }).strict(),
+  /** Import the old tool's environment variables (`QBITTORRENT_URL`, …, and a `.env`) into saved settings. */
+  importEnvironment: z.object({}).strict(),
   /** Test an instance as edited (not yet saved); password optional (falls back to the stored one). */
   testConnection: z.object({ instance: InstanceSchema, password: z.string().max(1024).optional() }).strict(),
 } as const;
@@ -87,6 +89,7 @@ export interface ApiResults {
   getSettings: SettingsView;
   saveSettings: SettingsView;
   setPassword: { ok: true };
+  importEnvironment: { applied: string[]; view: SettingsView };
   testConnection: InstanceHealth;
 }
 

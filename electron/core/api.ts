@@ -31,6 +31,10 @@ const handlers: Handlers = {
     await e.setPassword(a.instance, a.password);
     return { ok: true as const };
   },
+  importEnvironment: async (e) => {
+    const applied = await e.importLegacyEnv(process.env, process.cwd());
+    return { applied, view: await settingsView(e) };
+  },
   testConnection: (e, a) => e.testConnection(a.instance, a.password),
 };
 

@@ -317,6 +317,21 @@ export class Engine extends EventEmitter {
     }
   }
 
+  /**
+   * Imports the old tool's environment variables (and `.env` in `cwd`) into saved settings:
+   * instances `primary`/`secondary`, VPN probe, queue file; passwords go to the secret store.
+   * Returns the names of the variables that took effect (never their values).
+   */
+  async importLegacyEnv(env: Record<string, string | undefined>, cwd?: string): Promise<string[]> {
+    const loaded = await loadSettingsFile(this.opts.home);
+    const overlay = applyLegacyEnv(this.settings, loaded.raw, readEnv(env, cwd));
+    if (overlay.applied.length === 0) return [];
+    for (const [name, pw] of Object.entries(overlay.passwords)) await this.opts.secrets.set(name, pw);
+    await this.saveSettings(overlay.settings);
+    this.note('status', `imported ${overlay.applied.join(', ')} from the environment`);
+    return overlay.applied;
+  }
+
   /** Probes an instance as edited (not saved), with a typed or the stored password. */
   async testConnection(settings: InstanceSettings, password?: string): Promise<InstanceHealth> {
     const rt = await this.makeRuntime(settings, password ?? null);
