@@ -17,7 +17,7 @@ export async function resolveInput(raw: string): Promise<ParsedInput> {
   if (/^[a-z][a-z0-9+.-]*:/i.test(input) && !/^[a-z]:[\\/]/i.test(input)) {
     throw new InvalidInput(`unsupported URL scheme "${input.split(':')[0]!.slice(0, 20)}:" (use a magnet URI, an http(s) .torrent URL, or a .torrent file)`);
   }
-  if (input.length > 4096 || /[\u0000]/.test(input)) throw new InvalidInput('not a magnet URI, http(s) URL or .torrent file path');
+  if (input.length > 4096 || input.includes('\0')) throw new InvalidInput('not a magnet URI, http(s) URL or .torrent file path');
   let stat;
   try {
     stat = await fs.stat(input);

@@ -7,7 +7,6 @@ export function TagsInput(props: { id: string; value: string[]; onChange(tags: s
   useEffect(() => {
     // Follow outside changes (another instance selected, settings reloaded) without fighting typing.
     if (parse(text).join(', ') !== joined) setText(joined);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [joined]);
   return (
     <input
