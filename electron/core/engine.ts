@@ -50,7 +50,8 @@ export class Engine extends EventEmitter {
   queue!: QueueStore;
   readonly uncertain: UncertainAdds;
   readonly auth: AuthMemory;
-  readonly secrets: SecretStore;
+  /** Passwords: the given store, overlaid with the environment's when `env` is used. */
+  secrets: SecretStore;
   readonly logger: Logger;
   private readonly scheduler = new PollScheduler();
   private readonly reconnector: VpnReconnector;
@@ -70,7 +71,7 @@ export class Engine extends EventEmitter {
     this.auth = new AuthMemory(opts.home);
     this.uncertain = new UncertainAdds(opts.home);
     this.reconnector = new VpnReconnector(this.logger);
-    this.secrets = opts.env ? opts.secrets : opts.secrets;
+    this.secrets = opts.secrets;
   }
 
   /** Loads `config.json` (+ environment), builds instance sessions, and reads the queue. @throws ConfigError. */
@@ -78,13 +79,11 @@ export class Engine extends EventEmitter {
     await ensureHome(this.opts.home);
     const loaded = await loadSettingsFile(this.opts.home);
     let settings = loaded.settings;
-    let secrets = this.opts.secrets;
     if (this.opts.env) {
       const overlay = applyLegacyEnv(settings, loaded.raw, readEnv(this.opts.env, this.opts.cwd));
       settings = overlay.settings;
-      if (Object.keys(overlay.passwords).length) secrets = new OverlaySecretStore(this.opts.secrets, overlay.passwords);
+      if (Object.keys(overlay.passwords).length) this.secrets = new OverlaySecretStore(this.opts.secrets, overlay.passwords);
     }
-    (this as { secrets: SecretStore }).secrets = secrets;
     await this.applySettings(settings);
   }
 
