@@ -119,6 +119,7 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
 
   const handlers: { [M in ApiMethod]: (arg: ApiArgs[M]) => ApiResults[M] } = {
     getSnapshot: () => snapshot(),
+    importEnvironment: () => ({ applied: [], view: view() }),
     addText: ({ text }) =>
       summarize(
         text.split(/\s+/).filter(Boolean).map((t) => {
