@@ -39,8 +39,11 @@ export class TorrentCounts {
     if (data.full_update) this.rows.clear();
     for (const [hash, t] of Object.entries(data.torrents ?? {})) {
       const prev = this.rows.get(hash) ?? { category: '', complete: false };
+      // `progress` first: a magnet still fetching metadata reports `amount_left: 0` (size unknown,
+      // `total_size: -1`) with `progress: 0`, and is not complete. `amount_left` only arrives
+      // alone in a diff when metadata came in (0 → size), which also means incomplete.
       const complete =
-        t.amount_left !== undefined ? t.amount_left === 0 : t.progress !== undefined ? t.progress >= 1 : prev.complete;
+        t.progress !== undefined ? t.progress >= 1 : t.amount_left !== undefined ? t.amount_left === 0 && prev.complete : prev.complete;
       this.rows.set(hash, { category: t.category ?? prev.category, complete });
     }
     for (const hash of data.torrents_removed ?? []) this.rows.delete(hash);
