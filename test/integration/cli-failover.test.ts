@@ -118,6 +118,38 @@ describe('routing by health and VPN', () => {
   });
 });
 
+describe('the old tool\'s .env', () => {
+  it('a .env in the working directory configures both instances; without VPN_CHECK the probe is ping (to 127.0.0.1 here)', async () => {
+    const s = sandbox();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      `${s.cwd}/.env`,
+      [
+        `QBITTORRENT_URL=${primary.url}`,
+        `QBITTORRENT_SECONDARY_URL=${secondary.url}`,
+        `QBITTORRENT_USERNAME=${primary.username}`,
+        `QBITTORRENT_PASSWORD=${primary.password}`,
+        // Never the real default gateway: the ping probe targets loopback in tests.
+        'VPN_GATEWAY_IP=127.0.0.1',
+      ].join('\n'),
+    );
+    const st = await s.run(['status', '--json']);
+    expectExit(st, 0);
+    const j = JSON.parse(st.stdout) as { vpn: { state: string; check: string; target: string }; instances: { name: string; status: string; requiresVpn: boolean }[]; route: unknown };
+    expect(j.vpn).toMatchObject({ state: 'CONNECTED', check: 'ping', target: '127.0.0.1' });
+    expect(j.instances.map((i) => [i.name, i.status, i.requiresVpn])).toEqual([
+      ['primary', 'OK', true],
+      ['secondary', 'OK', false],
+    ]);
+    expect(j.route).toEqual({ kind: 'primary', instance: 'primary' });
+    const m = randomMagnet();
+    const r = await s.run(['add', m.magnet]);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(new RegExp(`\\[ADDED\\] .*${m.infohash}.* → primary`));
+    await waitForHashes(primary, [m.infohash], 2_000);
+  });
+});
+
 describe('duplicates', () => {
   it('a magnet already on the secondary is a duplicate there and is not added to the primary', async () => {
     const s = sandbox();
