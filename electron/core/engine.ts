@@ -310,6 +310,7 @@ export class Engine extends EventEmitter {
     const idx = this.instances.findIndex((i) => i.name === instance);
     if (idx >= 0) {
       const old = this.instances[idx]!;
+      await this.auth.forgetCredentials(old.settings.url, old.settings.username, password);
       this.instances[idx] = await this.makeRuntime(old.settings, password);
       await old.close().catch(() => undefined);
       if (this.running) await this.checkInstance(this.instances[idx]!);
