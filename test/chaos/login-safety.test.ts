@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FileSecretStore } from '../../electron/core/config/secret-store';
+import { createEngine, type Engine } from '../../electron/core/engine';
+import { directLogin } from '../harness/direct';
+import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
+import { assertCliBuilt, killAllCli, runCli } from './support/cli';
+import { makeSandbox, writeHome, type Sandbox } from './support/cluster';
+import { startLoginCountingProxy, type LoginCountingProxy } from './support/proxy';
+
+/**
+ * "Never get the user banned": qBittorrent bans an IP after `WebUI\MaxAuthenticationFailCount`
+ * failed logins (default 5; the count is per IP, never decays with time, and resets only on a
+ * successful login or a server restart — ../shared/qbittorrent-facts.md). Every login that
+ * reaches the server goes through a loopback proxy that counts `POST /api/v2/auth/login`.
+ *
+ * What is simulated, precisely: an hour of the engine's DEFAULT polling (one health check every
+ * 15 s) is 240 checks. The engine runs in-process with only `Date` faked (vi.useFakeTimers
+ * toFake: ['Date']); the test advances the clock 15 s and awaits `engine.checkAll()` 240 times,
+ * so every check the engine would make in that hour really runs (real sockets, real server),
+ * and the login guard (AuthMemory, which reads `Date.now`) sees an hour pass. Before that, 20
+ * `status` CLI runs in real time share the same home (the guard's memory is on disk).
+ */
+
+let server: QbtProcess;
+let strict: QbtProcess;
+const engines: Engine[] = [];
+const proxies: LoginCountingProxy[] = [];
+const sandboxes: Sandbox[] = [];
+
+beforeAll(async () => {
+  assertCliBuilt();
+  server = await startQbittorrent({ name: 'login-default' });
+  strict = await startQbittorrent({ name: 'login-strict', extraConfig: { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } } });
+});
+
+afterAll(async () => {
+  vi.useRealTimers();
+  killAllCli();
+  for (const e of engines) await e.stop().catch(() => undefined);
+  for (const p of proxies) await p.close().catch(() => undefined);
+  await server?.dispose();
+  await strict?.dispose();
+  for (const s of sandboxes) s.dispose();
+});
+
+describe('login safety', () => {
+  it('a wrong password: 20 `status` runs plus an hour of default polling send fewer than 5 failed logins; the server is not banned', async () => {
+    const proxy = await startLoginCountingProxy(server.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('login');
+    sandboxes.push(sb);
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: server.username, password: 'not-the-password', requiresVpn: false }], 'none', {
+      pollIntervalMs: 15_000,
+      maxBackoffMs: 120_000,
+    });
+
+    for (let i = 0; i < 20; i++) {
+      const r = await runCli(['status'], { env: sb.env(), cwd: sb.cwd });
+      expect(r.stdout).toMatch(/primary .*: AUTH_FAILED/);
+      expect(r.code).toBe(3);
+    }
+    const afterCli = proxy.logins;
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    vi.setSystemTime(start);
+    const engine = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home) });
+    engines.push(engine);
+    expect(engine.settings.pollIntervalMs).toBe(15_000);
+    const HOUR_OF_CHECKS = 3_600_000 / 15_000;
+    const statuses = new Map<string, number>();
+    for (let i = 0; i < HOUR_OF_CHECKS; i++) {
+      vi.setSystemTime(start + i * 15_000);
+      const status = (await engine.checkAll()).instances[0]!.status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    await engine.stop();
+    vi.useRealTimers();
+
+    const failed = proxy.answers.filter((a) => a === 'Fails.').length;
+    console.log(`[login-safety] wrong password: ${afterCli} login(s) from 20 status runs, ${proxy.logins - afterCli} during ${HOUR_OF_CHECKS} checks over a simulated hour; ${failed} answered Fails.; total ${proxy.logins}; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    expect([...statuses.keys()]).toEqual(['AUTH_FAILED']);
+    expect(proxy.answers.every((a) => a === 'Fails.')).toBe(true);
+    expect(proxy.logins).toBeLessThan(5);
+    const direct = await directLogin(server);
+    expect(direct.body).toBe('Ok.');
+  });
+
+  it('a real ban is shown as BANNED and no login is tried while it lasts', async () => {
+    const proxy = await startLoginCountingProxy(strict.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('ban');
+    sandboxes.push(sb);
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: strict.username, password: strict.password, requiresVpn: false }], 'none');
+
+    // Two wrong logins from 127.0.0.1 (the same IP the app uses) trigger the ban.
+    for (let i = 0; i < 2; i++) expect((await directLogin(strict, { password: 'wrong' })).body).toBe('Fails.');
+    const probe = await directLogin(strict);
+    expect(probe.status).toBe(403);
+    expect(probe.body).toMatch(/banned/i);
+
+    const first = await runCli(['status'], { env: sb.env(), cwd: sb.cwd });
+    expect(first.stdout).toMatch(/primary .*: BANNED/);
+    expect(proxy.logins).toBe(1); // the one login that learnt of the ban
+    for (let i = 0; i < 5; i++) {
+      const r = await runCli(['status'], { env: sb.env(), cwd: sb.cwd });
+      expect(r.stdout).toMatch(/primary .*: BANNED/);
+    }
+    const engine = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home) });
+    engines.push(engine);
+    for (let i = 0; i < 5; i++) expect((await engine.checkAll()).instances[0]!.status).toBe('BANNED');
+    await engine.stop();
+    console.log(`[login-safety] ban: ${proxy.logins} login(s) reached the server over 6 status runs and 5 engine checks`);
+    expect(proxy.logins).toBe(1);
+  });
+});

@@ -1,0 +1,169 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { forgetDirectSession, listTorrents, type DirectTarget } from '../../harness/direct';
+import { qbtPasswordHash, startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+
+/** `CHAOS_SCALE` (`ci` default, or `full`). */
+export const SCALE: 'ci' | 'full' = process.env.CHAOS_SCALE === 'full' ? 'full' : 'ci';
+/** Picks the value for the current scale. */
+export const byScale = <T>(ci: T, full: T): T => (SCALE === 'full' ? full : ci);
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const rand = (lo: number, hi: number): number => lo + Math.floor(Math.random() * (hi - lo + 1));
+export const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
+
+/** One harness instance with the name the engine knows it by and its CURRENT password. */
+export interface Member {
+  name: string;
+  requiresVpn: boolean;
+  q: QbtProcess;
+  /** Direct (independent) access with the server's current password. */
+  target: DirectTarget;
+  /** True while a fault owns it. */
+  busy: boolean;
+  frozen: boolean;
+}
+
+/** Starts `names.length` real qbittorrent-nox instances (3 max on this machine). */
+export async function startMembers(specs: { name: string; requiresVpn?: boolean; extraConfig?: Record<string, Record<string, string>> }[]): Promise<Member[]> {
+  const out: Member[] = [];
+  for (const s of specs) {
+    const q = await startQbittorrent({ name: `chaos-${s.name}`, extraConfig: s.extraConfig });
+    out.push({ name: s.name, requiresVpn: !!s.requiresVpn, q, target: { url: q.url, username: q.username, password: q.password }, busy: false, frozen: false });
+  }
+  return out;
+}
+
+/** Thaws and disposes every member (SIGKILL + profile removal). */
+export async function disposeMembers(members: Member[]): Promise<void> {
+  for (const m of members) {
+    try {
+      m.q.thaw();
+    } catch {
+      /* not running */
+    }
+    await m.q.dispose().catch(() => undefined);
+  }
+}
+
+/**
+ * Restarts a member with a different WebUI password written into its qBittorrent.conf (the
+ * server's password was changed behind the app's back). Resolves with the new password.
+ */
+export async function restartWithPassword(m: Member, password: string): Promise<void> {
+  m.q.thaw();
+  m.frozen = false;
+  await m.q.stop();
+  const conf = join(m.q.profileDir, 'qBittorrent', 'config', 'qBittorrent.conf');
+  const text = readFileSync(conf, 'utf8').replace(/^WebUI\\Password_PBKDF2=.*$/m, `WebUI\\Password_PBKDF2="${qbtPasswordHash(password)}"`);
+  writeFileSync(conf, text);
+  await m.q.restart();
+  m.target.password = password;
+  forgetDirectSession(m.target);
+}
+
+/** A sandbox for one test file: qbit-failover home, a clean cwd, a user HOME and a queue path. */
+export interface Sandbox {
+  root: string;
+  home: string;
+  cwd: string;
+  userHome: string;
+  queueFile: string;
+  /** Child environment from scratch (no developer variables leak in). */
+  env(extra?: Record<string, string>): Record<string, string>;
+  dispose(): void;
+}
+
+export function makeSandbox(label: string): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), `qbf-chaos-${label}-`));
+  const home = join(root, 'qbf-home');
+  const cwd = join(root, 'cwd');
+  const userHome = join(root, 'home');
+  for (const d of [home, cwd, userHome, join(root, 'queue')]) mkdirSync(d, { recursive: true });
+  const queueFile = join(root, 'queue', 'qbittorrent_queue.json');
+  return {
+    root,
+    home,
+    cwd,
+    userHome,
+    queueFile,
+    env: (extra = {}) => ({
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: userHome,
+      TMPDIR: tmpdir(),
+      QBIT_FAILOVER_HOME: home,
+      QBIT_FAILOVER_QUEUE_FILE: queueFile,
+      ...extra,
+    }),
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** Engine timing used by the chaos tests (fast failover on a loaded 2-core box). */
+export interface Timing {
+  pollIntervalMs?: number;
+  maxBackoffMs?: number;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  confirmTimeoutMs?: number;
+}
+
+/** Writes `<home>/config.json` (instances in priority order) and `<home>/secrets.json` (0600). */
+export function writeHome(
+  sb: Sandbox,
+  members: { name: string; url: string; username: string; password: string; requiresVpn: boolean }[],
+  vpnCheck: string,
+  t: Timing = {},
+): void {
+  const config = {
+    version: 1,
+    instances: members.map((m) => ({
+      name: m.name,
+      url: m.url,
+      username: m.username,
+      requiresVpn: m.requiresVpn,
+      connectTimeoutMs: t.connectTimeoutMs ?? 1_000,
+      requestTimeoutMs: t.requestTimeoutMs ?? 3_000,
+    })),
+    vpn: { check: vpnCheck },
+    pollIntervalMs: t.pollIntervalMs ?? 1_000,
+    maxBackoffMs: t.maxBackoffMs ?? 3_000,
+    confirmTimeoutMs: t.confirmTimeoutMs ?? 2_000,
+    queueFile: sb.queueFile,
+  };
+  writeFileSync(join(sb.home, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(join(sb.home, 'secrets.json'), JSON.stringify(Object.fromEntries(members.map((m) => [m.name, m.password]))), { mode: 0o600 });
+}
+
+/** The queue file's magnets' infohashes (lowercase hex), parsed strictly: throws when it is not JSON. */
+export function queuedHashes(file: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return new Set();
+  }
+  const doc = JSON.parse(text) as { magnets?: unknown[] };
+  const out = new Set<string>();
+  for (const m of doc.magnets ?? []) {
+    const h = typeof m === 'string' ? /btih:([0-9a-fA-F]{40})/.exec(m)?.[1] : undefined;
+    if (h) out.add(h.toLowerCase());
+  }
+  return out;
+}
+
+/** Where each infohash is: instance names by hash, from every member's `torrents/info`, plus `added_on` (s). */
+export async function census(members: Member[]): Promise<Map<string, { on: string[]; addedOn: Record<string, number> }>> {
+  const where = new Map<string, { on: string[]; addedOn: Record<string, number> }>();
+  for (const m of members) {
+    for (const t of await listTorrents(m.target)) {
+      const h = String(t.hash).toLowerCase();
+      const w = where.get(h) ?? { on: [], addedOn: {} };
+      w.on.push(m.name);
+      w.addedOn[m.name] = Number(t.added_on);
+      where.set(h, w);
+    }
+  }
+  return where;
+}
