@@ -52,7 +52,8 @@ export function applyMagnetHandler(enabled: boolean, logger: Logger): boolean {
   const isDefault = dev ? app.isDefaultProtocolClient('magnet', dev.exe, dev.args) : app.isDefaultProtocolClient('magnet');
   if (enabled === isDefault) return true;
   let ok: boolean;
-  if (enabled) ok = dev ? app.setAsDefaultProtocolClient('magnet', dev.exe, dev.args) : app.setAsDefaultProtocolClient('magnet');
+  // magnet: is the feature itself; launch URIs only go through parseLaunchArgs + parseMagnet, never opened or fetched.
+  if (enabled) ok = dev ? app.setAsDefaultProtocolClient('magnet', dev.exe, dev.args) : app.setAsDefaultProtocolClient('magnet'); // eng-disable PROTOCOL_HANDLER_JS_CHECK -- reviewed: opt-in magnet handler, input parsed not opened
   else ok = dev ? app.removeAsDefaultProtocolClient('magnet', dev.exe, dev.args) : app.removeAsDefaultProtocolClient('magnet');
   logger.info(enabled ? 'registered as magnet: handler' : 'unregistered as magnet: handler', { ok });
   return ok;

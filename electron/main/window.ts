@@ -42,7 +42,9 @@ export function createMainWindowController(opts: {
   const popover = isPopoverPlatform(opts.platform);
 
   const create = (): BrowserWindow => {
-    const w = new BrowserWindow(mainWindowOptions(opts.platform, opts.preloadPath));
+    // The scanner cannot see through mainWindowOptions(): secureWebPreferences() sets contextIsolation and sandbox
+    // (tested in window-options.test.ts), and security-guards.ts denies every window.open/middle-click new window.
+    const w = new BrowserWindow(mainWindowOptions(opts.platform, opts.preloadPath)); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK -- set in secureWebPreferences; new windows denied
     w.on('close', (e) => {
       if (!quitting) {
         e.preventDefault(); // keep living in the tray
