@@ -46,17 +46,26 @@ export function addParamsFor(rt: InstanceRuntime, options: AddOptions = {}): Add
 
 /**
  * Finds which of `ids` are on each reachable instance (one `torrents/info?hashes=` per instance,
- * in parallel). Returns infohash-id → first instance (in the given order) that has it.
+ * in parallel, each bounded like a health probe so a server that froze since its last check
+ * costs ~4 s, not the 10 s request timeout). Returns infohash-id → first instance (in the given
+ * order) that has it; instances that did not answer are added to `failed` with their error.
  */
-export async function findExisting(ids: string[], reachable: InstanceRuntime[], onDown: PlaceContext['onDown']): Promise<Map<string, string>> {
+export async function findExisting(
+  ids: string[],
+  reachable: InstanceRuntime[],
+  onDown: PlaceContext['onDown'],
+  failed?: Map<InstanceRuntime, QbitError>,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (ids.length === 0) return found;
   const answers = await Promise.all(
     reachable.map(async (rt) => {
       try {
-        return new Set((await rt.client.info({ hashes: ids })).map((t) => t.hash.toLowerCase()));
+        return new Set((await rt.client.info({ hashes: ids }, { timeoutMs: rt.probeDeadlineMs() })).map((t) => t.hash.toLowerCase()));
       } catch (err) {
-        onDown(rt, toQbitError(err));
+        const e = toQbitError(err);
+        failed?.set(rt, e);
+        onDown(rt, e);
         return new Set<string>();
       }
     }),
@@ -110,7 +119,9 @@ async function sendAdd(rt: InstanceRuntime, items: ParsedInput[], options: AddOp
  */
 export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Placement> {
   const result: Placement = { placed: new Map(), duplicates: new Map(), failed: new Map() };
-  const existing = await findExisting(items.map((i) => torrentId(i.infohash)), ctx.reachable, ctx.onDown);
+  // An instance that just failed the duplicate check (frozen, gone) is not sent the add too.
+  const noAnswer = new Map<InstanceRuntime, QbitError>();
+  const existing = await findExisting(items.map((i) => torrentId(i.infohash)), ctx.reachable, ctx.onDown, noAnswer);
   let pending: ParsedInput[] = [];
   for (const item of items) {
     const on = existing.get(torrentId(item.infohash));
@@ -123,6 +134,11 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
   };
   for (const rt of ctx.candidates) {
     if (pending.length === 0) break;
+    const down = noAnswer.get(rt);
+    if (down) {
+      note(pending, `${rt.name}: ${down.code}`);
+      continue;
+    }
     try {
       await sendAdd(rt, pending, ctx.options, ctx.addDelayMs);
     } catch (err) {
