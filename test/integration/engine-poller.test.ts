@@ -146,6 +146,38 @@ describe('poller', () => {
     }
   });
 
+  it('an instance that froze after its health check: the add fails over within ~4 s and the magnet ends on exactly one instance', async () => {
+    const { engine } = await engineWith({});
+    try {
+      await engine.start();
+      expect(statusOf(engine.snapshot(), 'a')).toBe('OK');
+      const m = randomMagnet();
+      a.freeze();
+      let res;
+      let ms: number;
+      const t0 = performance.now();
+      try {
+        res = await engine.add([m.magnet]);
+        ms = Math.round(performance.now() - t0);
+        expect(statusOf(engine.snapshot(), 'a')).toBe('TIMEOUT');
+      } finally {
+        a.thaw();
+      }
+      console.info(`[figure] engine: add with a freshly frozen instance failed over in ${ms} ms`);
+      expect(res.results[0]).toMatchObject({ outcome: 'added', instance: 'b' });
+      // The duplicate check is bounded like a probe (connect timeout 3 s + 1 s), and the frozen
+      // instance is then not sent the add as well (that cost another 3 s, 13 s in all, before).
+      expect(ms).toBeLessThan(6_000);
+      await waitForHashes(b, [m.infohash], 2_000);
+      // After the thaw (and the engine's re-check) it must not show up on `a` as well.
+      await waitSnapshot(engine, (s) => statusOf(s, 'a') === 'OK', 5_000);
+      expect(await listHashes(a)).not.toContain(m.infohash);
+    } finally {
+      a.thaw();
+      await engine.stop();
+    }
+  });
+
   it('idle steady state: polling every 1 s for ~5 s costs one login per instance', async () => {
     const { engine } = await engineWith({});
     try {
