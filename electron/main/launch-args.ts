@@ -73,6 +73,9 @@ function fileUrlToPath(u: string): string | null {
   try {
     const url = new URL(u);
     const p = decodeURIComponent(url.pathname);
+    // Percent-decoding can bring back what the raw checks refused (`%00`), and a query or
+    // fragment can carry the `.torrent` ending the path lacks (`file:///a?b.torrent`).
+    if (p.includes('\0') || !TORRENT.test(p)) return null;
     return /^\/[A-Za-z]:\//.test(p) ? p.slice(1) : p;
   } catch {
     return null;
