@@ -4,7 +4,7 @@
  * locked read-reconcile-write; see `reconcile.ts` for the merge rules.
  */
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable } from './disk';
 import { parseQueueFile, serializeQueueFile, type ParsedQueueFile } from './file-format';
@@ -51,7 +51,8 @@ export class QueueStore extends EventEmitter {
   private known: QueueEntry[] = [];
   private unparsed: unknown[] = [];
   private extra: Record<string, unknown> = {};
-  private fingerprint = '[]';
+  /** SHA-1 of the known entries' JSON (the JSON of 10 000 entries is ~4.5 MB: not kept). */
+  private fingerprint = digest('[]');
   private readonly warned = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -268,7 +269,7 @@ export class QueueStore extends EventEmitter {
 
   private commit(next: QueueEntry[]): void {
     this.known = next;
-    const fp = JSON.stringify(next);
+    const fp = digest(JSON.stringify(next));
     if (fp !== this.fingerprint) {
       this.fingerprint = fp;
       this.emit('change', this.entries());
@@ -286,6 +287,8 @@ export class QueueStore extends EventEmitter {
     this.warn(warnings, message);
   }
 }
+
+const digest = (text: string): string => createHash('sha1').update(text).digest('hex');
 
 function validate(item: NewQueueEntry): NewQueueEntry {
   const infohash = String(item.infohash).toLowerCase();
