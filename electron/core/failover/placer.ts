@@ -44,10 +44,16 @@ export function addParamsFor(rt: InstanceRuntime, options: AddOptions = {}): Add
   };
 }
 
+/** Bound of one duplicate-check request, ms: the connect timeout (never above the request timeout). */
+function dedupeTimeoutMs(rt: InstanceRuntime): number {
+  return Math.min(rt.settings.requestTimeoutMs, rt.settings.connectTimeoutMs);
+}
+
 /**
  * Finds which of `ids` are on each reachable instance (one `torrents/info?hashes=` per instance,
- * in parallel, each bounded like a health probe so a server that froze since its last check
- * costs ~4 s, not the 10 s request timeout). Returns infohash-id → first instance (in the given
+ * in parallel, each bounded by the connect timeout — a filtered `info` answers in ms on a live
+ * server, so one that froze since its last check costs ~3 s, not the 10 s request timeout, and
+ * failover stays within connect timeout + 0.5 s). Returns infohash-id → first instance (in the given
  * order) that has it; instances that did not answer are added to `failed` with their error.
  */
 export async function findExisting(
@@ -61,7 +67,7 @@ export async function findExisting(
   const answers = await Promise.all(
     reachable.map(async (rt) => {
       try {
-        return new Set((await rt.client.info({ hashes: ids }, { timeoutMs: rt.probeDeadlineMs() })).map((t) => t.hash.toLowerCase()));
+        return new Set((await rt.client.info({ hashes: ids }, { timeoutMs: dedupeTimeoutMs(rt) })).map((t) => t.hash.toLowerCase()));
       } catch (err) {
         const e = toQbitError(err);
         failed?.set(rt, e);
