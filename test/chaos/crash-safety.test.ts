@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomMagnet } from '../harness/inputs';
+import { assertCliBuilt, killAllCli, parseReport, runCli, startCli, type CliRun } from './support/cli';
+import { byScale, census, disposeMembers, makeSandbox, pick, queuedHashes, rand, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
+
+/**
+ * SIGKILL the CLI (`add`, `flush`) and the engine (`watch`) at random moments — 0–300 ms after
+ * spawn, 0–600 ms after a typical start-up, or once N bytes of stdout were read — with the two
+ * instances sometimes down so that queue writes (add → queue, flush → attempts, repair) happen.
+ * After each kill: the queue file parses as JSON; every input the killed process had REPORTED
+ * `[ADDED] … → instance` (complete lines printed before the kill) is on that instance; every
+ * input reported `[QUEUED]` is in the queue file. At the end, with both instances up: every
+ * accepted input is on an instance or in the queue (nothing lost).
+ */
+
+const KILLS = byScale(25, 100);
+
+let members: Member[] = [];
+let sb: Sandbox;
+
+beforeAll(async () => {
+  assertCliBuilt();
+  members = await startMembers([{ name: 'primary' }, { name: 'secondary' }]);
+  sb = makeSandbox('crash');
+  writeHome(sb, members.map((m) => ({ name: m.name, url: m.q.url, username: m.q.username, password: m.q.password, requiresVpn: false })), 'none', {
+    pollIntervalMs: 1_000,
+    maxBackoffMs: 2_000,
+  });
+});
+
+afterAll(async () => {
+  killAllCli();
+  await disposeMembers(members);
+  sb?.dispose();
+});
+
+async function setUp(m: Member, up: boolean): Promise<void> {
+  if (up && m.q.pid === null) await m.q.restart();
+  if (!up && m.q.pid !== null) await m.q.kill();
+}
+
+describe(`crash safety (${SCALE})`, () => {
+  it(`${KILLS} SIGKILLs of add/flush/watch at random moments never corrupt the queue nor unsay a report`, async () => {
+    const t0 = Date.now();
+    const accepted = new Set<string>();
+    const tally: Record<string, number> = {};
+    const bump = (k: string): void => void (tally[k] = (tally[k] ?? 0) + 1);
+    let reportedAdded = 0;
+    let reportedQueued = 0;
+    const problems: string[] = [];
+    const typicalStartMs = (await runCli(['queue'], { env: sb.env(), cwd: sb.cwd })).ms;
+
+    let kills = 0;
+    for (let i = 0; kills < KILLS && i < KILLS * 3; i++) {
+      const state = pick(['both-up', 'both-up', 'primary-down', 'both-down', 'both-down']);
+      await setUp(members[0]!, state === 'both-up');
+      await setUp(members[1]!, state !== 'both-down');
+      const cmd = pick(['add', 'add', 'add', 'flush', 'watch']);
+      const batch = Array.from({ length: rand(1, 40) }, () => randomMagnet());
+      const args = cmd === 'add' ? ['add', ...batch.map((b) => b.magnet)] : [cmd];
+      const how = pick(['spawn', 'startup', 'bytes']);
+      const opts =
+        how === 'bytes'
+          ? { killAfterBytes: rand(1, 3_000), killAfterMs: cmd === 'watch' ? rand(200, 3_000) : undefined }
+          : { killAfterMs: how === 'spawn' ? rand(0, 300) : typicalStartMs + rand(0, 600) };
+      const handle = startCli(args, { env: sb.env(), cwd: sb.cwd, timeoutMs: 30_000, ...opts });
+      if (cmd === 'watch' && opts.killAfterMs === undefined) setTimeout(() => handle.kill(), 3_000);
+      const run: CliRun = await handle.done;
+      bump(`${cmd}:${run.killed ? 'killed' : `exit ${run.code}`}`);
+      if (run.killed) kills++;
+
+      // The queue file always parses.
+      let queued: Set<string>;
+      try {
+        queued = queuedHashes(sb.queueFile);
+      } catch (e) {
+        problems.push(`#${i} ${cmd}: queue file does not parse: ${(e as Error).message}`);
+        continue;
+      }
+      const lines = parseReport(run.stdout);
+      const up = members.filter((m) => m.q.pid !== null);
+      const where = await census(up);
+      for (const l of lines) {
+        if (l.kind === 'ADDED') {
+          reportedAdded++;
+          accepted.add(l.infohash);
+          if (!where.get(l.infohash)?.on.includes(l.instance ?? '')) problems.push(`#${i} ${cmd}: reported ADDED ${l.infohash} → ${l.instance} but it is not there (on ${JSON.stringify(where.get(l.infohash)?.on ?? [])})`);
+        } else if (l.kind === 'QUEUED') {
+          reportedQueued++;
+          accepted.add(l.infohash);
+          if (!queued.has(l.infohash)) problems.push(`#${i} ${cmd}: reported QUEUED ${l.infohash} but it is not in the queue file`);
+        } else if (l.kind === 'DUPLICATE') accepted.add(l.infohash);
+        else bump('rejected-lines');
+      }
+      if (run.stdout.includes('QUEUE_WRITE_FAILED')) bump('queue-write-failed');
+    }
+
+    // Nothing accepted is lost: with both instances up, each is on an instance or still queued.
+    await setUp(members[0]!, true);
+    await setUp(members[1]!, true);
+    await sleep(500);
+    const queued = queuedHashes(sb.queueFile);
+    const where = await census(members);
+    const lost = [...accepted].filter((h) => !where.has(h) && !queued.has(h));
+    console.log(
+      `[crash-safety ${SCALE}] ${kills} kills; runs ${JSON.stringify(tally)}; reported ADDED ${reportedAdded}, QUEUED ${reportedQueued}; accepted ${accepted.size}, now on instances ${[...accepted].filter((h) => where.has(h)).length}, queued ${queued.size}; lost ${lost.length}; problems ${problems.length}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    if (problems.length) console.log(problems.slice(0, 20).join('\n'));
+    expect(kills).toBe(KILLS);
+    expect(problems).toEqual([]);
+    expect(lost).toEqual([]);
+  });
+});
