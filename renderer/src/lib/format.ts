@@ -1,5 +1,5 @@
 import type { AddResult } from '../../../shared/model';
-import type { StatusCode } from '../../../shared/status';
+import { BASE_STATUS_CODES, describeStatus, type StatusCode } from '../../../shared/status';
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago"; "never" for null. `now` in ms since epoch. */
 export function relativeTime(iso: string | null, now: number = Date.now()): string {
@@ -7,7 +7,8 @@ export function relativeTime(iso: string | null, now: number = Date.now()): stri
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   const s = Math.round((now - t) / 1000);
-  if (s < 0) return 'in the future';
+  // `now` ticks every few seconds (useNow), so a fresh poll is often slightly "ahead" of it.
+  if (s < -60) return 'in the future';
   if (s < 10) return 'just now';
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
@@ -23,6 +24,17 @@ export function absoluteTime(iso: string | null): string {
 /** `abcdef12…9f0e` for a long infohash. */
 export function shortHash(hash: string): string {
   return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-4)}` : hash;
+}
+
+/** A status code right after `<instance>: `, as the engine writes them (not a word inside a torrent name). */
+const STATUS_IN_TEXT = new RegExp(`(?<=: )(${BASE_STATUS_CODES.join('|')}|HTTP_\\d{3})\\b`, 'g');
+
+/**
+ * Engine messages name statuses by code (`primary: CONNECTION_REFUSED; secondary: TIMEOUT`);
+ * shows them in words (`primary: connection refused; secondary: timed out`).
+ */
+export function statusCodesInWords(text: string): string {
+  return text.replace(STATUS_IN_TEXT, (code) => (code === 'OK' ? code : describeStatus(code as StatusCode).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())));
 }
 
 /** Colour class of a status light: ok (green), warn (amber), off (grey) or bad (red). */
@@ -41,7 +53,7 @@ export function describeAddResult(r: AddResult): string {
     case 'duplicate':
       return `already on ${r.instance ?? 'an instance'} (duplicate)`;
     case 'queued':
-      return `queued: ${r.reason ?? 'no instance usable'}`;
+      return `queued: ${r.reason ? statusCodesInWords(r.reason) : 'no instance usable'}`;
     case 'rejected':
       return `rejected: ${r.error?.message ?? 'invalid input'}`;
   }

@@ -43,7 +43,7 @@ export interface AppState {
   flush(infohashes?: string[]): Promise<void>;
   removeEntry(infohash: string): Promise<void>;
   loadSettings(): Promise<void>;
-  /** Saves settings, then each typed password; throws the API error so the form can map it to fields. */
+  /** Stores each typed password, then saves settings; throws the API error so the form can map it to fields. */
   saveSettings(settings: Settings, passwords: Record<string, string>): Promise<void>;
 }
 
@@ -143,10 +143,12 @@ export const useApp = create<AppState>()((set, get) => {
       if (settingsView) set({ settingsView });
     },
     saveSettings: async (settings, passwords) => {
-      let settingsView = await api.saveSettings({ settings });
+      // Passwords first: saving rebuilds the sessions and probes at once, and a new instance
+      // probed before its password is stored costs a failed login (qBittorrent bans after 5).
       for (const [instance, password] of Object.entries(passwords)) {
         if (password) await api.setPassword({ instance, password });
       }
+      let settingsView = await api.saveSettings({ settings });
       if (Object.keys(passwords).length) settingsView = await api.getSettings({});
       set({ settingsView });
       get().toast('Settings saved');

@@ -1,5 +1,5 @@
 import { useNow } from '../components/use-now';
-import { absoluteTime, relativeTime } from '../lib/format';
+import { absoluteTime, relativeTime, statusCodesInWords } from '../lib/format';
 import { useApp } from '../store/app-store';
 
 /** Activity: recent adds and status changes, newest first. */
@@ -13,7 +13,7 @@ export function ActivityView() {
       {items.map((a) => (
         <li key={a.id} className={`activity-item kind-${a.kind}`} data-testid="activity-item">
           <span className={`tag kind-tag-${a.kind}`}>{a.kind}</span>
-          <span className="activity-message">{a.message}</span>
+          <span className="activity-message">{statusCodesInWords(a.message)}</span>
           <time className="muted small" title={absoluteTime(a.at)}>
             {relativeTime(a.at, now)}
           </time>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { QueueEntryView } from '../../../shared/model';
 import { useNow } from '../components/use-now';
-import { absoluteTime, relativeTime, shortHash } from '../lib/format';
+import { absoluteTime, relativeTime, shortHash, statusCodesInWords } from '../lib/format';
 import { useApp } from '../store/app-store';
 
 function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
@@ -24,9 +24,9 @@ function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
         {e.kind === 'torrent' ? '.torrent · ' : ''}queued <time title={absoluteTime(e.queuedAt)}>{relativeTime(e.queuedAt, now)}</time>
         {' · '}
         {e.attempts} {e.attempts === 1 ? 'attempt' : 'attempts'}
-        {e.reason ? ` · ${e.reason}` : ''}
+        {e.reason ? ` · ${statusCodesInWords(e.reason)}` : ''}
       </p>
-      {e.lastError && <p className="error-text small">Last error: {e.lastError}</p>}
+      {e.lastError && <p className="error-text small">Last error: {statusCodesInWords(e.lastError)}</p>}
       <div className="row">
         <button type="button" disabled={busy} aria-label={`Retry ${label}`} onClick={() => void flush([e.infohash])}>
           Retry

@@ -8,10 +8,11 @@ import { useApp } from '../store/app-store';
 /** Words and colour of the route banner. */
 function routeBanner(s: EngineSnapshot): { tone: 'ok' | 'warn' | 'bad' | 'off'; text: string } {
   switch (s.route.kind) {
+    // The instance may itself be named "primary": name it, then say which role it plays.
     case 'primary':
-      return { tone: 'ok', text: `Adds go to primary ${s.route.instance ?? ''}` };
+      return { tone: 'ok', text: `Adds go to ${s.route.instance ?? 'the first instance'} (first choice)` };
     case 'fallback':
-      return { tone: 'warn', text: `Adds go to fallback ${s.route.instance ?? ''}` };
+      return { tone: 'warn', text: `Adds go to ${s.route.instance ?? 'a fallback instance'} (fallback)` };
     case 'queue':
       return { tone: 'bad', text: 'Adds are queued — no instance usable' };
     case 'unconfigured':
@@ -54,7 +55,7 @@ function InstanceCard({ h, now, index }: { h: InstanceHealth; now: number; index
         <Light tone={tone} label={`${h.name}: ${words}`} testId={`light-${h.name}`} status={h.status} />
         <h3>
           {h.name}
-          {index === 0 && <span className="tag">primary</span>}
+          {index === 0 && <span className="tag">first choice</span>}
           {h.requiresVpn && <span className="tag">needs VPN</span>}
         </h3>
         <span className={`status-words tone-${tone}`} data-testid={`status-${h.name}`}>
@@ -90,7 +91,7 @@ function InstanceCard({ h, now, index }: { h: InstanceHealth; now: number; index
         )}
         {h.torrents && (
           <>
-            <dt>Torrents</dt>
+            <dt className="wide-start">Torrents</dt>
             <dd className="wide">
               {h.torrents.total} total · {h.torrents.incomplete} incomplete
             </dd>
