@@ -4,11 +4,13 @@ import { startDevDashboard } from './dev-dashboard';
 
 /**
  * Screenshots of every view, light and dark, at tray size (420×600) and as a window (900×700),
- * against the FAKE backend, into test/e2e/screenshots/. Build the renderer first.
+ * against the FAKE backend, into test-results/fake-screenshots/ (the committed ones in
+ * test/e2e/screenshots/ come from the real-engine specs). Build the renderer first.
  * Run: `npx tsx test/e2e/support/screenshots.ts`.
  */
 
-const OUT = fileURLToPath(new URL('../screenshots/', import.meta.url));
+// Not ../screenshots/: those come from the real-engine specs (QBF_UPDATE_SCREENSHOTS=1).
+const OUT = fileURLToPath(new URL('../../../test-results/fake-screenshots/', import.meta.url));
 const LAUNCH_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function shoot(page: Page, name: string): Promise<void> {

@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Chromium e2e against the real `qbit-failover serve` and real qbittorrent-nox instances
+ * (`npm run test:e2e`). Debian's Chromium only: no browser is ever downloaded. The reporter is
+ * left to the caller (`npm test` passes `--reporter=list,json`).
+ */
+export default defineConfig({
+  testDir: './specs',
+  globalSetup: './support/global-setup.ts',
+  outputDir: '../../test-results/e2e-artifacts',
+  // One worker: each spec file starts its own qBittorrent pair + serve on a shared 2-core machine.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  // One retry (the whole serial file, on a fresh stack): the machine is shared, and Chromium drops
+  // connections when another suite changes an interface address. A retried pass is reported as flaky.
+  retries: 1,
+  forbidOnly: !!process.env.CI,
+  use: {
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+});
