@@ -35,6 +35,8 @@ export interface EngineOptions {
   watchQueueFile?: boolean;
 }
 
+/** Age of a VPN probe after which an add re-probes first, ms (an `interface:` probe costs nothing; `ping` ≤ its timeout). */
+const VPN_FRESH_FOR_ADD_MS = 1_000;
 /** Most activity items kept for the UI. */
 const ACTIVITY_LIMIT = 200;
 
@@ -177,11 +179,23 @@ export class Engine extends EventEmitter {
     this.emitSoon();
   };
 
+  /**
+   * Re-probes the VPN before an add when a `requiresVpn` instance exists and the last probe is
+   * older than {@link VPN_FRESH_FOR_ADD_MS}: the poll runs every 15 s by default, and an add
+   * routed on a 14-s-old "CONNECTED" would reach the VPN-bound instance after the VPN dropped.
+   */
+  private async refreshVpnBeforeAdd(): Promise<void> {
+    if (this.settings.vpn.check === 'none' || !this.instances.some((i) => i.settings.requiresVpn)) return;
+    const at = this.vpn.checkedAt ? Date.parse(this.vpn.checkedAt) : 0;
+    if (Date.now() - at >= VPN_FRESH_FOR_ADD_MS) await this.checkVpn();
+  }
+
   private flowContext(): FlowContext {
     return {
       queue: this.queue,
       uncertain: this.uncertain,
       candidates: async () => {
+        await this.refreshVpnBeforeAdd();
         let list = orderCandidates(this.instances, this.vpn, this.settings.routing, this.turn++);
         if (list.length === 0 && this.instances.length && Date.now() - this.lastCheckAll > 5_000) {
           await this.checkAll();
