@@ -114,6 +114,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       getSettings: {},
       saveSettings: { settings: engine.settings },
       setPassword: { instance: 'primary', password: CANARY },
+      importEnvironment: {},
       testConnection: { instance: primary, password: CANARY },
     };
     let seen = '';
@@ -152,7 +153,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       const bodies: Record<ApiMethod, unknown> = {
         getSnapshot: {}, addText: { text: randomMagnet('secrets-http').magnet }, addTorrentFile: { fileName: 'x', dataBase64: '' }, flush: {},
         removeEntry: { infohash: 'b'.repeat(40) }, checkNow: {}, setMonitoringPaused: { paused: false }, getSettings: {},
-        saveSettings: { settings: engine.settings }, setPassword: { instance: 'primary', password: CANARY },
+        saveSettings: { settings: engine.settings }, setPassword: { instance: 'primary', password: CANARY }, importEnvironment: {},
         testConnection: { instance: primary, password: CANARY },
       };
       let seen = '';

@@ -6,9 +6,10 @@
  * authorised, names no method, or carries invalid JSON/arguments gets a typed 4xx and the backend
  * is NOT called; a valid one reaches the backend exactly once.
  *
- * The wrapper does not forward `saveSettings` and `testConnection` (a generated but valid settings
- * document could add instances or move the queue file; a valid instance would be probed): it
- * counts them and answers a typed 409. Runs: 2 000 (each is one loopback HTTP request).
+ * The wrapper forwards only methods that stay in the sandbox; `saveSettings`, `importEnvironment`,
+ * `testConnection` (and any method added later) are counted and answered with a typed 409: a valid
+ * settings document or the test runner's environment could add instances or move the queue file,
+ * and a valid instance would be probed. Runs: 2 000 (each is one loopback HTTP request).
  */
 import { request } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -52,6 +53,9 @@ function send(port: number, path: string, method: string, headers: Record<string
   });
 }
 
+/** Methods that stay inside the sandbox (temp home, temp queue file, zero instances); any other, and any added later, is refused. */
+const FORWARDED = new Set<string>(['getSnapshot', 'addText', 'addTorrentFile', 'flush', 'removeEntry', 'checkNow', 'setMonitoringPaused', 'getSettings', 'setPassword']);
+
 /** Counts every call that reaches the backend; refuses the two calls that could leave the sandbox. */
 function counting(inner: ApiBackend): ApiBackend & { calls: Record<string, number>; total(): number } {
   const calls: Record<string, number> = {};
@@ -60,7 +64,7 @@ function counting(inner: ApiBackend): ApiBackend & { calls: Record<string, numbe
     total: () => Object.values(calls).reduce((a, b) => a + b, 0),
     call(method, arg) {
       calls[method] = (calls[method] ?? 0) + 1;
-      if (method === 'saveSettings' || method === 'testConnection') {
+      if (!FORWARDED.has(method)) {
         return Promise.reject(Object.assign(new Error(`${method} is not forwarded in this test`), { code: 'NOT_FORWARDED', httpStatus: 409 }));
       }
       return inner.call(method, arg);
@@ -138,6 +142,7 @@ describe('dashboard HTTP API under generated requests', () => {
     saveSettings: fc.constant('{"settings":{}}'),
     setPassword: fc.string({ maxLength: 30 }).map((pw) => JSON.stringify({ instance: 'primary', password: pw })),
     testConnection: fc.constant(JSON.stringify({ instance: { name: 'probe', url: 'http://127.0.0.1:1' } })),
+    importEnvironment: fc.constantFrom('{}', ''),
   } as Record<ApiMethod, fc.Arbitrary<string>>;
   const wellFormed = fc
     .constantFrom(...API_METHODS)
