@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { listHashes, listTorrents, waitForHashes } from '../../harness/direct';
-import { randomMagnet } from '../../harness/inputs';
+import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { addResult, openTab, shoot, useSession } from '../support/session';
 
 /** The paste box (with options), duplicates and bad input, and the keyboard path through the tabs. */
@@ -51,6 +51,27 @@ test('text without any magnet is rejected with a reason, and a repeat is reporte
   await expect(results).toHaveCount(1);
   await expect(results).toHaveAttribute('data-outcome', 'duplicate');
   await expect(results).toContainText('already on primary (duplicate)');
+});
+
+test('a .torrent file dropped on the window is uploaded and added to the primary', async () => {
+  const { page, stack } = session();
+  const t = makeTorrentFile('dropped file (e2e).iso');
+  await openTab(page, 'Status');
+  await page.evaluate(
+    ({ b64, name }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: 'application/x-bittorrent' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    { b64: t.data.toString('base64'), name: 'from-the-desktop.torrent' },
+  );
+  const row = addResult(page, 'dropped file (e2e).iso');
+  await expect(row).toHaveAttribute('data-outcome', 'added');
+  await expect(row).toContainText('added to primary');
+  await waitForHashes(stack.primary, [t.infohash]);
 });
 
 test('the tabs are reachable and switchable from the keyboard alone', async () => {

@@ -45,6 +45,8 @@ export interface Stack {
   secondary: QbtProcess;
   /** Last ~64 KiB of the `serve` child's stdout+stderr. */
   logs(): string;
+  /** SIGTERMs the `serve` child only (the dashboard's backend goes away; instances stay). */
+  stopServe(): Promise<void>;
   /** Infohashes of the queue file's `magnets` list as the engine wrote it ([] when absent). */
   queuedOnDisk(): string[];
   stop(): Promise<void>;
@@ -64,7 +66,13 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const wanted = o.instances ?? ['primary', 'secondary'];
-  const [primary, secondary] = await Promise.all([startQbittorrent({ name: 'e2e-primary' }), startQbittorrent({ name: 'e2e-secondary' })]);
+  const started = await Promise.allSettled([startQbittorrent({ name: 'e2e-primary' }), startQbittorrent({ name: 'e2e-secondary' })]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
+    throw failed.reason;
+  }
+  const [primary, secondary] = started.map((r) => (r as PromiseFulfilledResult<QbtProcess>).value) as [QbtProcess, QbtProcess];
   const home = mkdtempSync(join(tmpdir(), 'qbf-e2e-home-'));
   const queueFile = join(home, 'queue.json');
   writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, pollIntervalMs: 1000, maxBackoffMs: 2000, ...o.config }, null, 2));
@@ -91,13 +99,15 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
 
+  const stopServe = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), SERVE_STOP_MS);
+    await exited(child);
+    clearTimeout(timer);
+  };
   const dispose = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), SERVE_STOP_MS);
-      await exited(child);
-      clearTimeout(timer);
-    }
+    await stopServe();
     await Promise.all([primary.dispose(), secondary.dispose()]);
     rmSync(home, { recursive: true, force: true });
   };
@@ -132,6 +142,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     primary,
     secondary,
     logs: () => output,
+    stopServe,
     queuedOnDisk() {
       if (!existsSync(queueFile)) return [];
       const magnets = (JSON.parse(readFileSync(queueFile, 'utf8')) as { magnets?: unknown[] }).magnets ?? [];
