@@ -5,7 +5,7 @@ import type { QbitError } from '../qbittorrent';
 import type { InstanceRuntime } from '../instances';
 import { InvalidInput, type ParsedInput } from './inputs';
 import { NO_USABLE, place } from './placer';
-import type { UncertainAdds } from './uncertain-adds';
+import type { UncertainAdd, UncertainAdds } from './uncertain-adds';
 
 /** What the add and flush flows need from the engine. */
 export interface FlowContext {
@@ -54,7 +54,8 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
   if (overCap.length) toPlace = toPlace.slice(0, ctx.maxAddsPerCall);
 
   const candidates = toPlace.length ? await ctx.candidates() : [];
-  const placement = toPlace.length
+  const ledger = toPlace.length ? ledgerAlongside(ctx) : null;
+  const placement = ledger
     ? await place(toPlace, {
         candidates,
         reachable: ctx.reachable(),
@@ -62,12 +63,12 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
         confirmTimeoutMs: ctx.confirmTimeoutMs,
         addDelayMs: ctx.addDelayMs,
         onDown: ctx.onDown,
-        onUncertain: (rt, hashes) => ctx.uncertain.record(rt.name, hashes).catch(() => undefined),
+        onUncertain: ledger.onUncertain,
       })
     : { placed: new Map<string, string>(), duplicates: new Map<string, string>(), failed: new Map<string, string>() };
   for (const [h, why] of placement.failed) if (why === NO_USABLE) placement.failed.set(h, ctx.unusableReason());
   for (const p of overCap) placement.failed.set(p.infohash, `over the per-call cap of ${ctx.maxAddsPerCall} adds`);
-  await notePlaced(ctx, new Map([...placement.placed, ...placement.duplicates]));
+  if (ledger) await notePlaced(ctx, new Map([...placement.placed, ...placement.duplicates]), ledger.list);
 
   const queueErrors = new Map<string, string>();
   const toQueue = [...unique.values()].filter((p) => placement.failed.has(p.infohash));
@@ -99,10 +100,27 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
   return { results, summary: summarize(results) };
 }
 
+/**
+ * Reads the uncertain-adds ledger while the placement runs, so that file read is not one more
+ * step after every add (~0.3 ms of a ~2 ms warm add); `list` reads again when this placement
+ * recorded entries itself. `onUncertain` is the placer's hook.
+ */
+function ledgerAlongside(ctx: FlowContext): { onUncertain: (rt: InstanceRuntime, hashes: string[]) => Promise<void>; list: () => Promise<UncertainAdd[]> } {
+  const early = ctx.uncertain.list();
+  let recorded = false;
+  return {
+    onUncertain: (rt, hashes) => {
+      recorded = true;
+      return ctx.uncertain.record(rt.name, hashes).catch(() => undefined);
+    },
+    list: () => (recorded ? ctx.uncertain.list() : early),
+  };
+}
+
 /** Tells the uncertain-adds ledger where torrents finally are (only touches the file when it has entries). */
-async function notePlaced(ctx: FlowContext, where: Map<string, string>): Promise<void> {
+async function notePlaced(ctx: FlowContext, where: Map<string, string>, list: () => Promise<UncertainAdd[]>): Promise<void> {
   if (where.size === 0) return;
-  const pending = await ctx.uncertain.list();
+  const pending = await list();
   if (!pending.some((e) => where.has(e.infohash))) return;
   await ctx.uncertain.markPlaced(where).catch(() => undefined);
 }
@@ -127,17 +145,18 @@ export async function flushEntries(ctx: FlowContext, infohashes?: string[]): Pro
     } else items.push({ input: e.magnet, kind: 'magnet', infohash: e.infohash, name: e.name, magnet: e.magnet });
   }
   const candidates = await ctx.candidates();
+  const ledger = ledgerAlongside(ctx);
   const placement = await place(items, {
     candidates,
     reachable: ctx.reachable(),
     confirmTimeoutMs: ctx.confirmTimeoutMs,
     addDelayMs: ctx.addDelayMs,
     onDown: ctx.onDown,
-    onUncertain: (rt, hashes) => ctx.uncertain.record(rt.name, hashes).catch(() => undefined),
+    onUncertain: ledger.onUncertain,
   });
   for (const [h, why] of placement.failed) if (why === NO_USABLE) placement.failed.set(h, ctx.unusableReason());
   const done = new Map([...placement.placed, ...placement.duplicates]);
-  await notePlaced(ctx, done);
+  await notePlaced(ctx, done, ledger.list);
   if (done.size) await ctx.queue.remove([...done.keys()]);
   for (const b of broken) placement.failed.set(b.infohash, 'the .torrent file kept beside the queue is missing');
   if (placement.failed.size) {
