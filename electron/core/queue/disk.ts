@@ -2,6 +2,7 @@
  * File-system primitives of the queue: the cross-process lock, atomic durable writes,
  * reading, moving a corrupt file aside, and `.torrent` payload files.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -64,6 +65,37 @@ export async function fsyncDir(dir: string): Promise<void> {
 export async function writeDurable(file: string, data: string | Uint8Array): Promise<void> {
   await writeFileAtomic(file, typeof data === 'string' ? data : Buffer.from(data), { fsync: true });
   await fsyncDir(dirname(file));
+}
+
+/**
+ * Like {@link writeDurable}, but for a file that programs without our lock also write (the old
+ * Python tool): the new content is written and fsynced to a temp file first (the slow part),
+ * then the file is read again and the rename happens only if it still holds `expected` (null =
+ * missing). Returns false, leaving the file alone, when someone wrote it meanwhile — the caller
+ * re-reads and merges, so that writer's magnets are not overwritten. The window left for a
+ * lock-less writer shrinks from the whole fsync to the instant between the check and the rename.
+ */
+export async function writeDurableIfUnchanged(file: string, data: string, expected: string | null): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if ((await readTextOrNull(file)) !== expected) {
+      await unlink(tmp).catch(() => undefined);
+      return false;
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dirname(file));
+  return true;
 }
 
 /** Creates the folder of `file` (recursively) so the lock and the file can be made. */

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable } from './disk';
+import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, writeDurableIfUnchanged } from './disk';
 import { parseQueueFile, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
 import { isInfohash } from './magnet';
@@ -53,6 +53,8 @@ export class QueueStore extends EventEmitter {
   private extra: Record<string, unknown> = {};
   /** SHA-1 of the known entries' JSON (the JSON of 10 000 entries is ~4.5 MB: not kept). */
   private fingerprint = digest('[]');
+  /** The file's text at the last read (null: missing or moved aside), to detect lock-less writers. */
+  private diskText: string | null = null;
   private readonly warned = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -200,24 +202,31 @@ export class QueueStore extends EventEmitter {
       throw new QueueWriteError(`Could not lock queue file ${this.path}: ${(err as Error).message}`, err);
     }
     try {
-      let read;
-      try {
-        read = await this.readFresh(true, warnings);
-      } catch (err) {
-        throw new QueueWriteError((err as Error).message, err);
-      }
-      const m = await op(this.entries());
-      if (m.changed || read.needsRepair) {
+      // A lock-less writer (the old tool) may write between our read and our rename: then read
+      // again and merge instead of overwriting its magnets (a few tries, then overwrite).
+      for (let attempt = 0; ; attempt++) {
+        let read;
         try {
-          await writeDurable(this.path, serializeQueueFile(m.next, this.unparsed, this.extra, new Date()));
+          read = await this.readFresh(true, warnings);
         } catch (err) {
-          await m.onWriteFailed?.();
-          throw new QueueWriteError(`Could not write queue file ${this.path}: ${(err as Error).message}`, err);
+          throw new QueueWriteError((err as Error).message, err);
         }
-        this.commit(m.next);
+        const m = await op(this.entries());
+        if (m.changed || read.needsRepair) {
+          try {
+            const text = serializeQueueFile(m.next, this.unparsed, this.extra, new Date());
+            if (attempt < 5) {
+              if (!(await writeDurableIfUnchanged(this.path, text, this.diskText))) continue;
+            } else await writeDurable(this.path, text);
+          } catch (err) {
+            await m.onWriteFailed?.();
+            throw new QueueWriteError(`Could not write queue file ${this.path}: ${(err as Error).message}`, err);
+          }
+          this.commit(m.next);
+        }
+        await m.afterWrite?.();
+        return m.result;
       }
-      await m.afterWrite?.();
-      return m.result;
     } finally {
       await release().catch((err: Error) => this.warn([], `Queue unlock: ${err.message}`));
     }
@@ -238,6 +247,7 @@ export class QueueStore extends EventEmitter {
       } catch (err) {
         throw new QueueReadError(`Could not read queue file ${this.path}: ${(err as Error).message}`, err);
       }
+      this.diskText = text;
       if (text === null) break;
       const p = parseQueueFile(text);
       if (!('corrupt' in p)) {
@@ -255,6 +265,7 @@ export class QueueStore extends EventEmitter {
         throw new QueueWriteError(`Could not move corrupt queue file aside: ${err.message}`, err);
       });
       if (aside) this.warn(warnings, `Queue file was corrupt (${corrupt}); moved aside to ${aside}`);
+      this.diskText = null;
     }
     if (parsed?.blockProblem) this.warnOnce(warnings, parsed.blockProblem);
     const r = reconcile(parsed, this.known, new Date());
