@@ -133,8 +133,8 @@ export function validateApiArg<M extends ApiMethod>(
   method: M,
   arg: unknown,
 ): { ok: true; value: ApiArgs[M] } | { ok: false; error: { code: 'INVALID_ARGUMENT'; message: string } } {
+  if (!isApiMethod(String(method))) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown method ${String(method).slice(0, 64)}` } };
   const schema = ApiArgSchemas[method];
-  if (!schema) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown method ${String(method)}` } };
   const parsed = schema.safeParse(arg ?? {});
   if (parsed.success) return { ok: true, value: parsed.data as ApiArgs[M] };
   const first = parsed.error.issues[0];

@@ -32,6 +32,7 @@ function gate(title, cmd, args) {
 
 gate('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 if (existsSync(`${root}renderer/tsconfig.json`)) gate('typecheck renderer', bin('tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
+if (existsSync(`${root}test/e2e/tsconfig.json`)) gate('typecheck e2e', bin('tsc'), ['-p', 'test/e2e/tsconfig.json', '--noEmit']);
 if (existsSync(`${root}build/eslint.config.mjs`)) gate('lint', bin('eslint'), ['-c', 'build/eslint.config.mjs', '--max-warnings', '0', '.']);
 if (existsSync(`${root}test/security/electronegativity.mjs`)) gate('electronegativity', process.execPath, ['test/security/electronegativity.mjs']);
 

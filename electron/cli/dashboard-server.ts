@@ -101,6 +101,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', Buffer.byteLength(data));
+  // Answering before the request body was read (401/403/404 on a POST): close the connection,
+  // or a keep-alive client would send its next request into the unread body and get a reset.
+  if (res.req && !res.req.complete) res.setHeader('Connection', 'close');
   res.end(data);
 }
 
