@@ -44,6 +44,8 @@ export class QbitClient {
   private readonly timeoutMs: number;
   private readonly session: Session;
   private apiVersion: Promise<string> | null = null;
+  /** Whether a login has succeeded before (see `onLogin`). */
+  private loggedIn = false;
 
   /** Builds the client; nothing is sent until the first call. Throws TypeError on a bad URL or pinned TLS without a fingerprint. */
   constructor(opts: QbitClientOptions) {
@@ -64,8 +66,12 @@ export class QbitClient {
       timeoutMs: this.timeoutMs,
       stats: this.stats,
       guard: opts.loginGuard,
+      // A RE-login may face an upgraded server: forget the cached API version then. Not on the
+      // first login, which the first call (often webapiVersion itself) triggers: clearing the
+      // cache there dropped that answer and cost one more request at the next health probe.
       onLogin: () => {
-        this.apiVersion = null;
+        if (this.loggedIn) this.apiVersion = null;
+        this.loggedIn = true;
       },
     });
   }
