@@ -1,5 +1,5 @@
-import { useRef, type KeyboardEvent } from 'react';
-import { useApp, type Tab } from './store/app-store';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { tabFromHash, useApp, type Tab } from './store/app-store';
 import { useWindowDrop } from './components/use-window-drop';
 import { Toasts } from './components/Toasts';
 import { StatusView } from './views/StatusView';
@@ -24,6 +24,12 @@ export function App() {
   const stream = useApp((s) => s.stream);
   const dragging = useWindowDrop();
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // The tray menu opens `#/settings`; follow hash changes while the window stays open.
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [setTab]);
 
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const i = TABS.findIndex((t) => t.id === tab);

@@ -45,6 +45,8 @@ export interface AppState {
   loadSettings(): Promise<void>;
   /** Stores each typed password, then saves settings; throws the API error so the form can map it to fields. */
   saveSettings(settings: Settings, passwords: Record<string, string>): Promise<void>;
+  /** Imports the old tool's environment variables (QBITTORRENT_URL, …) into saved settings. */
+  importEnvironment(): Promise<void>;
 }
 
 let api: QbitFailoverApi;
@@ -74,7 +76,7 @@ export const useApp = create<AppState>()((set, get) => {
   return {
     transport: 'http',
     stream: 'connecting',
-    tab: 'status',
+    tab: tabFromHash(typeof location === 'undefined' ? '' : location.hash),
     snapshot: null,
     settingsView: null,
     addOptions: {},
@@ -142,6 +144,17 @@ export const useApp = create<AppState>()((set, get) => {
       const settingsView = await attempt('Loading settings', () => api.getSettings({}));
       if (settingsView) set({ settingsView });
     },
+    importEnvironment: async () => {
+      const r = await attempt('Import', () => api.importEnvironment({}));
+      if (!r) return;
+      set({ settingsView: r.view });
+      get().toast(
+        r.applied.length
+          ? `Imported ${r.applied.join(', ')}`
+          : 'None of the old tool\'s variables (QBITTORRENT_URL, QB_HOST, …) is set, in the environment or a .env',
+      );
+      void get().refresh();
+    },
     saveSettings: async (settings, passwords) => {
       // Passwords first: saving rebuilds the sessions and probes at once, and a new instance
       // probed before its password is stored costs a failed login (qBittorrent bans after 5).
@@ -156,6 +169,12 @@ export const useApp = create<AppState>()((set, get) => {
     },
   };
 });
+
+/** The tab named by a `#/<tab>` location hash (the tray's "Settings" opens `#/settings`), else Status. */
+export function tabFromHash(hash: string): Tab {
+  const id = hash.replace(/^#\/?/, '');
+  return (['status', 'queue', 'add', 'settings', 'activity'] as const).find((t) => t === id) ?? 'status';
+}
 
 /** Connects the store to a transport: first snapshot, then every pushed event. Returns a disposer. */
 export function connectStore(transport: Transport): () => void {

@@ -117,6 +117,7 @@ export function StatusView() {
   const checkNow = useApp((s) => s.checkNow);
   const setPaused = useApp((s) => s.setMonitoringPaused);
   const setTab = useApp((s) => s.setTab);
+  const importEnvironment = useApp((s) => s.importEnvironment);
   const now = useNow();
   if (!snapshot) return <p className="muted">Loading…</p>;
   const banner = routeBanner(snapshot);
@@ -147,6 +148,9 @@ export function StatusView() {
             }}
           >
             Add an instance
+          </button>
+          <button type="button" onClick={() => void importEnvironment()}>
+            Import the old tool's environment variables
           </button>
         </section>
       )}
