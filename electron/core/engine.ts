@@ -11,6 +11,7 @@ import { parseTorrent, splitText } from './failover/inputs';
 import { resolveInput } from './failover/resolve-input';
 import { orderCandidates, routeState } from './failover/router';
 import { reconcileUncertain } from './failover/reconcile';
+import { withFlushLock } from './failover/flush-lock';
 import { UncertainAdds } from './failover/uncertain-adds';
 import { AuthMemory } from './health/login-guard';
 import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS } from './health/poll-scheduler';
@@ -259,13 +260,18 @@ export class Engine extends EventEmitter {
 
   /** Flushes the queue (or some entries); concurrent calls share one run when flushing all. */
   async flush(infohashes?: string[]): Promise<FlushResponse> {
+    return (await this.flushLocked(infohashes, true))!;
+  }
+
+  /** One flush at a time in this process, and across processes sharing the queue file (see withFlushLock). */
+  private async flushLocked(infohashes: string[] | undefined, wait: boolean): Promise<FlushResponse | null> {
     while (this.flushing) await this.flushing.catch(() => undefined);
-    const run = flushEntries(this.flowContext(), infohashes);
-    this.flushing = run;
+    const run = withFlushLock(this.queue.path, wait, () => flushEntries(this.flowContext(), infohashes));
+    this.flushing = run.then((r) => r ?? { placed: [], remaining: [], queueLength: this.queue.entries().length });
     this.emitSoon();
     try {
       const res = await run;
-      if (res.placed.length) this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
+      if (res?.placed.length) this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
       return res;
     } finally {
       this.flushing = null;
@@ -276,7 +282,7 @@ export class Engine extends EventEmitter {
   private async autoFlush(): Promise<void> {
     if (this.flushing) return;
     try {
-      await this.flush();
+      await this.flushLocked(undefined, false);
     } catch (err) {
       this.note('error', `auto-flush failed: ${(err as Error).message}`);
     }
