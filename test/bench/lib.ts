@@ -26,6 +26,8 @@ export interface Row {
   note: string;
   /** The row's main number (ms, MB or requests/h), for the spread across runs. */
   metric: number;
+  /** Ours / reference for rows with a same-run reference (p50 for the warm add). */
+  ratioNum?: number;
   /** Raw numbers (ms, counts, bytes) for results.json. */
   data: Record<string, unknown>;
 }

@@ -62,7 +62,7 @@ export async function startIdleProbe(): Promise<IdleProbe> {
             note:
               `poll ${interval / 1000} s (default), measured ${(elapsed / 1000).toFixed(0)} s after the first check: ${requests} requests in ${polls} polls ` +
               `(${perPoll.toFixed(2)}/poll → ${Math.round(byPoll)}/h at one poll per ${interval / 1000} s; window rate → ${Math.round(perHour)}/h; the larger is shown); VPN probe none`,
-            metric: perHour,
+            metric: Math.max(perHour, byPoll),
             data: { elapsedMs: Math.round(elapsed), requests, logins, polls, requestsPerPoll: perPoll, perHourMeasured: perHour, perHourByPoll: byPoll },
           };
         } finally {

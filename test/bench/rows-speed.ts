@@ -92,6 +92,7 @@ export async function flushRow(rounds = 3): Promise<Row> {
       `engine ${e.map((x) => fmtMs(x.ms)).join(', ')}; direct ${d.map((x) => fmtMs(x.ms)).join(', ')}; limit this run ${fmtMs(limit)}` +
       (bad.length ? `; NOT all confirmed: ${bad.map((x) => x.detail).join('; ')}` : ''),
     metric: eMed,
+    ratioNum: eMed / dMed,
     data: { engineMs: e.map((x) => x.ms), directMs: d.map((x) => x.ms), directPolls: d.map((x) => x.polls), lastRoundBreakdownMs: breakdownJson(acc) },
   };
 }
@@ -162,6 +163,7 @@ export async function addOneRow(n = 200): Promise<Row> {
       pass: s.engine.p50 <= 1.5 * s.direct.p50,
       note: `engine = primary + secondary (dedupe asks both); primary-only engine ${fmtMs(s.single.p50)} / ${fmtMs(s.single.p95)} (${fmtRatio(s.single.p50, s.direct.p50)})`,
       metric: s.engine.p50,
+      ratioNum: s.engine.p50 / s.direct.p50,
       data: { ...s, breakdownPerAddMs: breakdownJson(acc, n), requestsTotal: reqs },
     };
   } finally {

@@ -118,7 +118,9 @@ function printSpread(runs: RunRecord[]): void {
     const passes = rs.filter((x) => x.pass === true).length;
     const unit = id === 'watchMemory' ? ' MB' : id === 'idleCost' ? ' req/h' : ' ms';
     const range = m.length ? `${Math.min(...m).toFixed(1)} – ${Math.max(...m).toFixed(1)}${unit}` : 'n/a';
-    console.log(`- ${id}: ${range}; ${rs[0]!.pass === null ? 'report only' : `PASS ${passes}/${rs.length}`}`);
+    const ratios = rs.map((x) => x.ratioNum).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    const ratio = ratios.length ? `, ratio ${Math.min(...ratios).toFixed(2)}× – ${Math.max(...ratios).toFixed(2)}×` : '';
+    console.log(`- ${id}: ${range}${ratio}; ${rs[0]!.pass === null ? 'report only' : `PASS ${passes}/${rs.length}`}`);
   }
 }
 
