@@ -2,7 +2,7 @@
  * File-system primitives of the queue: the cross-process lock, atomic durable writes,
  * reading, moving a corrupt file aside, and `.torrent` payload files.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -67,15 +67,20 @@ export async function writeDurable(file: string, data: string | Uint8Array): Pro
   await fsyncDir(dirname(file));
 }
 
+/** SHA-1 of a file's text, to tell whether it changed without keeping the text (null: no file). */
+export function textDigest(text: string | null): string | null {
+  return text === null ? null : createHash('sha1').update(text).digest('hex');
+}
+
 /**
  * Like {@link writeDurable}, but for a file that programs without our lock also write (the old
  * Python tool): the new content is written and fsynced to a temp file first (the slow part),
- * then the file is read again and the rename happens only if it still holds `expected` (null =
+ * then the file is read again and the rename happens only if it still has the text whose digest is `expectedDigest` (null =
  * missing). Returns false, leaving the file alone, when someone wrote it meanwhile — the caller
  * re-reads and merges, so that writer's magnets are not overwritten. The window left for a
  * lock-less writer shrinks from the whole fsync to the instant between the check and the rename.
  */
-export async function writeDurableIfUnchanged(file: string, data: string, expected: string | null): Promise<boolean> {
+export async function writeDurableIfUnchanged(file: string, data: string, expectedDigest: string | null): Promise<boolean> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fh = await open(tmp, 'w', 0o644);
@@ -85,7 +90,7 @@ export async function writeDurableIfUnchanged(file: string, data: string, expect
     } finally {
       await fh.close();
     }
-    if ((await readTextOrNull(file)) !== expected) {
+    if (textDigest(await readTextOrNull(file)) !== expectedDigest) {
       await unlink(tmp).catch(() => undefined);
       return false;
     }

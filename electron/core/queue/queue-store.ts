@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, writeDurableIfUnchanged } from './disk';
+import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
 import { parseQueueFile, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
 import { isInfohash } from './magnet';
@@ -54,7 +54,8 @@ export class QueueStore extends EventEmitter {
   /** SHA-1 of the known entries' JSON (the JSON of 10 000 entries is ~4.5 MB: not kept). */
   private fingerprint = digest('[]');
   /** The file's text at the last read (null: missing or moved aside), to detect lock-less writers. */
-  private diskText: string | null = null;
+  /** Digest of the file's text at our last read (not the text: 10 000 entries are ~5 MB). */
+  private diskDigest: string | null = null;
   private readonly warned = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -216,7 +217,7 @@ export class QueueStore extends EventEmitter {
           try {
             const text = serializeQueueFile(m.next, this.unparsed, this.extra, new Date());
             if (attempt < 5) {
-              if (!(await writeDurableIfUnchanged(this.path, text, this.diskText))) continue;
+              if (!(await writeDurableIfUnchanged(this.path, text, this.diskDigest))) continue;
             } else await writeDurable(this.path, text);
           } catch (err) {
             await m.onWriteFailed?.();
@@ -247,7 +248,7 @@ export class QueueStore extends EventEmitter {
       } catch (err) {
         throw new QueueReadError(`Could not read queue file ${this.path}: ${(err as Error).message}`, err);
       }
-      this.diskText = text;
+      this.diskDigest = textDigest(text);
       if (text === null) break;
       const p = parseQueueFile(text);
       if (!('corrupt' in p)) {
@@ -265,7 +266,7 @@ export class QueueStore extends EventEmitter {
         throw new QueueWriteError(`Could not move corrupt queue file aside: ${err.message}`, err);
       });
       if (aside) this.warn(warnings, `Queue file was corrupt (${corrupt}); moved aside to ${aside}`);
-      this.diskText = null;
+      this.diskDigest = null;
     }
     if (parsed?.blockProblem) this.warnOnce(warnings, parsed.blockProblem);
     const r = reconcile(parsed, this.known, new Date());
