@@ -16,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           root,
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
@@ -25,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           root,
+          // Groups run one after another (unit → integration → chaos): the suites do not compete for 2 cores.
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
@@ -38,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'chaos',
           root,
+          sequence: { groupOrder: 2 },
           include: ['test/chaos/**/*.test.ts'],
           environment: 'node',
           testTimeout: 600_000,
