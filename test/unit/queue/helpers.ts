@@ -10,9 +10,12 @@ export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'qbf-queue-'));
 }
 
-/** Removes a temp folder. */
+/**
+ * Removes a temp folder. A watcher's reload that was already running when the test stopped it
+ * may still write (e.g. restoring entries a foreign rewrite dropped), so retry on ENOTEMPTY.
+ */
 export async function cleanup(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 }
 
 /** Deterministic v1 infohash (40 hex) for a label. */
