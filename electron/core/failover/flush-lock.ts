@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 /** A flush of this queue file is running in another process, and did not end in time. */
@@ -21,6 +23,9 @@ const STALE_MS = 4_000;
  */
 export async function withFlushLock<T>(queueFile: string, wait: boolean, fn: () => Promise<T>): Promise<T | null> {
   let release: () => Promise<void>;
+  // proper-lockfile retries every mkdir error, ENOENT included: with the queue's folder not
+  // made yet, a flush would spend its whole retry budget (~20 s) before failing.
+  await mkdir(dirname(queueFile), { recursive: true });
   try {
     release = await lockfile.lock(`${queueFile}.flush`, {
       realpath: false,
