@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { makeSandbox as makeCliSandbox, type Sandbox } from '../../harness/cli';
 import { forgetDirectSession, listTorrents, type DirectTarget } from '../../harness/direct';
 import { qbtPasswordHash, startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
 
@@ -63,41 +63,13 @@ export async function restartWithPassword(m: Member, password: string): Promise<
   forgetDirectSession(m.target);
 }
 
-/** A sandbox for one test file: qbit-failover home, a clean cwd, a user HOME and a queue path. */
-export interface Sandbox {
-  root: string;
-  home: string;
-  cwd: string;
-  userHome: string;
-  queueFile: string;
-  /** Child environment from scratch (no developer variables leak in). */
-  env(extra?: Record<string, string>): Record<string, string>;
-  dispose(): void;
-}
+export type { Sandbox };
 
+/** The CLI harness's sandbox (fresh home, cwd, user HOME, queue path), with the queue's folder made up front. */
 export function makeSandbox(label: string): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), `qbf-chaos-${label}-`));
-  const home = join(root, 'qbf-home');
-  const cwd = join(root, 'cwd');
-  const userHome = join(root, 'home');
-  for (const d of [home, cwd, userHome, join(root, 'queue')]) mkdirSync(d, { recursive: true });
-  const queueFile = join(root, 'queue', 'qbittorrent_queue.json');
-  return {
-    root,
-    home,
-    cwd,
-    userHome,
-    queueFile,
-    env: (extra = {}) => ({
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: userHome,
-      TMPDIR: tmpdir(),
-      QBIT_FAILOVER_HOME: home,
-      QBIT_FAILOVER_QUEUE_FILE: queueFile,
-      ...extra,
-    }),
-    dispose: () => rmSync(root, { recursive: true, force: true }),
-  };
+  const sandbox = makeCliSandbox(`chaos-${label}`);
+  mkdirSync(dirname(sandbox.queueFile), { recursive: true });
+  return sandbox;
 }
 
 /** Engine timing used by the chaos tests (fast failover on a loaded 2-core box). */
