@@ -1,19 +1,25 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { chrootEnv, ensureMounts, resolveVersion, selectedVersion, type QbtVersionLabel } from './qbt-versions.mjs';
+
+export type { QbtVersionLabel } from './qbt-versions.mjs';
 
 /**
  * Real qbittorrent-nox instances for integration tests, on loopback only
  * (see ../shared/qbittorrent-facts.md, "Running real instances for tests").
  */
 
-/** Path of the binary (override with QBF_QBITTORRENT_NOX). */
-const BINARY = process.env.QBF_QBITTORRENT_NOX ?? '/usr/bin/qbittorrent-nox';
+/**
+ * Versions: `4.5` is the host's /usr/bin/qbittorrent-nox (override with QBF_QBITTORRENT_NOX);
+ * `5.1` and `5.3` run from Debian chroots prepared by `node test/harness/prepare-versions.mjs`
+ * (see ./qbt-versions.mjs). QBT_VERSION picks the default for every start; `version` per start.
+ */
 /** How long to wait for the WebUI to answer after a start, ms. */
 const READY_TIMEOUT_MS = 15_000;
 /** Poll interval while waiting for the WebUI, ms. */
@@ -40,6 +46,11 @@ export interface StartOptions {
   extraConfig?: Record<string, Record<string, string>>;
   /** Serve the WebUI over HTTPS with this PEM certificate and key (see {@link makeSelfSignedCert}). */
   https?: { certPath: string; keyPath: string };
+  /**
+   * qBittorrent version to run (default: QBT_VERSION, else `4.5`). Throws when that version is
+   * not installed (`node test/harness/prepare-versions.mjs` installs it).
+   */
+  version?: QbtVersionLabel;
 }
 
 /** A running (or stopped) qbittorrent-nox started by the harness. */
@@ -51,6 +62,10 @@ export interface QbtProcess {
   username: string;
   password: string;
   profileDir: string;
+  /** Version label running (`4.5`, `5.1`, `5.3`; changes after `restart({ version })`). */
+  readonly label: QbtVersionLabel;
+  /** Exact version the binary reports, e.g. `v5.3.0`. */
+  readonly version: string;
   /** PID of the current process (changes after `restart()`); null while stopped. */
   readonly pid: number | null;
   /** SIGTERM, then wait for exit (SIGKILL after 10 s). */
@@ -61,8 +76,12 @@ export interface QbtProcess {
   freeze(): void;
   /** SIGCONT after `freeze()`. */
   thaw(): void;
-  /** Stops if running, starts again on the same profile and port, waits until ready. */
-  restart(): Promise<void>;
+  /**
+   * Stops if running, starts again on the same profile and port, waits until ready. With
+   * `version`, the new start runs that version: an upgrade (or downgrade) in place, as a user's
+   * package update does. Throws when that version is not available.
+   */
+  restart(opts?: { version?: QbtVersionLabel }): Promise<void>;
   /** Kills if running (thawing first if frozen) and deletes the profile directory. */
   dispose(): Promise<void>;
   /** Last ~64 KiB of the process's stdout+stderr, for debugging. */
@@ -212,12 +231,31 @@ export function makeSelfSignedCert(dir: string): { certPath: string; keyPath: st
 }
 
 /**
+ * The server of `label`, with its chroot mounted. Throws when the version is not installed, or
+ * when one of `paths` (profile, certificate) is not under /tmp for a chroot version: inside the
+ * chroot only /tmp is the same path (bind mount).
+ */
+function serverFor(label: QbtVersionLabel, paths: (string | undefined)[]): { root: string | null; binary: string; version: string } {
+  const server = resolveVersion(label);
+  if (server.missing !== undefined) throw new Error(`qBittorrent ${label} is not available: ${server.missing}`);
+  if (server.root) {
+    for (const p of paths) {
+      if (p && !`${realpathSync(dirname(p))}/`.startsWith('/tmp/')) throw new Error(`qBittorrent ${label} runs in a chroot: ${p} must be under /tmp`);
+    }
+    ensureMounts(server.root);
+  }
+  return server;
+}
+
+/**
  * Writes a loopback-only profile and starts `qbittorrent-nox --profile=<dir>` (no `-d`, so
  * the PID is the real one), resolving once the WebUI answers. Throws if it exits or is not
  * ready within 15 s.
  */
 export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProcess> {
   installExitHook();
+  let label = opts.version ?? selectedVersion();
+  let server = serverFor(label, [opts.profileDir, opts.https?.certPath, opts.https?.keyPath]);
   const name = opts.name ?? 'qbt';
   const username = opts.username ?? 'admin';
   const password = opts.password ?? 'adminadmin';
@@ -225,7 +263,7 @@ export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProc
   let sessionPort = await freePort();
   while (sessionPort === port) sessionPort = await freePort();
   const ownProfile = !opts.profileDir;
-  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), `qbf-test-${name.replace(/[^\w.-]/g, '_')}-`));
+  const profileDir = opts.profileDir ?? mkdtempSync(join(server.root ? '/tmp' : tmpdir(), `qbf-test-${name.replace(/[^\w.-]/g, '_')}-`));
   const confDir = join(profileDir, 'qBittorrent', 'config');
   const savePath = join(profileDir, 'downloads');
   mkdirSync(confDir, { recursive: true });
@@ -242,7 +280,11 @@ export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProc
   const output = (): string => buffer;
 
   const launch = async (): Promise<void> => {
-    const c = spawn(BINARY, [`--profile=${profileDir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // chroot execs the server, so the PID held here is qbittorrent-nox's own (SIGSTOP/SIGKILL reach it).
+    const { root, binary } = server;
+    const c = root
+      ? spawn('chroot', [root, binary, `--profile=${profileDir}`], { stdio: ['ignore', 'pipe', 'pipe'], env: chrootEnv() })
+      : spawn(binary, [`--profile=${profileDir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     live.add(c);
     const collect = (d: Buffer): void => {
@@ -294,6 +336,12 @@ export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProc
     username,
     password,
     profileDir,
+    get label() {
+      return label;
+    },
+    get version() {
+      return server.version;
+    },
     get pid() {
       return running()?.pid ?? null;
     },
@@ -310,8 +358,12 @@ export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProc
       if (c && frozen) c.kill('SIGCONT');
       frozen = false;
     },
-    async restart() {
+    async restart(o = {}) {
       await stop();
+      if (o.version && o.version !== label) {
+        server = serverFor(o.version, [profileDir, opts.https?.certPath, opts.https?.keyPath]);
+        label = o.version;
+      }
       await launch();
     },
     async dispose() {

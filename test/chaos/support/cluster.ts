@@ -56,8 +56,12 @@ export async function restartWithPassword(m: Member, password: string): Promise<
   m.frozen = false;
   await m.q.stop();
   const conf = join(m.q.profileDir, 'qBittorrent', 'config', 'qBittorrent.conf');
-  const text = readFileSync(conf, 'utf8').replace(/^WebUI\\Password_PBKDF2=.*$/m, `WebUI\\Password_PBKDF2="${qbtPasswordHash(password)}"`);
-  writeFileSync(conf, text);
+  // 4.5/5.1 keep `WebUI\Password_PBKDF2=` under [Preferences]; 5.3 migrates the file on its first
+  // exit into a [WebUI] section with a plain `Password_PBKDF2=`. Rewrite whichever is there.
+  const before = readFileSync(conf, 'utf8');
+  const line = /^((?:WebUI\\)?Password_PBKDF2=).*$/gm;
+  if (!line.test(before)) throw new Error(`no Password_PBKDF2 key in ${conf}: cannot change ${m.name}'s password`);
+  writeFileSync(conf, before.replace(line, (_l, key: string) => `${key}"${qbtPasswordHash(password)}"`));
   await m.q.restart();
   m.target.password = password;
   forgetDirectSession(m.target);
