@@ -98,25 +98,31 @@ export class QbitClient {
 
   /**
    * Sends one API call with the session cookie. On 403 re-logs in once and retries once;
-   * other statuses ≥ 400 throw `HTTP_<n>` unless listed in `accept`.
+   * other statuses ≥ 400 throw `HTTP_<n>` unless listed in `accept`. `path` may be a function
+   * of the server: it is resolved on each attempt AFTER the session is (re)established, so an
+   * endpoint chosen by API version follows a server upgraded in place (the re-login forgets the
+   * cached version).
    */
   private async call(
     method: 'GET' | 'POST',
-    path: string,
+    path: string | (() => Promise<string>),
     o: { body?: string | Buffer; contentType?: string; query?: URLSearchParams; accept?: number[]; retry?: boolean; timeoutMs?: number } = {},
   ): Promise<HttpResponse> {
     const qs = o.query && [...o.query].length ? `?${o.query.toString()}` : '';
     for (let attempt = 0; ; attempt++) {
-      const cookie = await this.session.current();
+      let cookie = await this.session.current();
+      const endpoint = typeof path === 'string' ? path : await path();
+      // Resolving the endpoint may itself have re-logged in (its own 403): send the newest cookie.
+      if (typeof path !== 'string') cookie = await this.session.current();
       const headers: Record<string, string> = { cookie };
       if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/x-www-form-urlencoded';
       this.stats.requests++;
-      const res = await send(this.agent, { method, url: `${this.url}/api/v2/${path}${qs}`, headers, body: o.body }, o.timeoutMs ?? this.timeoutMs);
+      const res = await send(this.agent, { method, url: `${this.url}/api/v2/${endpoint}${qs}`, headers, body: o.body }, o.timeoutMs ?? this.timeoutMs);
       if (res.status === 403 && attempt === 0 && o.retry !== false) {
         this.session.invalidate(cookie);
         continue;
       }
-      if (res.status >= 400 && !o.accept?.includes(res.status)) throw httpError(res.status, res.body, path);
+      if (res.status >= 400 && !o.accept?.includes(res.status)) throw httpError(res.status, res.body, endpoint);
       return res;
     }
   }
@@ -230,26 +236,30 @@ export class QbitClient {
     return out;
   }
 
-  /** POSTs `hashes=h1|h2` (or `all`) to an action; an empty list sends nothing. */
-  private async hashAction(path: string, hashes: string[] | 'all', extra: Record<string, string> = {}): Promise<void> {
+  /** POSTs `hashes=h1|h2` (or `all`) to an action (a path, or a function choosing it per attempt); an empty list sends nothing. */
+  private async hashAction(path: string | (() => Promise<string>), hashes: string[] | 'all', extra: Record<string, string> = {}): Promise<void> {
     if (hashes !== 'all' && hashes.length === 0) return;
     const value = hashes === 'all' ? 'all' : hashes.map((h) => h.toLowerCase()).join('|');
     await this.call('POST', path, { body: new URLSearchParams({ hashes: value, ...extra }).toString() });
   }
 
-  /** True when the server speaks WebUI API ≥ 2.11 (qBittorrent 5.0+: `stop`/`start`, `stopped`). */
-  private async isApi211(): Promise<boolean> {
-    return compareVersions(await this.webapiVersion(), '2.11') >= 0;
+  /**
+   * Picks `v211` when the server speaks WebUI API ≥ 2.11 (qBittorrent 5.0+ renamed
+   * `pause`/`resume` to `stop`/`start`, no aliases: the old names answer 404), else `older`.
+   * Returned as a function for {@link call}, so the choice is made after each (re-)login.
+   */
+  private byApiVersion(older: string, v211: string): () => Promise<string> {
+    return async () => (compareVersions(await this.webapiVersion(), '2.11') >= 0 ? v211 : older);
   }
 
   /** Pauses torrents: `torrents/pause` below WebUI API 2.11, `torrents/stop` from 2.11. */
   async pause(hashes: string[] | 'all'): Promise<void> {
-    await this.hashAction((await this.isApi211()) ? 'torrents/stop' : 'torrents/pause', hashes);
+    await this.hashAction(this.byApiVersion('torrents/pause', 'torrents/stop'), hashes);
   }
 
   /** Resumes torrents: `torrents/resume` below WebUI API 2.11, `torrents/start` from 2.11. */
   async resume(hashes: string[] | 'all'): Promise<void> {
-    await this.hashAction((await this.isApi211()) ? 'torrents/start' : 'torrents/resume', hashes);
+    await this.hashAction(this.byApiVersion('torrents/resume', 'torrents/start'), hashes);
   }
 
   /** Deletes torrents (`torrents/delete`), with their downloaded files when `deleteFiles`. */
