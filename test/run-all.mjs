@@ -1,9 +1,14 @@
-// `npm test`: type-check, lint, then every test suite (Vitest unit + integration, Playwright e2e
-// in Debian's Chromium), and one closing line `N passed, N failed, N skipped` summed from the
-// runners' JSON reports. Exits non-zero when anything failed or a runner crashed.
+// `npm test`: type-check, lint, then every test suite (Vitest unit + integration + CI-sized chaos,
+// Playwright e2e in Debian's Chromium) against qBittorrent 4.5 (the host's package), plus the
+// runs against the newer versions users have (test/harness/qbt-versions.mjs): integration on
+// 5.3 and 5.1, chaos and e2e on 5.3, and a mixed cluster (5.3 primary, 4.5 secondary). One
+// closing line `N passed, N failed, N skipped` summed from the runners' JSON reports; a run whose
+// qBittorrent version is not installed counts as one skipped line naming it, never as passed.
+// Exits non-zero when anything failed or a runner crashed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolveVersion } from './harness/qbt-versions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}test-results`;
@@ -14,6 +19,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let broken = false;
+/** One row per suite run, for the summary: title, versions, counts, seconds. */
+const runs = [];
 
 function step(title, cmd, args, env = {}) {
   process.stdout.write(`\n=== ${title} ===\n`);
@@ -30,46 +37,105 @@ function gate(title, cmd, args) {
   }
 }
 
+/** Counts one run's results into the totals and the summary table. */
+function count(title, versions, p, f, s, seconds) {
+  passed += p;
+  failed += f;
+  skipped += s;
+  runs.push({ title, versions, line: `${p} passed, ${f} failed, ${s} skipped`, seconds });
+}
+
+/**
+ * The qBittorrent servers a run needs (labels): their exact versions, or null after recording
+ * the run as one skipped line naming the version that is not installed.
+ */
+function serversFor(title, labels) {
+  const found = labels.map((l) => resolveVersion(l));
+  const missing = found.find((v) => v.missing !== undefined);
+  if (missing) {
+    process.stdout.write(`\n=== ${title} ===\nSKIPPED: qBittorrent ${missing.label} not available (${missing.missing})\n`);
+    skipped++;
+    runs.push({ title, versions: `${missing.label} NOT AVAILABLE`, line: 'not run (1 skipped)', seconds: 0 });
+    return null;
+  }
+  return [...new Set(found.map((v) => v.version))].join(' + ');
+}
+
+/** One Vitest run of `projects` (and optional file filters) with `env`, reported as JSON `name`. */
+function vitest(title, name, { projects, files = [], exclude = [], env = {}, labels }) {
+  const versions = serversFor(title, labels);
+  if (!versions) return;
+  const json = `${out}/${name}.json`;
+  const t0 = Date.now();
+  const status = step(`${title} [${versions}]`, bin('vitest'), [
+    'run', '-c', 'test/vitest.config.ts', ...projects.flatMap((p) => ['--project', p]), ...files,
+    ...exclude.flatMap((e) => ['--exclude', e]),
+    '--reporter=default', '--reporter=json', `--outputFile.json=${json}`,
+  ], env);
+  const seconds = (Date.now() - t0) / 1000;
+  if (!existsSync(json)) {
+    broken = true;
+    runs.push({ title, versions, line: 'runner crashed (no report)', seconds });
+    return;
+  }
+  const v = JSON.parse(readFileSync(json, 'utf8'));
+  count(title, versions, v.numPassedTests ?? 0, v.numFailedTests ?? 0, (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0), seconds);
+  if (status !== 0 && !(v.numFailedTests > 0)) broken = true;
+}
+
+/** One Playwright run of the e2e specs with `env`, reported as JSON `name`. */
+function playwright(title, name, { env = {}, labels }) {
+  const pwConfig = `${root}test/e2e/playwright.config.ts`;
+  if (!existsSync(pwConfig)) return;
+  const versions = serversFor(title, labels);
+  if (!versions) return;
+  const json = `${out}/${name}.json`;
+  const t0 = Date.now();
+  const status = step(`${title} [${versions}]`, bin('playwright'), ['test', '-c', pwConfig, '--reporter=list,json'], {
+    ...env,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: json,
+    QBF_E2E_OUTPUT_DIR: `${out}/${name}-artifacts`,
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  if (!existsSync(json)) {
+    broken = true;
+    runs.push({ title, versions, line: 'runner crashed (no report)', seconds });
+    return;
+  }
+  const s = JSON.parse(readFileSync(json, 'utf8')).stats ?? {};
+  count(title, versions, (s.expected ?? 0) + (s.flaky ?? 0), s.unexpected ?? 0, s.skipped ?? 0, seconds);
+  if (status !== 0 && !(s.unexpected > 0)) broken = true;
+}
+
 gate('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 if (existsSync(`${root}renderer/tsconfig.json`)) gate('typecheck renderer', bin('tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
 if (existsSync(`${root}test/e2e/tsconfig.json`)) gate('typecheck e2e', bin('tsc'), ['-p', 'test/e2e/tsconfig.json', '--noEmit']);
 if (existsSync(`${root}build/eslint.config.mjs`)) gate('lint', bin('eslint'), ['-c', 'build/eslint.config.mjs', '--max-warnings', '0', '.']);
 if (existsSync(`${root}test/security/electronegativity.mjs`)) gate('electronegativity', process.execPath, ['test/security/electronegativity.mjs']);
 
-const vitestJson = `${out}/vitest.json`;
-// The chaos project runs its CI-sized version here (CHAOS_SCALE=ci); `npm run test:chaos` runs the full one.
-const vStatus = step('vitest (unit + integration + short chaos)', bin('vitest'), [
-  'run', '-c', 'test/vitest.config.ts', '--project', 'unit', '--project', 'integration', '--project', 'chaos',
-  '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`,
-], { CHAOS_SCALE: process.env.CHAOS_SCALE ?? 'ci' });
-if (existsSync(vitestJson)) {
-  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  passed += v.numPassedTests ?? 0;
-  failed += v.numFailedTests ?? 0;
-  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  if (vStatus !== 0 && !(v.numFailedTests > 0)) broken = true;
-} else broken = true;
-
-const pwConfig = `${root}test/e2e/playwright.config.ts`;
-if (existsSync(pwConfig)) {
-  const pwJson = `${out}/playwright.json`;
-  const pStatus = step('playwright (Chromium e2e)', bin('playwright'), ['test', '-c', pwConfig, '--reporter=list,json'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
-  });
-  if (existsSync(pwJson)) {
-    const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats ?? {};
-    passed += (s.expected ?? 0) + (s.flaky ?? 0);
-    failed += s.unexpected ?? 0;
-    skipped += s.skipped ?? 0;
-    if (pStatus !== 0 && !(s.unexpected > 0)) broken = true;
-  } else broken = true;
-}
+// The chaos project runs its CI-sized version (CHAOS_SCALE=ci); `npm run test:chaos` runs the full one.
+const chaosScale = process.env.CHAOS_SCALE ?? 'ci';
+vitest('vitest unit + integration + chaos, qBittorrent 4.5', 'vitest', {
+  projects: ['unit', 'integration', 'chaos'], env: { CHAOS_SCALE: chaosScale, QBT_VERSION: '4.5', QBT_PRIMARY_VERSION: '' }, labels: ['4.5'],
+});
+playwright('playwright e2e, qBittorrent 4.5', 'playwright', { env: { QBT_VERSION: '4.5', QBT_PRIMARY_VERSION: '' }, labels: ['4.5'] });
+// What most users run. The mixed cluster: a 5.3 seedbox as primary, a local 4.5 as secondary,
+// through the failover, queue/flush and pause/resume tests of the CLI.
+vitest('mixed cluster: 5.3 primary + 4.5 secondary (CLI failover, queue/flush, pause/resume)', 'vitest-mixed', {
+  projects: ['integration'], files: ['test/integration/cli-failover.test.ts', 'test/integration/cli-queue.test.ts'],
+  env: { QBT_VERSION: '4.5', QBT_PRIMARY_VERSION: '5.3' }, labels: ['5.3', '4.5'],
+});
+vitest('vitest integration, qBittorrent 5.3', 'vitest-5.3-integration', { projects: ['integration'], env: { QBT_VERSION: '5.3', QBT_PRIMARY_VERSION: '' }, labels: ['5.3'] });
+vitest('vitest chaos, qBittorrent 5.3', 'vitest-5.3-chaos', { projects: ['chaos'], env: { CHAOS_SCALE: chaosScale, QBT_VERSION: '5.3', QBT_PRIMARY_VERSION: '' }, labels: ['5.3'] });
+playwright('playwright e2e, qBittorrent 5.3', 'playwright-5.3', { env: { QBT_VERSION: '5.3', QBT_PRIMARY_VERSION: '' }, labels: ['5.3'] });
+vitest('vitest integration, qBittorrent 5.1', 'vitest-5.1-integration', { projects: ['integration'], env: { QBT_VERSION: '5.1', QBT_PRIMARY_VERSION: '' }, labels: ['5.1'] });
 
 if (broken) {
   failed++;
   process.stdout.write('a test runner crashed or wrote no report (counted as one failure)\n');
 }
+const table = runs.map((r) => `  ${r.title} [${r.versions}]: ${r.line} (${r.seconds.toFixed(0)} s)`).join('\n');
 const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
-writeFileSync(`${out}/summary.txt`, `${summary}\n`);
-process.stdout.write(`\n${summary}\n`);
+writeFileSync(`${out}/summary.txt`, `${table}\n${summary}\n`);
+process.stdout.write(`\n=== summary (qBittorrent versions as \`qbittorrent-nox --version\` reports them) ===\n${table}\n\n${summary}\n`);
 process.exit(failed > 0 ? 1 : 0);

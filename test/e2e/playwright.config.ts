@@ -2,13 +2,15 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Chromium e2e against the real `qbit-failover serve` and real qbittorrent-nox instances
- * (`npm run test:e2e`). Debian's Chromium only: no browser is ever downloaded. The reporter is
- * left to the caller (`npm test` passes `--reporter=list,json`).
+ * (`npm run test:e2e`; `QBT_VERSION=5.3 npm run test:e2e` for qBittorrent 5.3). Debian's Chromium
+ * only: no browser is ever downloaded. The reporter is left to the caller (`npm test` passes
+ * `--reporter=list,json`).
  */
 export default defineConfig({
   testDir: './specs',
   globalSetup: './support/global-setup.ts',
-  outputDir: '../../test-results/e2e-artifacts',
+  // npm test runs the specs once per qBittorrent version: each run keeps its own artifacts.
+  outputDir: process.env.QBF_E2E_OUTPUT_DIR ?? '../../test-results/e2e-artifacts',
   // One worker: each spec file starts its own qBittorrent pair + serve on a shared 2-core machine.
   workers: 1,
   fullyParallel: false,

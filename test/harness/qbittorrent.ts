@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chrootEnv, ensureMounts, resolveVersion, selectedVersion, type QbtVersionLabel } from './qbt-versions.mjs';
+import { chrootEnv, ensureMounts, primaryVersion, resolveVersion, selectedVersion, type QbtVersionLabel } from './qbt-versions.mjs';
 
 export type { QbtVersionLabel } from './qbt-versions.mjs';
 
@@ -51,6 +51,11 @@ export interface StartOptions {
    * not installed (`node test/harness/prepare-versions.mjs` installs it).
    */
   version?: QbtVersionLabel;
+  /**
+   * `primary`: the instance a test treats as the primary; its default version is
+   * QBT_PRIMARY_VERSION when set (mixed clusters), else QBT_VERSION.
+   */
+  role?: 'primary';
 }
 
 /** A running (or stopped) qbittorrent-nox started by the harness. */
@@ -254,7 +259,7 @@ function serverFor(label: QbtVersionLabel, paths: (string | undefined)[]): { roo
  */
 export async function startQbittorrent(opts: StartOptions = {}): Promise<QbtProcess> {
   installExitHook();
-  let label = opts.version ?? selectedVersion();
+  let label = opts.version ?? (opts.role === 'primary' ? primaryVersion() : selectedVersion());
   let server = serverFor(label, [opts.profileDir, opts.https?.certPath, opts.https?.keyPath]);
   const name = opts.name ?? 'qbt';
   const username = opts.username ?? 'admin';

@@ -16,6 +16,8 @@ export const DEFAULT_VERSION: QbtVersionLabel;
 export const VERSIONS: Record<QbtVersionLabel, { suite: string | null; binary: string; aptOpts: string[] }>;
 /** The label chosen by QBT_VERSION (default 4.5); throws on an unknown label. */
 export function selectedVersion(): QbtVersionLabel;
+/** The label for the primary role: QBT_PRIMARY_VERSION, else {@link selectedVersion}. */
+export function primaryVersion(): QbtVersionLabel;
 /** Environment for a process inside a chroot. */
 export function chrootEnv(): Record<string, string>;
 /** Finds the server of `label` (cached per process). */

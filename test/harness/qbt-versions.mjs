@@ -34,6 +34,18 @@ export function selectedVersion() {
   return v;
 }
 
+/**
+ * The label for an instance in the primary role: QBT_PRIMARY_VERSION, else {@link selectedVersion}.
+ * `QBT_VERSION=4.5 QBT_PRIMARY_VERSION=5.3` runs the mixed cluster users have (a 5.3 seedbox
+ * primary, a 4.5 local fallback).
+ */
+export function primaryVersion() {
+  const v = process.env.QBT_PRIMARY_VERSION;
+  if (!v) return selectedVersion();
+  if (!(v in VERSIONS)) throw new Error(`QBT_PRIMARY_VERSION=${v}: expected one of ${Object.keys(VERSIONS).join(', ')}`);
+  return v;
+}
+
 /** `qbittorrent-nox --version` (e.g. `v5.3.0`) of the binary, run inside `root` when given; null when it does not run. */
 function versionOf(binary, root) {
   const [cmd, args] = root ? ['chroot', [root, binary, '--version']] : [binary, ['--version']];

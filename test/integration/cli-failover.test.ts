@@ -39,7 +39,7 @@ interface JsonResult {
 beforeAll(async () => {
   assertCliBuilt();
   [primary, secondary, strict] = await Promise.all([
-    startQbittorrent({ name: 'primary' }),
+    startQbittorrent({ name: 'primary', role: 'primary' }),
     startQbittorrent({ name: 'secondary' }),
     startQbittorrent({ name: 'strict', password: 'the-right-one', extraConfig: { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } } }),
   ]);

@@ -49,7 +49,7 @@ interface QueueFile {
 
 beforeAll(async () => {
   assertCliBuilt();
-  [a, b] = await Promise.all([startQbittorrent({ name: 'queue-a' }), startQbittorrent({ name: 'queue-b' })]);
+  [a, b] = await Promise.all([startQbittorrent({ name: 'queue-a', role: 'primary' }), startQbittorrent({ name: 'queue-b' })]);
 });
 
 afterAll(async () => {

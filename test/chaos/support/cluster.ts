@@ -29,7 +29,7 @@ export interface Member {
 export async function startMembers(specs: { name: string; requiresVpn?: boolean; extraConfig?: Record<string, Record<string, string>> }[]): Promise<Member[]> {
   const out: Member[] = [];
   for (const s of specs) {
-    const q = await startQbittorrent({ name: `chaos-${s.name}`, extraConfig: s.extraConfig });
+    const q = await startQbittorrent({ name: `chaos-${s.name}`, extraConfig: s.extraConfig, role: s.name === 'primary' ? 'primary' : undefined });
     out.push({ name: s.name, requiresVpn: !!s.requiresVpn, q, target: { url: q.url, username: q.username, password: q.password }, busy: false, frozen: false });
   }
   return out;

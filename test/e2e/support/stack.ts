@@ -66,7 +66,7 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const wanted = o.instances ?? ['primary', 'secondary'];
-  const started = await Promise.allSettled([startQbittorrent({ name: 'e2e-primary' }), startQbittorrent({ name: 'e2e-secondary' })]);
+  const started = await Promise.allSettled([startQbittorrent({ name: 'e2e-primary', role: 'primary' }), startQbittorrent({ name: 'e2e-secondary' })]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
