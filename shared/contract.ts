@@ -57,8 +57,12 @@ export const ApiArgSchemas = {
   setMonitoringPaused: z.object({ paused: z.boolean() }).strict(),
   getSettings: z.object({}).strict(),
   saveSettings: z.object({ settings: SettingsViewSchema }).strict(),
-  /** Write-only: passwords go in, never come out. */
-  setPassword: z.object({ instance: InstanceNameSchema, password: z.string().max(1024) }).strict(),
+  /**
+   * Write-only: passwords go in, never come out. `url`: the address the password is for (the
+   * edited instance's URL when it is saved with the password); the password is bound to its
+   * origin and never sent elsewhere. Default: the instance's current URL.
+   */
+  setPassword: z.object({ instance: InstanceNameSchema, password: z.string().max(1024), url: InstanceSchema.shape.url.optional() }).strict(),
   /** Import the old tool's environment variables (`QBITTORRENT_URL`, …, and a `.env`) into saved settings. */
   importEnvironment: z.object({}).strict(),
   /** Test an instance as edited (not yet saved); password optional (falls back to the stored one). */
@@ -122,10 +126,20 @@ export interface ApiErrorBody {
  * (`electron/core/api.ts`); transports validate arguments with {@link ApiArgSchemas} first.
  */
 export interface ApiBackend {
-  /** Runs one call; rejects with an error carrying `code` and `message` on failure. */
-  call<M extends ApiMethod>(method: M, arg: ApiArgs[M]): Promise<ApiResults[M]>;
+  /** Runs one call; rejects with an error carrying `code` and `message` on failure. `ctx` says where it came from (default: local). */
+  call<M extends ApiMethod>(method: M, arg: ApiArgs[M], ctx?: CallContext): Promise<ApiResults[M]>;
   /** Subscribe to engine events; returns an unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
+}
+
+/**
+ * Where a call comes from. `remote: true` for the dashboard's HTTP bridge (anyone with its token,
+ * possibly from another machine): it may not change the VPN reconnect command (`saveSettings`
+ * keeps the stored one, or fails with `COMMAND_LOCKED`), and `addText` refuses file paths on the
+ * server. Electron IPC from the app's own window is local.
+ */
+export interface CallContext {
+  remote?: boolean;
 }
 
 /** Validates a call's argument; returns the parsed value or a typed error (never throws). */

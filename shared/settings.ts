@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitCommandLine } from './command-line';
 
 /**
  * The settings schema shared by the engine (`config.json`), the tray app and the renderer.
@@ -58,14 +59,38 @@ export const VpnCheckSchema = z.union([
   z.string().regex(/^interface:[A-Za-z0-9_.:@-]{1,32}$/, 'use interface:<name>, e.g. interface:wg0'),
 ]);
 
+/**
+ * The VPN reconnect command: argv (1–64 words, program first), or a legacy string split into argv
+ * without a shell. Output is argv, or undefined for a blank legacy string (no command).
+ */
+export const ReconnectCommandSchema = z
+  .union([z.array(z.string().max(4096)).min(1, 'the command needs a program').max(64), z.string().max(4096)])
+  .transform((v, ctx) => {
+    if (Array.isArray(v)) return v;
+    try {
+      const argv = splitCommandLine(v);
+      // A blank legacy string meant "no command".
+      return argv.length === 0 ? undefined : argv;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  })
+  .refine((argv) => argv === undefined || argv[0]!.trim() !== '', 'the command needs a program');
+
 export const VpnSchema = z.object({
   check: VpnCheckSchema.default('none'),
   /** Gateway pinged by the `ping` probe (the old tool's default). */
   gateway: z.string().trim().min(1).max(255).default('192.168.0.1'),
   /** ping timeout, ms. */
   pingTimeoutMs: z.number().int().min(200).max(30_000).default(2_000),
-  /** Shell command run when the VPN goes down (e.g. `wg-quick up wg0`); at most once per cooldown. */
-  reconnectCommand: z.string().max(4096).optional(),
+  /**
+   * Command run when the VPN goes down, at most once per cooldown, as argv WITHOUT a shell
+   * (e.g. `["wg-quick", "up", "wg0"]`). The old one-string form is still read and split into argv
+   * by {@link splitCommandLine} (no shell features). Set only in `config.json` by hand or in the
+   * desktop app's settings: the dashboard's HTTP API can never change it (it would run as the user).
+   */
+  reconnectCommand: ReconnectCommandSchema.optional(),
   reconnectCooldownMs: z.number().int().min(10_000).default(300_000),
 });
 

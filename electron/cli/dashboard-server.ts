@@ -239,7 +239,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     const checked = validateApiArg(method, arg);
     if (!checked.ok) return sendJson(res, 400, { error: checked.error });
     try {
-      const result = await opts.backend.call(method, checked.value);
+      // Every dashboard call is remote: no reconnect-command changes, no server file paths (see CallContext).
+      const result = await opts.backend.call(method, checked.value, { remote: true });
       sendJson(res, 200, result);
     } catch (err) {
       const { status, code, message } = errorBody(err);

@@ -3,6 +3,7 @@ import type { AddOptions } from '../../shared/contract';
 import { cliEngine, readStdinLines, withEngine } from './engine-factory';
 import { addExitCode, addJson, EXIT, flushLines, healthLines, queueLines, resultLine, statusJson, summaryLine } from './output';
 import { registerServe, registerTorrents, registerWatch } from './long-running';
+import { envReportJson, envReportLines } from './env-report';
 
 const print = (lines: string[] | string): void => void process.stdout.write(`${([] as string[]).concat(lines).join('\n')}\n`);
 
@@ -48,8 +49,8 @@ export function buildProgram(version: string): Command {
     .action(async (o: { json?: boolean }) => {
       await withEngine(async (engine) => {
         const snap = await engine.checkAll();
-        if (o.json) print(JSON.stringify(statusJson(snap), null, 2));
-        else print([...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
+        if (o.json) print(JSON.stringify({ ...statusJson(snap), settingsFrom: envReportJson(engine.envReport) }, null, 2));
+        else print([...envReportLines(engine.envReport), ...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
         process.exitCode = snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED;
       });
     });
@@ -103,8 +104,8 @@ export function buildProgram(version: string): Command {
     .action(async (instance: string) => {
       const [pw] = await readStdinLines();
       await withEngine(async (engine) => {
-        await engine.secrets.set(instance, pw ?? '');
-        print(`[OK] password stored for ${instance}`);
+        const origin = await engine.setPassword(instance, pw ?? '');
+        print(`[OK] password stored for ${instance}; it is sent only to ${origin}`);
       });
     });
 

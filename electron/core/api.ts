@@ -1,4 +1,4 @@
-import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, SettingsView } from '../../shared/contract';
+import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, CallContext, SettingsView } from '../../shared/contract';
 import type { EngineEvent } from '../../shared/model';
 import type { Engine } from './engine';
 
@@ -6,29 +6,29 @@ import type { Engine } from './engine';
 async function settingsView(engine: Engine): Promise<SettingsView> {
   return {
     settings: engine.settings,
-    passwordsSet: await engine.secrets.list(),
+    passwordsSet: await engine.passwordsSet(),
     paths: { home: engine.opts.home, queueFile: engine.queue.path },
   };
 }
 
-type Handlers = { [M in ApiMethod]: (engine: Engine, arg: ApiArgs[M]) => Promise<ApiResults[M]> };
+type Handlers = { [M in ApiMethod]: (engine: Engine, arg: ApiArgs[M], ctx: CallContext) => Promise<ApiResults[M]> };
 
 /** One handler per contract method; arguments arrive validated by the transport. */
 const handlers: Handlers = {
   getSnapshot: async (e) => e.snapshot(),
-  addText: (e, a) => e.addText(a.text, a.options),
+  addText: (e, a, ctx) => e.addText(a.text, a.options, ctx),
   addTorrentFile: (e, a) => e.addTorrentBytes(a.fileName, new Uint8Array(Buffer.from(a.dataBase64, 'base64')), a.options),
   flush: (e, a) => e.flush(a.infohashes),
   removeEntry: async (e, a) => ({ removed: await e.removeEntry(a.infohash) }),
   checkNow: (e) => e.checkAll(),
   setMonitoringPaused: (e, a) => e.setMonitoringPaused(a.paused),
   getSettings: (e) => settingsView(e),
-  saveSettings: async (e, a) => {
-    await e.saveSettings(a.settings);
+  saveSettings: async (e, a, ctx) => {
+    await e.saveSettings(a.settings, ctx);
     return settingsView(e);
   },
   setPassword: async (e, a) => {
-    await e.setPassword(a.instance, a.password);
+    await e.setPassword(a.instance, a.password, a.url);
     return { ok: true as const };
   },
   importEnvironment: async (e) => {
@@ -44,9 +44,9 @@ const handlers: Handlers = {
  */
 export function createApiBackend(engine: Engine): ApiBackend {
   return {
-    call<M extends ApiMethod>(method: M, arg: ApiArgs[M]): Promise<ApiResults[M]> {
-      const handler = handlers[method] as (engine: Engine, arg: ApiArgs[M]) => Promise<ApiResults[M]>;
-      return handler(engine, arg);
+    call<M extends ApiMethod>(method: M, arg: ApiArgs[M], ctx: CallContext = {}): Promise<ApiResults[M]> {
+      const handler = handlers[method] as (engine: Engine, arg: ApiArgs[M], ctx: CallContext) => Promise<ApiResults[M]>;
+      return handler(engine, arg, ctx);
     },
     subscribe(listener: (event: EngineEvent) => void): () => void {
       engine.on('event', listener);

@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { AddOptions } from '../../shared/contract';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, VpnHealth } from '../../shared/model';
 import type { InstanceSettings, Settings } from '../../shared/settings';
-import { applyLegacyEnv, readEnv } from './config/env-import';
+import { applyLegacyEnv, readEnvWithSources, type EnvOverlay, type EnvSource } from './config/env-import';
 import { defaultQueueFile } from './config/paths';
 import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/settings-file';
-import { OverlaySecretStore, type SecretStore } from './config/secret-store';
+import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
 import { addResolved, flushEntries, rejection, type FlowContext, type Resolved } from './failover/add-flow';
 import { parseTorrent, splitText } from './failover/inputs';
 import { resolveInput } from './failover/resolve-input';
@@ -19,7 +19,7 @@ import { probeVpn, VpnReconnector } from './health/vpn-probe';
 import { InstanceRuntime } from './instances';
 import { silentLogger, type Logger } from './logger';
 import { toEntryView, QueueStore } from './queue';
-import type { QbitError } from './qbittorrent';
+import { QbitError, type LoginGuard } from './qbittorrent';
 
 /** How an engine is made. */
 export interface EngineOptions {
@@ -35,6 +35,29 @@ export interface EngineOptions {
   /** Watch the queue file for other programs' writes (watch, tray, serve). */
   watchQueueFile?: boolean;
 }
+
+/**
+ * Where a call comes from. `remote`: the dashboard's HTTP bridge (anyone holding its token, maybe
+ * from another machine): such a call may not change the VPN reconnect command (it runs as the
+ * user) nor name files on this machine as inputs. The desktop app's own window and the CLI are local.
+ */
+export interface CallOrigin {
+  remote?: boolean;
+}
+
+/** Which settings came from `.env` and from the environment (names only, never values), and what was ignored. */
+export interface EnvReport {
+  /** Variables read from `.env` in the working directory that took effect. */
+  fromDotenv: string[];
+  /** Variables from the real environment that took effect. */
+  fromEnvironment: string[];
+  /** Variables that were set but ignored, with why. */
+  warnings: string[];
+}
+
+/** Message of a dashboard call that tries to change the VPN reconnect command. */
+export const COMMAND_LOCKED_MESSAGE =
+  "the VPN reconnect command can only be set in config.json or in the desktop app's settings, not over the dashboard; nothing was saved";
 
 /** Age of a VPN probe after which an add re-probes first, ms (an `interface:` probe costs nothing; `ping` ≤ its timeout). */
 const VPN_FRESH_FOR_ADD_MS = 1_000;
@@ -55,6 +78,8 @@ export class Engine extends EventEmitter {
   readonly auth: AuthMemory;
   /** Passwords: the given store, overlaid with the environment's when `env` is used. */
   secrets: SecretStore;
+  /** What `.env` and the environment changed at load (empty when `env` is not used). */
+  envReport: EnvReport = { fromDotenv: [], fromEnvironment: [], warnings: [] };
   readonly logger: Logger;
   private readonly scheduler = new PollScheduler();
   private readonly reconnector: VpnReconnector;
@@ -81,13 +106,36 @@ export class Engine extends EventEmitter {
   async load(): Promise<void> {
     await ensureHome(this.opts.home);
     const loaded = await loadSettingsFile(this.opts.home);
+    // Before the environment is applied: a legacy password is bound to config.json's URL, never to one from `.env`.
+    await this.bindLegacyPasswords(loaded.settings);
     let settings = loaded.settings;
     if (this.opts.env) {
-      const overlay = applyLegacyEnv(settings, loaded.raw, readEnv(this.opts.env, this.opts.cwd));
+      const env = readEnvWithSources(this.opts.env, this.opts.cwd);
+      const overlay = applyLegacyEnv(settings, loaded.raw, env.values, env.sources);
       settings = overlay.settings;
+      this.envReport = envReportOf(overlay, env.sources);
+      if (this.envReport.fromDotenv.length) this.logger.info(`settings from .env: ${this.envReport.fromDotenv.join(', ')}`);
+      if (this.envReport.fromEnvironment.length) this.logger.info(`settings from the environment: ${this.envReport.fromEnvironment.join(', ')}`);
+      for (const w of overlay.warnings) this.logger.warn(w);
       if (Object.keys(overlay.passwords).length) this.secrets = new OverlaySecretStore(this.opts.secrets, overlay.passwords);
     }
     await this.applySettings(settings);
+  }
+
+  /**
+   * Secret-store migration: a password saved before passwords carried their origin is bound to
+   * the origin of its instance's URL in `config.json`. Passwords of instances not in `config.json`
+   * stay unbound (never sent; the user is asked to enter them again).
+   */
+  private async bindLegacyPasswords(settings: Settings): Promise<void> {
+    for (const inst of settings.instances) {
+      try {
+        const entry = await this.opts.secrets.getEntry(inst.name);
+        if (entry && entry.origin === null) await this.opts.secrets.set(inst.name, entry.password, originOf(inst.url));
+      } catch (err) {
+        this.logger.warn(`could not bind the stored password of ${inst.name} to its address: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async applySettings(settings: Settings): Promise<void> {
@@ -108,9 +156,38 @@ export class Engine extends EventEmitter {
     this.vpn = { ...this.vpn, check: settings.vpn.check };
   }
 
+  /**
+   * A runtime for `s` with a typed password, else the stored one — but a stored password only
+   * when it was saved for the origin of `s.url`. Otherwise no login is ever sent: the runtime's
+   * login guard answers NO_PASSWORD "the stored password belongs to <origin>; enter it again…".
+   */
   private async makeRuntime(s: InstanceSettings, password?: string | null): Promise<InstanceRuntime> {
-    const pw = password ?? (await this.secrets.get(s.name));
-    return new InstanceRuntime(s, pw, this.auth.guardFor(s.url, s.username, pw ?? ''));
+    if (password != null) return new InstanceRuntime(s, password, this.auth.guardFor(s.url, s.username, password));
+    const stored = await this.storedPasswordFor(s);
+    // A placeholder, not the secret: the session reaches the guard (which refuses) only with a non-empty password.
+    if (stored instanceof QbitError) return new InstanceRuntime(s, WITHHELD_PASSWORD, refusingGuard(stored));
+    return new InstanceRuntime(s, stored, this.auth.guardFor(s.url, s.username, stored ?? ''));
+  }
+
+  /** The stored password of `s.name` when bound to `s.url`'s origin; null when none; a QbitError saying why it is withheld. */
+  private async storedPasswordFor(s: InstanceSettings): Promise<string | null | QbitError> {
+    const entry = await this.secrets.getEntry(s.name);
+    if (!entry) return null;
+    const origin = originOf(s.url);
+    if (entry.origin === origin) return entry.password;
+    return new QbitError(
+      'NO_PASSWORD',
+      entry.origin
+        ? `the stored password belongs to ${entry.origin}; enter it again for the new address ${origin}`
+        : `the stored password was saved without its address; enter it again for ${origin}`,
+    );
+  }
+
+  /** Names of instances whose stored password may be used at their current URL (for the settings view). */
+  async passwordsSet(): Promise<string[]> {
+    const out: string[] = [];
+    for (const rt of this.instances) if (typeof (await this.storedPasswordFor(rt.settings)) === 'string') out.push(rt.name);
+    return out;
   }
 
   /** Starts polling (and the queue watcher); the first check runs now. */
@@ -216,12 +293,16 @@ export class Engine extends EventEmitter {
     };
   }
 
-  /** Adds inputs (magnet URIs, `.torrent` paths or URLs). Never throws for bad input or dead servers. */
-  async add(inputs: string[], options?: AddOptions): Promise<AddResponse> {
+  /**
+   * Adds inputs (magnet URIs, `.torrent` paths or URLs). Never throws for bad input or dead servers.
+   * From a `remote` caller (the dashboard) a file path is refused without touching the file system
+   * ("file paths are not accepted over the dashboard; upload the .torrent file").
+   */
+  async add(inputs: string[], options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
     const resolved: Resolved[] = await Promise.all(
       inputs.map(async (input) => {
         try {
-          return { input, parsed: await resolveInput(input) };
+          return { input, parsed: await resolveInput(input, { allowPaths: !from.remote }) };
         } catch (err) {
           return rejection(input, err);
         }
@@ -230,9 +311,9 @@ export class Engine extends EventEmitter {
     return this.addResolvedInputs(resolved, options);
   }
 
-  /** Adds every magnet/URL found in pasted or dropped text. */
-  addText(text: string, options?: AddOptions): Promise<AddResponse> {
-    return this.add(splitText(text), options);
+  /** Adds every magnet/URL found in pasted or dropped text (paths refused for a `remote` caller, see {@link add}). */
+  addText(text: string, options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
+    return this.add(splitText(text), options, from);
   }
 
   /** Adds a `.torrent` file's bytes (a drop, an `open-file`). */
@@ -315,8 +396,14 @@ export class Engine extends EventEmitter {
     return this.snapshot();
   }
 
-  /** Validates and saves settings, then rebuilds sessions and checks at once. @throws ConfigError. */
-  async saveSettings(settings: Settings): Promise<Settings> {
+  /**
+   * Validates and saves settings, then rebuilds sessions and checks at once.
+   * A `remote` caller (the dashboard) cannot change `vpn.reconnectCommand`: omitted or equal, the
+   * stored command is kept; different, nothing is saved.
+   * @throws ConfigError; an Error with code `COMMAND_LOCKED` (httpStatus 403) for a remote command change.
+   */
+  async saveSettings(settings: Settings, from: CallOrigin = {}): Promise<Settings> {
+    if (from.remote) settings = await this.keepStoredCommand(settings);
     const saved = await saveSettingsFile(this.opts.home, settings);
     await this.applySettings(saved);
     this.note('status', 'settings saved');
@@ -324,17 +411,38 @@ export class Engine extends EventEmitter {
     return saved;
   }
 
-  /** Stores an instance's password (write-only) and retries its login at once. */
-  async setPassword(instance: string, password: string): Promise<void> {
-    await this.secrets.set(instance, password);
+  /** `settings` with the reconnect command of `config.json`; @throws COMMAND_LOCKED when `settings` asks for another one. */
+  private async keepStoredCommand(settings: Settings): Promise<Settings> {
+    const stored = (await loadSettingsFile(this.opts.home)).settings.vpn.reconnectCommand;
+    const asked = settings.vpn.reconnectCommand;
+    if (asked !== undefined && JSON.stringify(asked) !== JSON.stringify(stored ?? null)) {
+      throw Object.assign(new Error(COMMAND_LOCKED_MESSAGE), { code: 'COMMAND_LOCKED', httpStatus: 403 });
+    }
+    return { ...settings, vpn: { ...settings.vpn, reconnectCommand: stored } };
+  }
+
+  /**
+   * Stores an instance's password (write-only), bound to the origin of `url` (default: the
+   * instance's current URL), and retries its login at once when that is where it runs now.
+   * Returns the origin the password is bound to.
+   * @throws Error code `NOT_CONFIGURED` when no `url` is given and no instance has that name.
+   */
+  async setPassword(instance: string, password: string, url?: string): Promise<string> {
     const idx = this.instances.findIndex((i) => i.name === instance);
-    if (idx >= 0) {
+    const target = url ?? this.instances[idx]?.settings.url;
+    if (!target) {
+      throw Object.assign(new Error(`no instance named ${instance}; add it in the settings (or config.json) first`), { code: 'NOT_CONFIGURED', httpStatus: 404 });
+    }
+    const origin = originOf(target);
+    await this.secrets.set(instance, password, origin);
+    if (idx >= 0 && originOf(this.instances[idx]!.settings.url) === origin) {
       const old = this.instances[idx]!;
       await this.auth.forgetCredentials(old.settings.url, old.settings.username, password);
       this.instances[idx] = await this.makeRuntime(old.settings, password);
       await old.close().catch(() => undefined);
       if (this.running) await this.checkInstance(this.instances[idx]!);
     }
+    return origin;
   }
 
   /**
@@ -344,15 +452,21 @@ export class Engine extends EventEmitter {
    */
   async importLegacyEnv(env: Record<string, string | undefined>, cwd?: string): Promise<string[]> {
     const loaded = await loadSettingsFile(this.opts.home);
-    const overlay = applyLegacyEnv(this.settings, loaded.raw, readEnv(env, cwd));
+    const src = readEnvWithSources(env, cwd);
+    const overlay = applyLegacyEnv(this.settings, loaded.raw, src.values, src.sources);
+    for (const w of overlay.warnings) this.note('error', `import: ${w}`);
     if (overlay.applied.length === 0) return [];
-    for (const [name, pw] of Object.entries(overlay.passwords)) await this.opts.secrets.set(name, pw);
+    for (const [name, pw] of Object.entries(overlay.passwords)) await this.opts.secrets.set(name, pw.password, pw.origin ?? undefined);
     await this.saveSettings(overlay.settings);
     this.note('status', `imported ${overlay.applied.join(', ')} from the environment`);
     return overlay.applied;
   }
 
-  /** Probes an instance as edited (not saved), with a typed or the stored password. */
+  /**
+   * Probes an instance as edited (not saved), with a typed password, or the stored one only when
+   * it was saved for the same origin (else NO_PASSWORD "the stored password belongs to …", and
+   * nothing is sent to the new address).
+   */
   async testConnection(settings: InstanceSettings, password?: string): Promise<InstanceHealth> {
     const rt = await this.makeRuntime(settings, password ?? null);
     try {
@@ -393,6 +507,23 @@ export class Engine extends EventEmitter {
     }, 25);
     this.emitTimer.unref?.();
   }
+}
+
+/** Stands in for a withheld stored password; never sent (the {@link refusingGuard} vetoes every login). */
+const WITHHELD_PASSWORD = '\u0000withheld';
+
+/** A login guard that vetoes every login with `err` (the stored password is not for this address). */
+function refusingGuard(err: QbitError): LoginGuard {
+  return { begin: async () => ({ allowed: false, error: err }) };
+}
+
+/** Splits the applied variable names by source. */
+function envReportOf(overlay: EnvOverlay, sources: Record<string, EnvSource>): EnvReport {
+  return {
+    fromDotenv: overlay.applied.filter((n) => sources[n] === '.env'),
+    fromEnvironment: overlay.applied.filter((n) => sources[n] !== '.env'),
+    warnings: overlay.warnings,
+  };
 }
 
 /** Creates and loads an engine (not started). @throws ConfigError when `config.json` is invalid. */

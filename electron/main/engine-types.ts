@@ -6,7 +6,7 @@
 
 /** Leveled logger shared by engine and shell. */
 export type { Logger } from '../core/logger';
-/** Write-only password store keyed by instance name. */
-export type { SecretStore } from '../core/config/secret-store';
+/** Write-only password store keyed by instance name; each password bound to the origin it was saved for. */
+export type { SecretStore, StoredSecret } from '../core/config/secret-store';
 /** The running engine (emits `event` on every change) and how it is made. */
 export type { Engine, EngineOptions } from '../core/engine';

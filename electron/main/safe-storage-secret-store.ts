@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Logger, SecretStore } from './engine-types';
+import type { Logger, SecretStore, StoredSecret } from './engine-types';
 
 /**
  * Instance passwords encrypted with Electron `safeStorage` (OS keychain / DPAPI / libsecret),
@@ -46,10 +46,23 @@ export interface SecretStorageStatus {
 /** File name of the encrypted password file inside the app home. */
 export const SECRETS_FILE = 'secrets.enc.json';
 
+/**
+ * Version 2 adds `origins`: the origin (`scheme://host:port`) each password was saved for; the
+ * engine sends a password only there. A version-1 file (no `origins`) reads as unbound passwords,
+ * which the engine binds to the instance's configured URL at its first load.
+ */
 interface SecretsFile {
-  version: 1;
+  version: 2;
   /** instance name → base64 of `safeStorage.encryptString(password)` */
   passwords: Record<string, string>;
+  /** instance name → origin the password belongs to (not secret, stored in clear). */
+  origins: Record<string, string>;
+}
+
+/** One entry as held in the file: the encrypted password and its origin. */
+interface RawEntry {
+  enc: string;
+  origin: string | null;
 }
 
 /** {@link SecretStore} over `safeStorage`; writes are serialised and atomic (write-file-atomic, mode 0o600). */
@@ -85,10 +98,15 @@ export class SafeStorageSecretStore implements SecretStore {
 
   /** Stored password, or null when none (or when it can no longer be decrypted, e.g. keyring reset). */
   async get(instance: string): Promise<string | null> {
-    const enc = (await this.read()).get(instance);
-    if (enc === undefined) return null;
+    return (await this.getEntry(instance))?.password ?? null;
+  }
+
+  /** Stored password with the origin it was saved for (null origin: saved by version 1), or null. */
+  async getEntry(instance: string): Promise<StoredSecret | null> {
+    const entry = (await this.read()).get(instance);
+    if (entry === undefined) return null;
     try {
-      return this.opts.cipher.decryptString(Buffer.from(enc, 'base64'));
+      return { password: this.opts.cipher.decryptString(Buffer.from(entry.enc, 'base64')), origin: entry.origin };
     } catch (err) {
       this.opts.logger?.error('Cannot decrypt a stored password; enter it again', { instance, error: (err as Error).message });
       return null;
@@ -99,7 +117,7 @@ export class SafeStorageSecretStore implements SecretStore {
    * Encrypts and stores a password.
    * @throws SecretStoreError `ENCRYPTION_UNAVAILABLE` when `safeStorage` cannot encrypt (nothing is written).
    */
-  async set(instance: string, password: string): Promise<void> {
+  async set(instance: string, password: string, origin?: string): Promise<void> {
     if (!this.status().encryptionAvailable) {
       throw new SecretStoreError(
         'ENCRYPTION_UNAVAILABLE',
@@ -107,7 +125,7 @@ export class SafeStorageSecretStore implements SecretStore {
       );
     }
     const enc = this.opts.cipher.encryptString(password).toString('base64');
-    await this.update((m) => m.set(instance, enc));
+    await this.update((m) => m.set(instance, { enc, origin: origin ?? null }));
   }
 
   /** Removes a stored password (no error when none). */
@@ -120,11 +138,16 @@ export class SafeStorageSecretStore implements SecretStore {
     return [...(await this.read()).keys()].sort();
   }
 
-  private update(change: (m: Map<string, string>) => void): Promise<void> {
+  private update(change: (m: Map<string, RawEntry>) => void): Promise<void> {
     const run = this.chain.then(async () => {
       const m = await this.read();
       change(m);
-      const body: SecretsFile = { version: 1, passwords: Object.fromEntries([...m.entries()].sort()) };
+      const sorted = [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const body: SecretsFile = {
+        version: 2,
+        passwords: Object.fromEntries(sorted.map(([k, e]) => [k, e.enc])),
+        origins: Object.fromEntries(sorted.flatMap(([k, e]) => (e.origin ? [[k, e.origin]] : []))),
+      };
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
       // The temp file is opened with 0600, so the secret is never readable by others, even briefly.
       await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
@@ -133,7 +156,7 @@ export class SafeStorageSecretStore implements SecretStore {
     return run;
   }
 
-  private async read(): Promise<Map<string, string>> {
+  private async read(): Promise<Map<string, RawEntry>> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -143,8 +166,11 @@ export class SafeStorageSecretStore implements SecretStore {
     }
     try {
       const parsed = JSON.parse(text) as Partial<SecretsFile>;
+      const origins = parsed.origins ?? {};
       const entries = Object.entries(parsed.passwords ?? {}).filter(([, v]) => typeof v === 'string');
-      return new Map(entries);
+      return new Map(
+        entries.map(([k, enc]) => [k, { enc, origin: Object.prototype.hasOwnProperty.call(origins, k) && typeof origins[k] === 'string' ? origins[k] : null }]),
+      );
     } catch {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await rename(this.file, aside).catch(() => {});

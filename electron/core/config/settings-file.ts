@@ -45,7 +45,27 @@ export async function loadSettingsFile(home: string): Promise<LoadedSettings> {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, file);
   }
-  return { settings: parsed.data, raw: raw as Record<string, unknown>, file, exists: true };
+  const rawObj = raw as Record<string, unknown>;
+  await migrateReconnectCommand(file, rawObj, parsed.data);
+  return { settings: parsed.data, raw: rawObj, file, exists: true };
+}
+
+/**
+ * Rewrites a legacy one-string `vpn.reconnectCommand` in `config.json` as the argv it is run
+ * with (split without a shell, see shared/command-line.ts), so the file shows exactly what runs.
+ * Only that key changes; the user's other keys stay as written. Best effort: a read-only file
+ * keeps the string (it is split the same way at every load).
+ */
+async function migrateReconnectCommand(file: string, raw: Record<string, unknown>, settings: Settings): Promise<void> {
+  const vpn = raw.vpn as Record<string, unknown> | undefined;
+  if (!vpn || typeof vpn !== 'object' || typeof vpn.reconnectCommand !== 'string') return;
+  if (settings.vpn.reconnectCommand) vpn.reconnectCommand = settings.vpn.reconnectCommand;
+  else delete vpn.reconnectCommand;
+  try {
+    await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o644 });
+  } catch {
+    // Left as is: the string keeps working.
+  }
 }
 
 /**

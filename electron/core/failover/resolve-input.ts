@@ -1,15 +1,19 @@
 import fs from 'node:fs/promises';
 import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
 
+/** Why a path input is refused when paths are not allowed (same words whether the file exists or not). */
+export const PATHS_REFUSED_MESSAGE = 'file paths are not accepted over the dashboard; upload the .torrent file';
+
 /** How long a `.torrent` URL download may take, ms. */
 export const DOWNLOAD_TIMEOUT_MS = 15_000;
 
 /**
  * Turns one user input into a {@link ParsedInput}: a magnet URI, an `http(s)` URL of a
  * `.torrent` file (downloaded now, size-capped, so a queued entry never depends on the link), or
- * a path to a `.torrent` file. @throws InvalidInput with a reason a user can act on.
+ * a path to a `.torrent` file. With `allowPaths: false` (the dashboard) a path is refused before
+ * any file-system access, with {@link PATHS_REFUSED_MESSAGE}. @throws InvalidInput with a reason a user can act on.
  */
-export async function resolveInput(raw: string): Promise<ParsedInput> {
+export async function resolveInput(raw: string, opts: { allowPaths?: boolean } = {}): Promise<ParsedInput> {
   const input = raw.trim();
   if (!input) throw new InvalidInput('empty input');
   if (/^magnet:/i.test(input)) return parseMagnet(input);
@@ -17,6 +21,7 @@ export async function resolveInput(raw: string): Promise<ParsedInput> {
   if (/^[a-z][a-z0-9+.-]*:/i.test(input) && !/^[a-z]:[\\/]/i.test(input)) {
     throw new InvalidInput(`unsupported URL scheme "${input.split(':')[0]!.slice(0, 20)}:" (use a magnet URI, an http(s) .torrent URL, or a .torrent file)`);
   }
+  if (opts.allowPaths === false) throw new InvalidInput(PATHS_REFUSED_MESSAGE);
   if (input.length > 4096 || input.includes('\0')) throw new InvalidInput('not a magnet URI, http(s) URL or .torrent file path');
   let stat;
   try {

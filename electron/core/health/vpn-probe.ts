@@ -50,19 +50,22 @@ function ping(host: string, timeoutMs: number): Promise<{ ok: boolean; detail?: 
 }
 
 /**
- * Runs `reconnectCommand` (e.g. `wg-quick up wg0`) through the shell when the VPN goes down,
- * at most once per `reconnectCooldownMs`; its output goes to the log. Returns whether it ran.
+ * Runs `reconnectCommand` (argv, e.g. `["wg-quick", "up", "wg0"]`) when the VPN goes down, at most
+ * once per `reconnectCooldownMs`; its output goes to the log. Returns whether it ran.
+ * The program is started directly (`spawn(argv[0], argv.slice(1))`, `shell: false`): no shell
+ * ever parses the value, so it cannot chain or substitute commands.
  */
 export class VpnReconnector {
   private lastRun = -Infinity;
   constructor(private readonly logger: Logger, private readonly now: () => number = Date.now) {}
 
   maybeRun(vpn: Settings['vpn']): boolean {
-    if (!vpn.reconnectCommand) return false;
+    const argv = vpn.reconnectCommand;
+    if (!argv || argv.length === 0) return false;
     if (this.now() - this.lastRun < vpn.reconnectCooldownMs) return false;
     this.lastRun = this.now();
-    this.logger.warn(`VPN down: running reconnect command`, { command: vpn.reconnectCommand });
-    const child = spawn(vpn.reconnectCommand, { shell: true, windowsHide: true });
+    this.logger.warn(`VPN down: running reconnect command`, { command: argv });
+    const child = spawn(argv[0]!, argv.slice(1), { shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

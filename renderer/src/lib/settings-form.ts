@@ -1,3 +1,4 @@
+import { joinCommandLine, splitCommandLine } from '../../../shared/command-line';
 import { InstanceSchema, SettingsSchema, type InstanceSettings, type Settings } from '../../../shared/settings';
 
 /** One instance in the settings form: the edited value plus form-only state (never saved as such). */
@@ -65,4 +66,22 @@ export function optionalText(v: string): string | undefined {
 /** Number input value → number (NaN when empty, which the schema reports). */
 export function numberOf(v: string): number {
   return v.trim() === '' ? Number.NaN : Number(v);
+}
+
+/** The reconnect command (argv) as one editable line, quoted where needed; '' when none. */
+export function commandLineText(argv: readonly string[] | undefined): string {
+  return argv && argv.length ? joinCommandLine(argv) : '';
+}
+
+/**
+ * The edited reconnect command line as argv (split without a shell: quotes group words, no
+ * `&&`, pipes or variables); undefined when blank, or the reason it cannot be split.
+ */
+export function commandFromText(text: string): { ok: true; value: string[] | undefined } | { ok: false; error: string } {
+  try {
+    const argv = splitCommandLine(text);
+    return { ok: true, value: argv.length ? argv : undefined };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
 }

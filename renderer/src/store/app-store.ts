@@ -159,7 +159,8 @@ export const useApp = create<AppState>()((set, get) => {
       // Passwords first: saving rebuilds the sessions and probes at once, and a new instance
       // probed before its password is stored costs a failed login (qBittorrent bans after 5).
       for (const [instance, password] of Object.entries(passwords)) {
-        if (password) await api.setPassword({ instance, password });
+        // Bound to the address being saved: the engine sends a password only to the origin it was stored for.
+        if (password) await api.setPassword({ instance, password, url: settings.instances.find((i) => i.name === instance)?.url });
       }
       let settingsView = await api.saveSettings({ settings });
       if (Object.keys(passwords).length) settingsView = await api.getSettings({});

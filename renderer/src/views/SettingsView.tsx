@@ -2,7 +2,18 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RoutingPolicy, Settings } from '../../../shared/settings';
 import { errorText } from '../api';
 import { Check, Field } from '../components/Field';
-import { draftOf, newInstance, numberOf, optionalText, serverFieldError, validateSettings, type DraftInstance, type FieldErrors } from '../lib/settings-form';
+import {
+  commandFromText,
+  commandLineText,
+  draftOf,
+  newInstance,
+  numberOf,
+  optionalText,
+  serverFieldError,
+  validateSettings,
+  type DraftInstance,
+  type FieldErrors,
+} from '../lib/settings-form';
 import { useApp } from '../store/app-store';
 import { InstanceEditor } from './InstanceEditor';
 
@@ -17,6 +28,8 @@ export function SettingsView() {
   const [instances, setInstances] = useState<DraftInstance[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
+  /** The reconnect command line as typed (null = untouched); split into argv when valid. */
+  const [commandText, setCommandText] = useState<string | null>(null);
 
   const reset = () => {
     if (!view) return;
@@ -29,6 +42,7 @@ export function SettingsView() {
     setBase(view.settings);
     setInstances(loaded);
     setErrors({});
+    setCommandText(null);
   };
   useEffect(reset, [view]);
 
@@ -49,6 +63,11 @@ export function SettingsView() {
   const ifaceName = probe === 'interface' ? draft.vpn.check.slice('interface:'.length) : '';
 
   const onSave = async () => {
+    const command = commandText === null ? null : commandFromText(commandText);
+    if (command && !command.ok) {
+      setErrors({ 'vpn.reconnectCommand': command.error });
+      return;
+    }
     const checked = validateSettings(draft);
     if (!checked.ok) {
       setErrors(checked.errors);
@@ -146,9 +165,30 @@ export function SettingsView() {
             <input id="vpn-iface" value={ifaceName} placeholder="wg0" onChange={(e) => patch({ vpn: { ...draft.vpn, check: `interface:${e.target.value.trim()}` } })} />
           </Field>
         )}
-        <Field id="vpn-reconnect" label="Reconnect command" error={errors['vpn.reconnectCommand']} hint="Run when the VPN goes down, e.g. wg-quick up wg0">
-          <input id="vpn-reconnect" className="mono" value={draft.vpn.reconnectCommand ?? ''} onChange={(e) => patch({ vpn: { ...draft.vpn, reconnectCommand: optionalText(e.target.value) } })} />
-        </Field>
+        {transport === 'electron' ? (
+          <Field
+            id="vpn-reconnect"
+            label="Reconnect command"
+            error={errors['vpn.reconnectCommand']}
+            hint="Run when the VPN goes down, e.g. wg-quick up wg0 — started directly, not through a shell (quotes group words; no &&, pipes or $VARS)"
+          >
+            <input
+              id="vpn-reconnect"
+              className="mono"
+              value={commandText ?? commandLineText(draft.vpn.reconnectCommand)}
+              onChange={(e) => {
+                setCommandText(e.target.value);
+                const r = commandFromText(e.target.value);
+                if (r.ok) patch({ vpn: { ...draft.vpn, reconnectCommand: r.value } });
+              }}
+            />
+          </Field>
+        ) : (
+          // The dashboard cannot change commands (they run as the user): shown read-only.
+          <Field id="vpn-reconnect" label="Reconnect command" hint="Set in config.json or the desktop app's settings; the dashboard cannot change it">
+            <input id="vpn-reconnect" className="mono" readOnly value={commandLineText(draft.vpn.reconnectCommand) || '(none)'} />
+          </Field>
+        )}
       </section>
 
       <section className="card form-grid" aria-labelledby="h-engine">

@@ -54,7 +54,10 @@ describe('applyLegacyEnv', () => {
       ['primary', 'http://127.0.0.1:8080', true, 'me', '/downloads'],
       ['secondary', 'http://127.0.0.1:8081', false, 'me', '/downloads'],
     ]);
-    expect(o.passwords).toEqual({ primary: 's3cret', secondary: 's3cret' });
+    expect(o.passwords).toEqual({
+      primary: { password: 's3cret', origin: 'http://127.0.0.1:8080' },
+      secondary: { password: 's3cret', origin: 'http://127.0.0.1:8081' },
+    });
     expect(o.applied).toEqual(expect.arrayContaining(['QBITTORRENT_URL', 'QBITTORRENT_SECONDARY_URL', 'QBITTORRENT_USERNAME', 'QBITTORRENT_PASSWORD', 'DOWNLOAD_PATH']));
     expect(JSON.stringify(o.applied)).not.toContain('s3cret');
     expect(JSON.stringify(o.settings)).not.toContain('s3cret');
@@ -65,7 +68,7 @@ describe('applyLegacyEnv', () => {
     const o = applyLegacyEnv(base, raw, { QB_HOST: 'localhost', QB_PORT: '8080', QB_USERNAME: 'admin', QB_PASSWORD: 'pw' });
     expect(o.settings.instances).toHaveLength(1);
     expect(o.settings.instances[0]).toMatchObject({ name: 'primary', url: 'http://localhost:8080', username: 'admin', requiresVpn: true });
-    expect(o.passwords).toEqual({ primary: 'pw' });
+    expect(o.passwords).toEqual({ primary: { password: 'pw', origin: 'http://localhost:8080' } });
     expect(o.applied).toEqual(expect.arrayContaining(['QB_HOST', 'QB_USERNAME', 'QB_PASSWORD']));
     const https = applyLegacyEnv(base, raw, { QB_HOST: 'https://nas.local/', QB_PORT: '8443' });
     expect(https.settings.instances[0]!.url).toBe('https://nas.local:8443');

@@ -32,7 +32,18 @@ describe('SafeStorageSecretStore', () => {
     const raw = await readFile(store.path, 'utf8');
     expect(raw).not.toContain(SECRET);
     expect(raw).not.toContain(Buffer.from(SECRET).toString('base64'));
-    expect(JSON.parse(raw)).toMatchObject({ version: 1, passwords: { nas: expect.any(String) } });
+    expect(JSON.parse(raw)).toMatchObject({ version: 2, passwords: { nas: expect.any(String) } });
+  });
+
+  it('keeps the origin each password was saved for; a version-1 file reads as unbound passwords (origin null)', async () => {
+    const dir = await home();
+    const v1 = new SafeStorageSecretStore({ home: dir, cipher: fakeCipher(), platform: 'linux' });
+    // A file as version 1 wrote it: passwords only.
+    await writeFile(v1.path, JSON.stringify({ version: 1, passwords: { nas: fakeCipher().encryptString(SECRET).toString('base64') } }));
+    expect(await v1.getEntry('nas')).toEqual({ password: SECRET, origin: null });
+    await v1.set('nas', SECRET, 'http://127.0.0.1:8080');
+    expect(await v1.getEntry('nas')).toEqual({ password: SECRET, origin: 'http://127.0.0.1:8080' });
+    expect(JSON.parse(await readFile(v1.path, 'utf8'))).toMatchObject({ version: 2, origins: { nas: 'http://127.0.0.1:8080' } });
   });
 
   it.skipIf(process.platform === 'win32')('writes the file with mode 0600, also after updates', async () => {
