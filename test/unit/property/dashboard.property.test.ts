@@ -228,7 +228,9 @@ describe('dashboard HTTP API under generated requests', () => {
         } else if (authorised && argOk) {
           valid++;
           expect(backend.total()).toBe(before + 1);
-          expect([200, 409]).toContain(res.status);
+          // setPassword for an instance that does not exist: a typed 404 (a password is bound to an instance's address).
+          const noSuchInstance = method === 'setPassword' && res.status === 404 && /"NOT_CONFIGURED"/.test(res.body);
+          if (!noSuchInstance) expect([200, 409]).toContain(res.status);
         } else {
           expect(backend.total(), `${r.verb} ${path} ${res.status} ${res.body.slice(0, 200)}`).toBe(before);
           expect(res.status).toBeGreaterThanOrEqual(400);
