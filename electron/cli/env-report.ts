@@ -8,7 +8,7 @@ export function envReportLines(report: EnvReport): string[] {
   const lines: string[] = [];
   if (report.fromDotenv.length) lines.push(`[ENV] from .env in this folder: ${report.fromDotenv.join(', ')}`);
   if (report.fromEnvironment.length) lines.push(`[ENV] from the environment: ${report.fromEnvironment.join(', ')}`);
-  for (const w of report.warnings) lines.push(`[ENV] ignored: ${w}`);
+  for (const w of report.warnings) lines.push(`[ENV] ${w}`);
   return lines;
 }
 

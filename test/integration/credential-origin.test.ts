@@ -143,7 +143,7 @@ describe('a .env in the working directory (item 19)', () => {
     const r = await b.run(['status']);
     expectNoCanaryAtListener();
     expect(r.stdout).toContain('[ENV] from .env in this folder: QBITTORRENT_URL');
-    expect(r.stdout).toMatch(/\[ENV\] ignored: VPN_CHECK from \.env ignored: config\.json gates instances on the VPN/);
+    expect(r.stdout).toMatch(/\[ENV\] VPN_CHECK from \.env ignored: config\.json gates instances on the VPN/);
     expect(r.stdout).toMatch(/belongs to http:\/\/127\.0\.0\.1:\d+; enter it again/);
     const json = JSON.parse((await b.run(['status', '--json'])).stdout) as { vpn: { check: string }; settingsFrom: { dotenv: string[]; environment: string[]; ignored: string[] } };
     expect(json.vpn.check).toBe('interface:lo');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyLegacyEnv, readEnv } from '../../../electron/core/config/env-import';
+import { applyLegacyEnv, readEnv, readEnvWithSources } from '../../../electron/core/config/env-import';
 import { SettingsSchema, defaultSettings, type SettingsInput } from '../../../shared/settings';
 
 const dirs: string[] = [];
@@ -128,5 +128,38 @@ describe('applyLegacyEnv', () => {
     expect(err?.code).toBe('CONFIG_INVALID');
     expect(err?.message).toMatch(/^environment: instances\.0\.url/);
     expect(() => applyLegacyEnv(base, raw, { VPN_CHECK: 'carrier-pigeon' })).toThrow(/vpn\.check/);
+  });
+});
+
+describe('the environment cannot redirect credentials or open the VPN gate (item 19)', () => {
+  it('readEnvWithSources tells .env from the real environment', () => {
+    const cwd = dirWithDotEnv('QBITTORRENT_URL=http://127.0.0.1:1\nVPN_CHECK=none\n');
+    const r = readEnvWithSources({ VPN_CHECK: 'ping', QBITTORRENT_PASSWORD: 'pw' }, cwd);
+    expect(r.sources).toEqual({ QBITTORRENT_URL: '.env', VPN_CHECK: 'environment', QBITTORRENT_PASSWORD: 'environment' });
+    expect(r.values.VPN_CHECK).toBe('ping');
+  });
+
+  it('when config.json gates a requiresVpn instance, VPN_CHECK and VPN_GATEWAY_IP are ignored with a warning', () => {
+    const [base, raw] = fromConfig({ instances: [{ name: 'primary', url: 'http://127.0.0.1:1', requiresVpn: true }], vpn: { check: 'interface:wg0' } });
+    for (const env of [{ VPN_CHECK: 'none' }, { VPN_CHECK: 'interface:lo' }, { VPN_GATEWAY_IP: '127.0.0.1' }]) {
+      const o = applyLegacyEnv(base, raw, env, { VPN_CHECK: '.env', VPN_GATEWAY_IP: '.env' });
+      expect(o.settings.vpn).toMatchObject({ check: 'interface:wg0', gateway: '192.168.0.1' });
+      expect(o.applied).toEqual([]);
+      expect(o.warnings).toEqual([expect.stringMatching(/^VPN_(CHECK|GATEWAY_IP) from \.env ignored: config\.json gates instances on the VPN/)]);
+    }
+    // No gate in config.json (no probe, or no requiresVpn instance): the environment may set one.
+    const [b2, r2] = fromConfig({ instances: [{ name: 'primary', url: 'http://127.0.0.1:1', requiresVpn: true }], vpn: { check: 'none' } });
+    expect(applyLegacyEnv(b2, r2, { VPN_CHECK: 'ping' }).settings.vpn.check).toBe('ping');
+  });
+
+  it('an environment password goes only with a URL from the same source', () => {
+    const [base, raw] = fromConfig();
+    const mixed = applyLegacyEnv(base, raw, { QBITTORRENT_URL: 'http://127.0.0.1:1', QBITTORRENT_PASSWORD: 'pw' }, { QBITTORRENT_URL: '.env', QBITTORRENT_PASSWORD: 'environment' });
+    expect(mixed.passwords).toEqual({});
+    expect(mixed.applied).not.toContain('QBITTORRENT_PASSWORD');
+    expect(mixed.warnings).toEqual(['QBITTORRENT_PASSWORD from the environment is not sent to QBITTORRENT_URL from .env; set both in the same place']);
+    const same = applyLegacyEnv(base, raw, { QBITTORRENT_URL: 'http://127.0.0.1:1', QBITTORRENT_PASSWORD: 'pw' }, { QBITTORRENT_URL: '.env', QBITTORRENT_PASSWORD: '.env' });
+    expect(same.passwords).toEqual({ primary: { password: 'pw', origin: 'http://127.0.0.1:1' } });
+    expect(JSON.stringify(same.warnings)).not.toContain('pw');
   });
 });
