@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstanceNameSchema, InstanceSchema, SettingsSchema, type Settings } from './settings';
+import { CategorySchema, InstanceNameSchema, InstanceSchema, SavePathSchema, SettingsSchema, TagSchema, type Settings } from './settings';
 import type { AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth } from './model';
 
 /**
@@ -22,9 +22,9 @@ export const LIMITS = {
 /** Options for one add call; each overrides the receiving instance's own setting. */
 export const AddOptionsSchema = z
   .object({
-    category: z.string().trim().max(256).optional(),
-    savePath: z.string().trim().max(4096).optional(),
-    tags: z.array(z.string().trim().min(1).max(128)).max(64).optional(),
+    category: CategorySchema.optional(),
+    savePath: SavePathSchema.optional(),
+    tags: z.array(TagSchema).max(64).optional(),
     paused: z.boolean().optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { splitCommandLine } from './command-line';
+import { categoryProblem, savePathProblem, tagProblem } from './qbittorrent-rules';
 
 /**
  * The settings schema shared by the engine (`config.json`), the tray app and the renderer.
@@ -29,6 +30,35 @@ export const TlsSchema = z
     message: 'a pinned certificate needs its SHA-256 fingerprint',
   });
 
+/** A category as qBittorrent accepts it (see `qbittorrent-rules.ts`); empty = none. */
+export const CategorySchema = z
+  .string()
+  .trim()
+  .max(256)
+  .superRefine((v, ctx) => {
+    const p = categoryProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+/** A tag as qBittorrent accepts it: trimmed, non-empty, no comma. */
+export const TagSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .superRefine((v, ctx) => {
+    const p = tagProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+/** A save path (any text qBittorrent takes, without control characters). */
+export const SavePathSchema = z
+  .string()
+  .trim()
+  .max(4096)
+  .superRefine((v, ctx) => {
+    const p = savePathProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+
 /** One qBittorrent instance, in failover priority order within the list. */
 export const InstanceSchema = z.object({
   name: InstanceNameSchema,
@@ -41,9 +71,9 @@ export const InstanceSchema = z.object({
   username: z.string().max(256).default('admin'),
   /** Skip this instance while the VPN probe says DOWN (never add to it then). */
   requiresVpn: z.boolean().default(false),
-  category: z.string().trim().max(256).optional(),
-  savePath: z.string().trim().max(4096).optional(),
-  tags: z.array(z.string().trim().min(1).max(128)).max(64).default([]),
+  category: CategorySchema.optional(),
+  savePath: SavePathSchema.optional(),
+  tags: z.array(TagSchema).max(64).default([]),
   startPaused: z.boolean().default(false),
   tls: TlsSchema.default({ mode: 'system' }),
   /** TCP connect timeout, ms (default 3 000). */

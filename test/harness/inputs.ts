@@ -173,3 +173,44 @@ export function makeTorrentFile(name: string, sizeBytes = 40_000): { data: Buffe
   const data = bencode({ 'created by': 'qbit-failover tests', 'creation date': Math.floor(Date.now() / 1000), info });
   return { data, infohash: createHash('sha1').update(bencode(info)).digest('hex') };
 }
+
+/**
+ * A hybrid (v1 + v2) magnet with random hashes: `xt=urn:btih:<v1>&xt=urn:btmh:1220<v2>`, `dn=`
+ * set, no trackers. qBittorrent ≥ 4.4 lists it under `listedAs` = v2[:40] (measured on 4.5.2).
+ */
+export function hybridMagnet(name?: string): { magnet: string; v1Magnet: string; v1: string; v2: string; listedAs: string } {
+  const v1 = randomBytes(20).toString('hex');
+  const v2 = randomBytes(32).toString('hex');
+  const dn = encodeURIComponent(name ?? `qbf-test-hybrid-${v1.slice(0, 8)}`);
+  return {
+    magnet: `magnet:?xt=urn:btih:${v1}&xt=urn:btmh:1220${v2}&dn=${dn}`,
+    v1Magnet: `magnet:?xt=urn:btih:${v1}&dn=${dn}`,
+    v1,
+    v2,
+    listedAs: v2.slice(0, 40),
+  };
+}
+
+/**
+ * A valid single-file hybrid (BEP 52 + v1) .torrent, no announce key, `private`: one file of
+ * `sizeBytes` (≤ 16 384, one v2 block) zero bytes; v1 `pieces` and the v2 `file tree` with its
+ * `pieces root` (SHA-256 of the block). Returns the v1 (SHA-1) and v2 (SHA-256) infohashes.
+ */
+export function makeHybridTorrentFile(name: string, sizeBytes = 10_000): { data: Buffer; v1: string; v2: string } {
+  const pieceLength = 16_384;
+  if (sizeBytes > pieceLength) throw new Error('makeHybridTorrentFile: one block at most');
+  const block = Buffer.alloc(sizeBytes);
+  const info = {
+    'file tree': { [name]: { '': { length: sizeBytes, 'pieces root': createHash('sha256').update(block).digest() } } },
+    length: sizeBytes,
+    'meta version': 2,
+    name,
+    'piece length': pieceLength,
+    pieces: createHash('sha1').update(block).digest(),
+    private: 1,
+    'qbf-nonce': randomBytes(8).toString('hex'),
+  };
+  const encoded = bencode(info);
+  const data = bencode({ 'created by': 'qbit-failover tests', 'creation date': Math.floor(Date.now() / 1000), info });
+  return { data, v1: createHash('sha1').update(encoded).digest('hex'), v2: createHash('sha256').update(encoded).digest('hex') };
+}

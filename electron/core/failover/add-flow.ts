@@ -1,10 +1,11 @@
 import type { AddOptions } from '../../../shared/contract';
+import { failureText, type Failure } from '../../../shared/failure';
 import type { AddResponse, AddResult, AddSummary, FlushResponse } from '../../../shared/model';
 import type { QueueEntry, QueueStore } from '../queue';
 import type { QbitError } from '../qbittorrent';
 import type { InstanceRuntime } from '../instances';
-import { InvalidInput, type ParsedInput } from './inputs';
-import { NO_USABLE, place } from './placer';
+import { InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
+import { place, type Placement } from './placer';
 import type { UncertainAdd, UncertainAdds } from './uncertain-adds';
 
 /** What the add and flush flows need from the engine. */
@@ -15,14 +16,25 @@ export interface FlowContext {
   candidates(): Promise<InstanceRuntime[]>;
   /** Instances that can be asked about duplicates. */
   reachable(): InstanceRuntime[];
+  /** Instances the add must not reach (VPN-bound, VPN down) but that may hold the torrent: asked with their session only. */
+  askOnly(): InstanceRuntime[];
   confirmTimeoutMs: number;
   addDelayMs: number;
   /** Most inputs sent per call; the rest are queued (0 = no cap). */
   maxAddsPerCall: number;
   onDown(rt: InstanceRuntime, err: QbitError): void;
-  /** Why no instance is usable now, in words (e.g. `primary: VPN_DOWN; secondary: CONNECTION_REFUSED`). */
-  unusableReason(): string;
+  /** Why no instance is usable now: one typed failure per instance (empty: none configured). */
+  unusable(): Failure[];
 }
+
+/** The reason text of inputs that no instance took (the queue's `reason`, the add result's). */
+function reasonOf(ctx: FlowContext, failures: Failure[]): string {
+  if (failures.length) return failureText(failures);
+  const why = ctx.unusable();
+  return why.length ? failureText(why) : 'NOT_CONFIGURED: no qBittorrent instance configured';
+}
+
+const emptyPlacement = (): Placement => ({ placed: new Map(), duplicates: new Map(), refused: new Map(), failed: new Map() });
 
 /** One input's pre-placement state: parsed, or refused with a reason. */
 export type Resolved = { input: string; parsed: ParsedInput } | { input: string; error: { code: string; message: string } };
@@ -59,23 +71,25 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
     ? await place(toPlace, {
         candidates,
         reachable: ctx.reachable(),
+        askOnly: ctx.askOnly(),
         options,
         confirmTimeoutMs: ctx.confirmTimeoutMs,
         addDelayMs: ctx.addDelayMs,
         onDown: ctx.onDown,
         onUncertain: ledger.onUncertain,
       })
-    : { placed: new Map<string, string>(), duplicates: new Map<string, string>(), failed: new Map<string, string>() };
-  for (const [h, why] of placement.failed) if (why === NO_USABLE) placement.failed.set(h, ctx.unusableReason());
-  for (const p of overCap) placement.failed.set(p.infohash, `over the per-call cap of ${ctx.maxAddsPerCall} adds`);
+    : emptyPlacement();
+  const reasons = new Map<string, string>();
+  for (const [h, failures] of placement.failed) reasons.set(h, reasonOf(ctx, failures));
+  for (const p of overCap) reasons.set(p.infohash, `over the per-call cap of ${ctx.maxAddsPerCall} adds`);
   if (ledger) await notePlaced(ctx, new Map([...placement.placed, ...placement.duplicates]), ledger.list);
 
   const queueErrors = new Map<string, string>();
-  const toQueue = [...unique.values()].filter((p) => placement.failed.has(p.infohash));
+  const toQueue = [...unique.values()].filter((p) => reasons.has(p.infohash));
   if (toQueue.length) {
     try {
       await ctx.queue.add(
-        toQueue.map((p) => ({ infohash: p.infohash, name: p.name, kind: p.kind, magnet: p.magnet, torrent: p.torrent, reason: placement.failed.get(p.infohash)! })),
+        toQueue.map((p) => ({ infohash: p.infohash, name: p.name, kind: p.kind, magnet: p.magnet, torrent: p.torrent, reason: reasons.get(p.infohash)!, options })),
       );
     } catch (err) {
       for (const p of toQueue) queueErrors.set(p.infohash, `could not be queued, NOT saved: ${(err as Error).message}`);
@@ -93,9 +107,11 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
     if (placedOn) return { ...base, outcome: first ? 'added' : 'duplicate', instance: placedOn };
     const dupOn = placement.duplicates.get(infohash);
     if (dupOn) return { ...base, outcome: 'duplicate', instance: dupOn };
+    const refused = placement.refused.get(infohash);
+    if (refused) return { ...base, outcome: first ? 'rejected' : 'duplicate', instance: first ? null : refused.instance, error: first ? { code: 'REFUSED', message: refused.message } : null };
     const qErr = queueErrors.get(infohash);
     if (qErr) return { ...base, outcome: 'rejected', instance: null, error: { code: 'QUEUE_WRITE_FAILED', message: qErr } };
-    return { ...base, outcome: 'queued', instance: null, reason: placement.failed.get(infohash) ?? null };
+    return { ...base, outcome: 'queued', instance: null, reason: reasons.get(infohash) ?? null };
   });
   return { results, summary: summarize(results) };
 }
@@ -105,13 +121,13 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
  * step after every add (~0.3 ms of a ~2 ms warm add); `list` reads again when this placement
  * recorded entries itself. `onUncertain` is the placer's hook.
  */
-function ledgerAlongside(ctx: FlowContext): { onUncertain: (rt: InstanceRuntime, hashes: string[]) => Promise<void>; list: () => Promise<UncertainAdd[]> } {
+function ledgerAlongside(ctx: FlowContext): { onUncertain: (rt: InstanceRuntime, items: ParsedInput[]) => Promise<void>; list: () => Promise<UncertainAdd[]> } {
   const early = ctx.uncertain.list();
   let recorded = false;
   return {
-    onUncertain: (rt, hashes) => {
+    onUncertain: (rt, items) => {
       recorded = true;
-      return ctx.uncertain.record(rt.name, hashes).catch(() => undefined);
+      return ctx.uncertain.record(rt.name, items).catch(() => undefined);
     },
     list: () => (recorded ? ctx.uncertain.list() : early),
   };
@@ -126,47 +142,84 @@ async function notePlaced(ctx: FlowContext, where: Map<string, string>, list: ()
 }
 
 /**
+ * A queue entry back as a parsed input, through the same parsers `add` used (the magnet, or the
+ * `.torrent` payload kept beside the queue file), so hybrids keep both hashes. Null when the
+ * payload is missing or no longer parses.
+ */
+async function entryInput(ctx: FlowContext, e: QueueEntry): Promise<ParsedInput | null> {
+  try {
+    if (e.kind === 'torrent') {
+      const data = await ctx.queue.readTorrent(e);
+      if (!data) return null;
+      return { ...parseTorrent(data, e.magnet), infohash: e.infohash, name: e.name };
+    }
+    return { ...parseMagnet(e.magnet), infohash: e.infohash, name: e.name };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Flushes queue entries (all, or the given infohashes): one batched add per instance, each
  * confirmed by infohash; only confirmed (or already present) entries are removed, the rest get
- * attempts + last error. Payload `.torrent` files are re-read from beside the queue file.
+ * attempts + last error in ONE settle write. `notQueued` lists asked-for infohashes that are
+ * not in the queue.
  */
 export async function flushEntries(ctx: FlowContext, infohashes?: string[]): Promise<FlushResponse> {
   const all = await ctx.queue.load();
   const wanted = infohashes ? new Set(infohashes.map((h) => h.toLowerCase())) : null;
   const entries = wanted ? all.filter((e) => wanted.has(e.infohash)) : all;
-  if (entries.length === 0) return { placed: [], remaining: [], queueLength: all.length };
-  const items: ParsedInput[] = [];
+  const notQueued = wanted ? [...wanted].filter((h) => !all.some((e) => e.infohash === h)) : [];
+  if (entries.length === 0) return { placed: [], remaining: [], notQueued, queueLength: all.length };
+  // Entries queued with different add options (category, save path…) go in separate batches.
+  const groups = new Map<string, { options: AddOptions | undefined; items: ParsedInput[] }>();
   const broken: QueueEntry[] = [];
   for (const e of entries) {
-    if (e.kind === 'torrent') {
-      const data = await ctx.queue.readTorrent(e);
-      if (!data) broken.push(e);
-      else items.push({ input: e.magnet, kind: 'torrent', infohash: e.infohash, name: e.name, magnet: e.magnet, torrent: data });
-    } else items.push({ input: e.magnet, kind: 'magnet', infohash: e.infohash, name: e.name, magnet: e.magnet });
+    const item = await entryInput(ctx, e);
+    if (!item) {
+      broken.push(e);
+      continue;
+    }
+    const key = JSON.stringify(e.options ?? {});
+    const g = groups.get(key) ?? { options: e.options, items: [] };
+    g.items.push(item);
+    groups.set(key, g);
   }
   const candidates = await ctx.candidates();
   const ledger = ledgerAlongside(ctx);
-  const placement = await place(items, {
-    candidates,
-    reachable: ctx.reachable(),
-    confirmTimeoutMs: ctx.confirmTimeoutMs,
-    addDelayMs: ctx.addDelayMs,
-    onDown: ctx.onDown,
-    onUncertain: ledger.onUncertain,
-  });
-  for (const [h, why] of placement.failed) if (why === NO_USABLE) placement.failed.set(h, ctx.unusableReason());
+  const placement = emptyPlacement();
+  for (const g of groups.values()) {
+    const part = await place(g.items, {
+      candidates,
+      reachable: ctx.reachable(),
+      askOnly: ctx.askOnly(),
+      options: g.options,
+      confirmTimeoutMs: ctx.confirmTimeoutMs,
+      addDelayMs: ctx.addDelayMs,
+      onDown: ctx.onDown,
+      onUncertain: ledger.onUncertain,
+    });
+    for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
+      for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
+    }
+  }
   const done = new Map([...placement.placed, ...placement.duplicates]);
   await notePlaced(ctx, done, ledger.list);
-  if (done.size) await ctx.queue.remove([...done.keys()]);
-  for (const b of broken) placement.failed.set(b.infohash, 'the .torrent file kept beside the queue is missing');
-  if (placement.failed.size) {
-    const byReason = new Map<string, string[]>();
-    for (const [h, why] of placement.failed) byReason.set(why, [...(byReason.get(why) ?? []), h]);
-    for (const [why, hashes] of byReason) await ctx.queue.recordAttempt(hashes, why).catch(() => undefined);
-  }
+  const failed = new Map<string, string>();
+  for (const [h, failures] of placement.failed) failed.set(h, reasonOf(ctx, failures));
+  for (const [h, f] of placement.refused) failed.set(h, failureText([f]));
+  for (const b of broken) failed.set(b.infohash, b.kind === 'torrent' ? 'the .torrent file kept beside the queue is missing or damaged' : 'the magnet URI in the queue does not parse');
+  await ctx.queue.settle([...done.keys()], failed);
+  const byHash = new Map(entries.map((e) => [e.infohash, e] as const));
   return {
-    placed: [...done].map(([infohash, instance]) => ({ infohash, instance })),
-    remaining: [...placement.failed].map(([infohash, error]) => ({ infohash, error })),
+    placed: [...done].map(([infohash, instance]) => ({
+      infohash,
+      instance,
+      name: byHash.get(infohash)?.name ?? null,
+      outcome: placement.placed.has(infohash) ? ('added' as const) : ('duplicate' as const),
+    })),
+    remaining: [...failed].map(([infohash, error]) => ({ infohash, name: byHash.get(infohash)?.name ?? null, error })),
+    notQueued,
     queueLength: ctx.queue.entries().length,
   };
 }

@@ -1,11 +1,12 @@
-import { magnetDecode } from '@ctrl/magnet-link';
 import { hashes, info } from '@ctrl/torrent-file';
-import { magnetForPayload } from '../queue';
+import { canonicalMagnet, listedIds, MAX_MAGNET_CHARS, parseMagnetUri } from '../inputs/magnet-uri';
+
+export { base32ToHex } from '../inputs/magnet-uri';
 
 /** Size caps on inputs (documented in the README). */
 export const INPUT_LIMITS = {
   /** Longest magnet URI accepted, characters. */
-  maxMagnetChars: 65_536,
+  maxMagnetChars: MAX_MAGNET_CHARS,
   /** Largest `.torrent` file accepted (from disk, a URL, or a drop), bytes: 10 MiB. */
   maxTorrentBytes: 10 * 1024 * 1024,
 } as const;
@@ -15,10 +16,14 @@ export interface ParsedInput {
   /** The input as the user gave it (a path or URL for `.torrent` payloads). */
   input: string;
   kind: 'magnet' | 'torrent';
-  /** Lowercase hex infohash: v1 (40 digits) when the torrent has one, else v2 (64 digits). */
+  /** Lowercase hex infohash: v1 (40 digits) when the torrent has one, else v2 (64 digits). The queue key. */
   infohash: string;
+  /** v1 infohash (40 hex) or null for a v2-only torrent. */
+  v1: string | null;
+  /** v2 infohash (64 hex, full length) or null for a v1-only torrent; both set = hybrid. */
+  v2: string | null;
   name: string | null;
-  /** The magnet URI to send (for a payload: built from its infohash and name, for the queue file). */
+  /** The canonical magnet URI to send and to queue (for a payload: built from its hashes and name). */
   magnet: string;
   /** `.torrent` file bytes, for `kind: 'torrent'`. */
   torrent?: Uint8Array;
@@ -33,46 +38,20 @@ export class InvalidInput extends Error {
   }
 }
 
-/**
- * The id qBittorrent lists a torrent under in `torrents/info` (`hash`, and `hashes=` filter):
- * the v1 infohash, or for a v2-only torrent the SHA-256 infohash truncated to 40 hex digits
- * (qBittorrent ≥ 4.4 `TorrentID`).
- */
-export function torrentId(infohash: string): string {
-  return infohash.slice(0, 40).toLowerCase();
+/** Every id qBittorrent may list this input under (v1, truncated v2): see {@link listedIds}. */
+export function idsOf(p: Pick<ParsedInput, 'v1' | 'v2'>): string[] {
+  return listedIds(p);
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 /**
- * Parses a magnet URI (BEP 9: `xt=urn:btih:` with 40 hex or 32 base32 digits, or BEP 52
- * `xt=urn:btmh:1220` + 64 hex). @throws InvalidInput with the reason.
+ * Parses a magnet URI with the product's one parser ({@link parseMagnetUri}): BEP 9 `btih`
+ * (40 hex or 32 base32), BEP 52 `btmh:1220` + 64 hex, hybrids with both; every `xt` checked.
+ * `magnet` is the canonical form. @throws InvalidInput with the reason.
  */
 export function parseMagnet(uri: string): ParsedInput {
-  const text = uri.trim();
-  if (text.length > INPUT_LIMITS.maxMagnetChars) throw new InvalidInput(`magnet URI longer than ${INPUT_LIMITS.maxMagnetChars} characters`);
-  if (CONTROL.test(text)) throw new InvalidInput('magnet URI contains control characters');
-  if (!/^magnet:\?/i.test(text)) throw new InvalidInput('not a magnet URI (must start with magnet:?)');
-  const xts = [...text.matchAll(/(?:^magnet:\?|&)xt(?:\.\d+)?=([^&]*)/gi)].map((m) => safeDecode(m[1] ?? ''));
-  if (xts.length === 0) throw new InvalidInput('magnet URI has no xt= (exact topic) parameter');
-  let v1: string | null = null;
-  let v2: string | null = null;
-  for (const xt of xts) {
-    const btih = /^urn:btih:([0-9a-fA-F]{40}|[A-Za-z2-7]{32})$/.exec(xt);
-    const btmh = /^urn:btmh:1220([0-9a-fA-F]{64})$/.exec(xt);
-    if (btih) v1 = btih[1]!.length === 40 ? btih[1]!.toLowerCase() : base32ToHex(btih[1]!);
-    else if (btmh) v2 = btmh[1]!.toLowerCase();
-  }
-  if (!v1 && !v2) throw new InvalidInput('magnet URI has no valid infohash (btih: 40 hex or 32 base32 digits; btmh: 1220 + 64 hex)');
-  let name: string | null = null;
-  try {
-    const dn = magnetDecode(text).dn;
-    name = (Array.isArray(dn) ? dn[0] : dn) ?? null;
-  } catch {
-    name = null;
-  }
-  return { input: uri, kind: 'magnet', infohash: (v1 ?? v2)!, name: name ? String(name).slice(0, 1024) : null, magnet: text };
+  const r = parseMagnetUri(uri);
+  if (!r.ok) throw new InvalidInput(r.reason);
+  return { input: uri, kind: 'magnet', infohash: r.infohash, v1: r.v1, v2: r.v2, name: r.name, magnet: r.magnet };
 }
 
 /**
@@ -87,30 +66,15 @@ export function parseTorrent(data: Uint8Array, input: string): ParsedInput {
   try {
     h = hashes(data);
     name = info(data).name ?? null;
-  } catch (err) {
-    throw new InvalidInput(`not a valid .torrent file (${(err as Error).message})`);
-  }
-  const infohash = (h.infoHash ?? h.infoHashV2)?.toLowerCase();
-  if (!infohash || !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(infohash)) throw new InvalidInput('not a valid .torrent file (no infohash)');
-  return { input, kind: 'torrent', infohash, name, magnet: magnetForPayload(infohash, name), torrent: data };
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
   } catch {
-    return s;
+    // The parser's own messages are JS internals ("Cannot read properties of undefined"): not for users.
+    throw new InvalidInput('not a valid .torrent file (not bencoded metainfo with an info dictionary)');
   }
-}
-
-/** RFC 4648 base32 (as used in 32-digit btih) to lowercase hex. */
-export function base32ToHex(b32: string): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of b32.toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  let hex = '';
-  for (let i = 0; i + 4 <= bits.length; i += 4) hex += parseInt(bits.slice(i, i + 4), 2).toString(16);
-  return hex;
+  const v1 = /^[0-9a-f]{40}$/i.test(h.infoHash ?? '') ? h.infoHash!.toLowerCase() : null;
+  const v2 = /^[0-9a-f]{64}$/i.test(h.infoHashV2 ?? '') ? h.infoHashV2!.toLowerCase() : null;
+  if (!v1 && !v2) throw new InvalidInput('not a valid .torrent file (no infohash)');
+  const safeName = typeof name === 'string' && name.length ? name.slice(0, 1024) : null;
+  return { input, kind: 'torrent', infohash: (v1 ?? v2)!, v1, v2, name: safeName, magnet: canonicalMagnet(v1, v2, safeName), torrent: data };
 }
 
 /**

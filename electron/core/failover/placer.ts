@@ -1,28 +1,46 @@
 import type { AddOptions } from '../../../shared/contract';
-import { toQbitError, type QbitError, type AddParams } from '../qbittorrent';
+import { toQbitError, type QbitError, type AddParams, type TorrentInfo } from '../qbittorrent';
 import type { InstanceRuntime } from '../instances';
-import { torrentId, type ParsedInput } from './inputs';
+import { isSameTorrent, listedIds } from '../inputs/magnet-uri';
+import type { ParsedInput } from './inputs';
 
 /** Error codes after which the request surely did not reach qBittorrent's add handler. */
-const NOT_SENT = new Set(['CONNECTION_REFUSED', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED', 'HTTP_403', 'HTTP_404']);
+const NOT_SENT = new Set(['CONNECTION_REFUSED', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED', 'NO_PASSWORD', 'NO_SESSION', 'HTTP_403', 'HTTP_404']);
 
-/** Reason given when there was no candidate at all (the engine replaces it with each instance's status). */
-export const NO_USABLE = 'no usable instance';
-
-/** What happened to a batch of parsed inputs. Keys are infohashes. */
-export interface Placement {
-  placed: Map<string, string>;
-  duplicates: Map<string, string>;
-  /** Not placed anywhere: the reasons, one per instance tried. */
-  failed: Map<string, string>;
+/** Why one instance did not take an input: typed, turned into words only at the edges. */
+export interface PlaceFailure {
+  instance: string;
+  code: string;
+  message: string;
 }
 
-/** Hooks the engine gives the placer. */
+/** What happened to a batch of parsed inputs. Keys are infohashes (the queue key, `v1 ?? v2`). */
+export interface Placement {
+  /** Confirmed (listed in `torrents/info`) on this instance after our add. */
+  placed: Map<string, string>;
+  /** Already on this instance before our add. */
+  duplicates: Map<string, string>;
+  /**
+   * Explicitly refused by qBittorrent (`Fails.` / 409 / 415 for this very input): not tried
+   * elsewhere — another instance would refuse it too, or (a hybrid listed under another hash)
+   * would take a second copy.
+   */
+  refused: Map<string, PlaceFailure>;
+  /** Not placed anywhere: one failure per instance tried; an empty list = no usable instance. */
+  failed: Map<string, PlaceFailure[]>;
+}
+
+/** What the placer is given (the engine's fleet state for this call). */
 export interface PlaceContext {
   /** Instances to try, in order. */
   candidates: InstanceRuntime[];
-  /** Instances to ask about duplicates (every reachable one). */
+  /** Instances to ask about duplicates (every reachable one, candidates included). */
   reachable: InstanceRuntime[];
+  /**
+   * Instances the add must not go to but which may still hold the torrent (VPN-bound while the
+   * VPN is down): asked about duplicates with the session cookie already held, never a login.
+   */
+  askOnly?: InstanceRuntime[];
   options?: AddOptions;
   /** How long to poll `torrents/info` for the added infohashes, ms. */
   confirmTimeoutMs: number;
@@ -31,7 +49,7 @@ export interface PlaceContext {
   /** An instance failed (mark it down, schedule a re-check). */
   onDown(rt: InstanceRuntime, err: QbitError): void;
   /** Requests that reached an instance but got no answer: the torrents may still appear there. */
-  onUncertain(rt: InstanceRuntime, infohashes: string[]): Promise<void>;
+  onUncertain(rt: InstanceRuntime, items: ParsedInput[]): Promise<void>;
 }
 
 /** qBittorrent add parameters: the call's options over the instance's own settings. */
@@ -50,50 +68,110 @@ function dedupeTimeoutMs(rt: InstanceRuntime): number {
 }
 
 /**
- * Finds which of `ids` are on each reachable instance (one `torrents/info?hashes=` per instance,
- * in parallel, each bounded by the connect timeout — a filtered `info` answers in ms on a live
- * server, so one that froze since its last check costs ~3 s, not the 10 s request timeout, and
- * failover stays within connect timeout + 0.5 s). Returns infohash-id → first instance (in the given
- * order) that has it; instances that did not answer are added to `failed` with their error.
+ * The `hashes=` ids to ask `rt` for so that every item is found however it is listed: v1, the
+ * truncated v2, and the id the instance's last poll saw the torrent under (a hybrid added by its
+ * full link is listed under its truncated v2; a v1-only magnet of it only matches that way).
+ */
+function idsToAsk(rt: InstanceRuntime, items: ParsedInput[]): string[] {
+  const ids = new Set<string>();
+  for (const item of items) {
+    for (const id of listedIds(item)) ids.add(id);
+    for (const h of [item.v1, item.v2]) {
+      const alias = h ? rt.counts.aliasOf(h) : null;
+      if (alias) ids.add(alias);
+    }
+  }
+  return [...ids];
+}
+
+/**
+ * Brings `rt`'s hybrid aliases up to date with one incremental `sync/maindata` (only the changes
+ * since the last poll: ~1 ms on a live server, sent in parallel with the `info` query, so the
+ * duplicate check takes no longer), bounded by `timeoutMs`; errors are left to the `info` call
+ * beside it. Without it, a hybrid another tool added since the last poll (≤ 15 s) would not be
+ * found by its v1-only magnet, and would be added to a second instance.
+ */
+async function refreshAliases(rt: InstanceRuntime, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const sync = rt.client.syncMaindata(rt.counts.nextRid).then((md) => rt.counts.apply(md));
+  sync.catch(() => undefined);
+  await Promise.race([sync, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]).catch(() => undefined);
+  clearTimeout(timer);
+}
+
+/** Items (by infohash) that one of `rows` is. */
+function matching(items: ParsedInput[], rows: TorrentInfo[], rt: InstanceRuntime): Set<string> {
+  const found = new Set<string>();
+  for (const item of items) {
+    const aliases = [item.v1, item.v2].map((h) => (h ? rt.counts.aliasOf(h) : null)).filter(Boolean);
+    if (rows.some((t) => isSameTorrent(item, t) || aliases.includes(t.hash?.toLowerCase()))) found.add(item.infohash);
+  }
+  return found;
+}
+
+/**
+ * Finds which items are already on an instance: one `torrents/info?hashes=` per instance, in
+ * parallel, each bounded by the connect timeout (a filtered `info` answers in ms on a live
+ * server, so one that froze since its last check costs ~3 s, not the 10 s request timeout).
+ * Matches on `hash`, `infohash_v1` and `infohash_v2` (hybrids). `askOnly` instances are asked
+ * with the session they hold (no login) and never marked down. Returns infohash → first
+ * instance (reachable order, then askOnly) that has it; instances that did not answer are added
+ * to `failed` with their error.
  */
 export async function findExisting(
-  ids: string[],
+  items: ParsedInput[],
   reachable: InstanceRuntime[],
   onDown: PlaceContext['onDown'],
   failed?: Map<InstanceRuntime, QbitError>,
+  askOnly: InstanceRuntime[] = [],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  if (ids.length === 0) return found;
+  if (items.length === 0) return found;
+  const asked = [...reachable, ...askOnly.filter((rt) => !reachable.includes(rt))];
+  const needAliases = items.some((i) => !i.v2);
   const answers = await Promise.all(
-    reachable.map(async (rt) => {
+    asked.map(async (rt) => {
+      const gated = !reachable.includes(rt);
+      const timeoutMs = dedupeTimeoutMs(rt);
       try {
-        return new Set((await rt.client.info({ hashes: ids }, { timeoutMs: dedupeTimeoutMs(rt) })).map((t) => t.hash.toLowerCase()));
+        const before = idsToAsk(rt, items);
+        // In parallel: a v1-only magnet of a hybrid is listed under the hybrid's v2 id, which only maindata tells.
+        const [rows] = await Promise.all([
+          rt.client.info({ hashes: before }, { timeoutMs, sessionOnly: gated }),
+          needAliases && !gated ? refreshAliases(rt, timeoutMs) : undefined,
+        ]);
+        const extra = idsToAsk(rt, items).filter((id) => !before.includes(id));
+        if (extra.length) rows.push(...(await rt.client.info({ hashes: extra }, { timeoutMs })));
+        return matching(items, rows, rt);
       } catch (err) {
-        const e = toQbitError(err);
-        failed?.set(rt, e);
-        onDown(rt, e);
+        if (!gated) {
+          const e = toQbitError(err);
+          failed?.set(rt, e);
+          onDown(rt, e);
+        }
         return new Set<string>();
       }
     }),
   );
-  reachable.forEach((rt, i) => {
-    for (const id of answers[i]!) if (!found.has(id)) found.set(id, rt.name);
+  asked.forEach((rt, i) => {
+    for (const h of answers[i]!) if (!found.has(h)) found.set(h, rt.name);
   });
   return found;
 }
 
 /**
- * Polls `torrents/info?hashes=` until every id shows or `timeoutMs` passes (qBittorrent usually
- * lists an add within ~1 ms, but not always on the very next call). Returns the ids seen.
+ * Polls `torrents/info?hashes=` until every item shows or `timeoutMs` passes (qBittorrent usually
+ * lists an add within ~1 ms, but not always on the very next call; 0 = one look). Matches
+ * hybrids on all three hash fields. Returns the infohashes seen.
  */
-export async function confirmPresent(rt: InstanceRuntime, ids: string[], timeoutMs: number): Promise<Set<string>> {
+export async function confirmPresent(rt: InstanceRuntime, items: ParsedInput[], timeoutMs: number): Promise<Set<string>> {
   const seen = new Set<string>();
   const deadline = Date.now() + timeoutMs;
   let delay = 10;
   for (;;) {
-    const missing = ids.filter((id) => !seen.has(id));
-    for (const t of await rt.client.info({ hashes: missing })) seen.add(t.hash.toLowerCase());
-    if (seen.size >= ids.length || Date.now() >= deadline) return seen;
+    const missing = items.filter((i) => !seen.has(i.infohash));
+    for (const h of matching(missing, await rt.client.info({ hashes: idsToAsk(rt, missing) }), rt)) seen.add(h);
+    if (seen.size >= items.length || Date.now() >= deadline) return seen;
     await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
     delay = Math.min(delay * 2, 250);
   }
@@ -104,81 +182,151 @@ function addTimeoutMs(rt: InstanceRuntime, count: number): number {
   return Math.min(rt.settings.requestTimeoutMs, rt.settings.connectTimeoutMs + count * 2);
 }
 
-async function sendAdd(rt: InstanceRuntime, items: ParsedInput[], options: AddOptions | undefined, delayMs: number): Promise<void> {
+/**
+ * Sends the items to `rt` (one batched request, or one per item with `delayMs` between).
+ * Returns false when qBittorrent refused the whole request (`Fails.` on 4.x/5.1 — none was new
+ * or valid; 409 or `failure_count` = all on 5.2+). Throws QbitError on transport/HTTP failure.
+ */
+async function sendAdd(rt: InstanceRuntime, items: ParsedInput[], options: AddOptions | undefined, delayMs: number): Promise<boolean> {
   const params = addParamsFor(rt, options);
   const timeoutMs = addTimeoutMs(rt, items.length);
   const batches = delayMs > 0 ? items.map((i) => [i]) : [items];
+  let accepted = true;
   for (const [n, batch] of batches.entries()) {
     if (n > 0) await new Promise((r) => setTimeout(r, delayMs));
     const magnets = batch.filter((i) => i.kind === 'magnet').map((i) => i.magnet);
     const files = batch.filter((i) => i.kind === 'torrent').map((i) => ({ name: `${i.infohash}.torrent`, data: i.torrent! }));
-    if (magnets.length) await rt.client.addMagnets(magnets, params, { timeoutMs });
-    if (files.length) await rt.client.addTorrentFiles(files, params, { timeoutMs });
+    if (magnets.length && !(await rt.client.addMagnets(magnets, params, { timeoutMs })).accepted) accepted = false;
+    if (files.length && !(await rt.client.addTorrentFiles(files, params, { timeoutMs })).accepted) accepted = false;
   }
+  return accepted;
 }
 
+/** qBittorrent's words for an input it refused. */
+const refusal = (rt: InstanceRuntime): PlaceFailure => ({
+  instance: rt.name,
+  code: 'REFUSED',
+  message: `${rt.name} refused it (qBittorrent answered that the torrent is invalid or already present under another infohash)`,
+});
+
 /**
- * The failover core: de-duplicates against every reachable instance, then tries the candidates
- * in order — one batched `torrents/add` per instance — and counts an add only once its infohash
- * shows in `torrents/info`. Falls through on refusal, timeout, 5xx, auth failure or ban. Never
- * throws for server trouble: what no instance took is returned in `failed` with the reasons.
+ * The failover core: de-duplicates against every instance that can answer (hybrids matched on
+ * all three hashes), then tries the candidates in order — one batched `torrents/add` per
+ * instance — and counts an add only once its infohash shows in `torrents/info`. Falls through
+ * on timeout, 5xx, auth failure or ban; an explicit refusal of an input (`Fails.`, 409, 415) is
+ * final for that input. Never throws for server trouble: what no instance took is returned in
+ * `failed` with one typed failure per instance tried.
  */
 export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Placement> {
-  const result: Placement = { placed: new Map(), duplicates: new Map(), failed: new Map() };
+  const result: Placement = { placed: new Map(), duplicates: new Map(), refused: new Map(), failed: new Map() };
   // An instance that just failed the duplicate check (frozen, gone) is not sent the add too.
   const noAnswer = new Map<InstanceRuntime, QbitError>();
-  const existing = await findExisting(items.map((i) => torrentId(i.infohash)), ctx.reachable, ctx.onDown, noAnswer);
+  const existing = await findExisting(items, ctx.reachable, ctx.onDown, noAnswer, ctx.askOnly);
   let pending: ParsedInput[] = [];
   for (const item of items) {
-    const on = existing.get(torrentId(item.infohash));
+    const on = existing.get(item.infohash);
     if (on) result.duplicates.set(item.infohash, on);
     else pending.push(item);
   }
-  const reasons = new Map<string, string[]>();
-  const note = (list: ParsedInput[], why: string): void => {
-    for (const i of list) reasons.set(i.infohash, [...(reasons.get(i.infohash) ?? []), why]);
+  const reasons = new Map<string, PlaceFailure[]>();
+  const note = (list: ParsedInput[], f: PlaceFailure): void => {
+    for (const i of list) reasons.set(i.infohash, [...(reasons.get(i.infohash) ?? []), f]);
   };
   for (const rt of ctx.candidates) {
     if (pending.length === 0) break;
     const down = noAnswer.get(rt);
     if (down) {
-      note(pending, `${rt.name}: ${down.code}`);
+      note(pending, { instance: rt.name, code: down.code, message: down.message });
       continue;
     }
+    let accepted: boolean;
     try {
-      await sendAdd(rt, pending, ctx.options, ctx.addDelayMs);
+      accepted = await sendAdd(rt, pending, ctx.options, ctx.addDelayMs);
     } catch (err) {
       const e = toQbitError(err);
       const payloadRefused = e.code.startsWith('HTTP_4') && e.code !== 'HTTP_403' && e.code !== 'HTTP_404';
+      if (payloadRefused && pending.length === 1) {
+        // 415 for this one `.torrent` (or 400): qBittorrent will never take it.
+        result.refused.set(pending[0]!.infohash, { instance: rt.name, code: 'REFUSED', message: `${rt.name} refused it: ${e.message}` });
+        pending = [];
+        break;
+      }
       if (!payloadRefused) ctx.onDown(rt, e);
-      note(pending, `${rt.name}: ${payloadRefused ? e.message : e.code}`);
-      if (!NOT_SENT.has(e.code) && !payloadRefused) await ctx.onUncertain(rt, pending.map((i) => i.infohash));
+      note(pending, { instance: rt.name, code: e.code, message: e.message });
+      if (!NOT_SENT.has(e.code) && !payloadRefused) await ctx.onUncertain(rt, pending);
       continue;
     }
+    const single = pending.length === 1;
     let seen: Set<string>;
     try {
-      seen = await confirmPresent(rt, pending.map((i) => torrentId(i.infohash)), ctx.confirmTimeoutMs);
+      // A lone input refused (`Fails.` / 409) added nothing: a short look tells whether it was there already.
+      seen = await confirmPresent(rt, pending, accepted || !single ? ctx.confirmTimeoutMs : refusedLookMs(ctx));
     } catch (err) {
       const e = toQbitError(err);
       ctx.onDown(rt, e);
-      note(pending, `${rt.name}: ${e.code} while confirming`);
-      await ctx.onUncertain(rt, pending.map((i) => i.infohash));
+      note(pending, { instance: rt.name, code: e.code, message: `${e.message} (while confirming)` });
+      await ctx.onUncertain(rt, pending);
       continue;
     }
-    const still: ParsedInput[] = [];
+    let still: ParsedInput[] = [];
     for (const item of pending) {
-      if (seen.has(torrentId(item.infohash))) result.placed.set(item.infohash, rt.name);
-      else still.push(item);
+      if (!seen.has(item.infohash)) still.push(item);
+      else if (single && !accepted) result.duplicates.set(item.infohash, rt.name);
+      else result.placed.set(item.infohash, rt.name);
     }
-    if (still.length) {
-      note(still, `${rt.name}: accepted but not listed within ${ctx.confirmTimeoutMs} ms`);
-      await ctx.onUncertain(rt, still.map((i) => i.infohash));
+    if (single && !accepted) {
+      for (const item of still) result.refused.set(item.infohash, refusal(rt));
+      still = [];
+    } else if (still.length > 0 && still.length <= RESEND_ALONE_MAX && pending.length > 1) {
+      // A batch answer hides which inputs were refused (4.x `Ok.` if one was new): ask again one by one.
+      still = await resendOneByOne(rt, still, ctx, result, note);
+    } else if (still.length) {
+      note(still, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });
+      await ctx.onUncertain(rt, still);
     }
     pending = still;
   }
-  for (const item of pending) {
-    const why = reasons.get(item.infohash);
-    result.failed.set(item.infohash, why?.length ? why.join('; ') : NO_USABLE);
-  }
+  for (const item of pending) result.failed.set(item.infohash, reasons.get(item.infohash) ?? []);
   return result;
+}
+
+/** Most unlisted inputs of a batch re-sent one by one to tell a refusal from a slow add (more = a slow server: wait for it instead). */
+const RESEND_ALONE_MAX = 10;
+
+/** How long to look for an input qBittorrent refused, ms: a concurrent add of the same torrent lists within ~1 ms. */
+const refusedLookMs = (ctx: PlaceContext): number => Math.min(1_000, ctx.confirmTimeoutMs);
+
+/**
+ * Re-sends each input of a batch that qBittorrent accepted but did not list, alone, so an
+ * explicit refusal (`Fails.`, 409) of one input is told apart from a slow add. Returns the
+ * inputs still unaccounted for (recorded as uncertain on `rt`; they fall through to the next
+ * instance).
+ */
+async function resendOneByOne(
+  rt: InstanceRuntime,
+  items: ParsedInput[],
+  ctx: PlaceContext,
+  result: Placement,
+  note: (list: ParsedInput[], f: PlaceFailure) => void,
+): Promise<ParsedInput[]> {
+  const left: ParsedInput[] = [];
+  for (const item of items) {
+    try {
+      const accepted = await sendAdd(rt, [item], ctx.options, 0);
+      const seen = await confirmPresent(rt, [item], accepted ? ctx.confirmTimeoutMs : refusedLookMs(ctx));
+      if (seen.has(item.infohash)) result.placed.set(item.infohash, rt.name);
+      else if (!accepted) result.refused.set(item.infohash, refusal(rt));
+      else left.push(item);
+    } catch (err) {
+      const e = toQbitError(err);
+      ctx.onDown(rt, e);
+      note([item], { instance: rt.name, code: e.code, message: e.message });
+      left.push(item);
+    }
+  }
+  if (left.length) {
+    note(left, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });
+    await ctx.onUncertain(rt, left);
+  }
+  return left;
 }

@@ -1,7 +1,7 @@
 import type { InstanceRuntime } from '../instances';
 import type { Logger } from '../logger';
-import type { UncertainAdds } from './uncertain-adds';
-import { torrentId } from './inputs';
+import type { UncertainAdd, UncertainAdds } from './uncertain-adds';
+import { isSameTorrent, listedIds, type TorrentHashes } from '../inputs/magnet-uri';
 
 /** How long an absent uncertain add is still watched for before it is forgotten, ms. */
 export const UNCERTAIN_GRACE_MS = 60_000;
@@ -18,11 +18,13 @@ const CLOCK_SLACK_MS = 60_000;
 export async function reconcileUncertain(rt: InstanceRuntime, ledger: UncertainAdds, logger: Logger): Promise<void> {
   const mine = (await ledger.list()).filter((e) => e.instance === rt.name);
   if (mine.length === 0) return;
-  const present = new Map((await rt.client.info({ hashes: mine.map((e) => torrentId(e.infohash)) })).map((t) => [t.hash.toLowerCase(), t]));
+  const hashesOf = (e: UncertainAdd): TorrentHashes => ({ v1: e.infohash.length === 40 ? e.infohash : null, v2: e.v2 ?? (e.infohash.length === 64 ? e.infohash : null) });
+  const rows = await rt.client.info({ hashes: [...new Set(mine.flatMap((e) => listedIds(hashesOf(e))))] });
   const strays: string[] = [];
   const settled = new Set<string>();
   for (const e of mine) {
-    const t = present.get(torrentId(e.infohash));
+    // Hybrids are listed under the truncated v2 hash: match on hash, infohash_v1 and infohash_v2.
+    const t = rows.find((row) => isSameTorrent(hashesOf(e), row));
     if (t) {
       if (e.placedOn && e.placedOn !== rt.name) {
         if (t.added_on * 1000 >= e.sentAt - CLOCK_SLACK_MS) strays.push(t.hash);

@@ -5,7 +5,10 @@ import writeFileAtomic from 'write-file-atomic';
 
 /** An add whose request reached an instance but got no answer (timeout, reset): it may still land there. */
 export interface UncertainAdd {
+  /** The queue key (`v1 ?? v2`). */
   infohash: string;
+  /** Full v2 infohash of a hybrid or v2 torrent (qBittorrent lists those under v2[:40]); absent for v1-only. */
+  v2?: string | null;
   instance: string;
   /** When the request was sent, ms since epoch. */
   sentAt: number;
@@ -52,10 +55,10 @@ export class UncertainAdds {
     }
   }
 
-  /** Records adds to `instance` that got no answer. */
-  record(instance: string, infohashes: string[]): Promise<void> {
+  /** Records adds to `instance` that got no answer (`items`: the queue key and, for hybrids/v2, the v2 hash). */
+  record(instance: string, items: { infohash: string; v2: string | null }[]): Promise<void> {
     const sentAt = Date.now();
-    return this.update((list) => [...list, ...infohashes.map((infohash) => ({ infohash, instance, sentAt }))]);
+    return this.update((list) => [...list, ...items.map(({ infohash, v2 }) => ({ infohash, v2, instance, sentAt }))]);
   }
 
   /** Notes where these infohashes were finally confirmed. */

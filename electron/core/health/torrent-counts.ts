@@ -6,7 +6,7 @@
 export interface MainDataLike {
   rid: number;
   full_update?: boolean;
-  torrents?: Record<string, { category?: string; progress?: number; amount_left?: number; state?: string }>;
+  torrents?: Record<string, { category?: string; progress?: number; amount_left?: number; state?: string; infohash_v1?: string; infohash_v2?: string }>;
   torrents_removed?: string[];
   server_state?: { connection_status?: string; [k: string]: unknown };
 }
@@ -20,7 +20,11 @@ interface Row {
 export class TorrentCounts {
   private rid = 0;
   private rows = new Map<string, Row>();
+  /** v1 / full v2 infohash → the id the torrent is listed under, for hybrids (their `hash` is the truncated v2). */
+  private aliases = new Map<string, string>();
   connectionStatus: string | null = null;
+  /** When the last answer was applied, ms since epoch (0 = never). */
+  updatedAt = 0;
 
   /** The `rid` to send with the next `sync/maindata` request. */
   get nextRid(): number {
@@ -31,13 +35,18 @@ export class TorrentCounts {
   reset(): void {
     this.rid = 0;
     this.rows.clear();
+    this.aliases.clear();
     this.connectionStatus = null;
   }
 
   /** Applies one `sync/maindata` answer. */
   apply(data: MainDataLike): void {
-    if (data.full_update) this.rows.clear();
+    if (data.full_update) {
+      this.rows.clear();
+      this.aliases.clear();
+    }
     for (const [hash, t] of Object.entries(data.torrents ?? {})) {
+      for (const alt of [t.infohash_v1, t.infohash_v2]) if (alt && alt.toLowerCase() !== hash) this.aliases.set(alt.toLowerCase(), hash);
       const prev = this.rows.get(hash) ?? { category: '', complete: false };
       // `progress` first: a magnet still fetching metadata reports `amount_left: 0` (size unknown,
       // `total_size: -1`) with `progress: 0`, and is not complete. `amount_left` only arrives
@@ -46,9 +55,22 @@ export class TorrentCounts {
         t.progress !== undefined ? t.progress >= 1 : t.amount_left !== undefined ? t.amount_left === 0 && prev.complete : prev.complete;
       this.rows.set(hash, { category: t.category ?? prev.category, complete });
     }
-    for (const hash of data.torrents_removed ?? []) this.rows.delete(hash);
+    for (const hash of data.torrents_removed ?? []) {
+      this.rows.delete(hash);
+      for (const [alt, id] of this.aliases) if (id === hash) this.aliases.delete(alt);
+    }
     if (data.server_state?.connection_status !== undefined) this.connectionStatus = String(data.server_state.connection_status);
     this.rid = data.rid;
+    this.updatedAt = Date.now();
+  }
+
+  /**
+   * The id a torrent known by `infohash` (v1 40 hex, or full v2 64 hex) is listed under, when
+   * the last poll saw it under another one (a hybrid is listed under its truncated v2 hash, so a
+   * `hashes=<v1>` query misses it); null when unknown.
+   */
+  aliasOf(infohash: string): string | null {
+    return this.aliases.get(infohash.toLowerCase()) ?? null;
   }
 
   /** Totals for `category` (all torrents when undefined or empty). */

@@ -1,9 +1,10 @@
 /**
- * Magnet URI helpers for the queue: infohash extraction (via `@ctrl/magnet-link`), magnets
- * built for `.torrent` payloads, and the view shape of the shared contract.
+ * Magnet URI helpers for the queue, all delegating to the product's ONE parser
+ * (`../inputs/magnet-uri.ts`), so an entry `add` queued is read back from the file the same way:
+ * infohash extraction, names, magnets built for `.torrent` payloads, and the view shape.
  */
-import { magnetDecode } from '@ctrl/magnet-link';
 import type { QueueEntryView } from '../../../shared/model';
+import { canonicalMagnet, parseMagnetUri } from '../inputs/magnet-uri';
 import type { QueueEntry } from './types';
 
 const V1_HEX = /^[0-9a-f]{40}$/;
@@ -15,34 +16,18 @@ export function isInfohash(value: string): boolean {
 }
 
 /**
- * Infohash of a magnet URI as lowercase hex, or null when the string is not a magnet with
- * a valid `xt=urn:btih:` (hex or base32) or `xt=urn:btmh:1220…`. A hybrid magnet is keyed by
- * its v1 infohash, as qBittorrent reports it. Never throws.
+ * Infohash of a magnet URI as lowercase hex (the v1 for a hybrid, as `add` keys it), or null
+ * when the string is not a magnet URI the product accepts. Never throws.
  */
 export function infohashOfMagnet(uri: string): string | null {
-  if (typeof uri !== 'string' || !uri.trim().toLowerCase().startsWith('magnet:?')) return null;
-  try {
-    const data = magnetDecode(uri.trim());
-    const v1 = data.infoHash?.toLowerCase();
-    if (v1 && V1_HEX.test(v1)) return v1;
-    const v2 = data.infoHashV2?.toLowerCase();
-    if (v2 && V2_HEX.test(v2)) return v2;
-    return null;
-  } catch {
-    // base32 decoding throws on characters outside the alphabet.
-    return null;
-  }
+  const r = parseMagnetUri(uri);
+  return r.ok ? r.infohash : null;
 }
 
 /** Display name (`dn`) of a magnet URI, or null. Never throws. */
 export function nameOfMagnet(uri: string): string | null {
-  try {
-    const dn = magnetDecode(uri).dn;
-    const name = Array.isArray(dn) ? dn[0] : dn;
-    return typeof name === 'string' && name.length > 0 ? name : null;
-  } catch {
-    return null;
-  }
+  const r = parseMagnetUri(uri);
+  return r.ok ? r.name : null;
 }
 
 /**
@@ -53,9 +38,7 @@ export function nameOfMagnet(uri: string): string | null {
  */
 export function magnetForPayload(infohash: string, name: string | null): string {
   const hex = infohash.toLowerCase();
-  const xt = hex.length === 64 ? `urn:btmh:1220${hex}` : `urn:btih:${hex}`;
-  const dn = name ? `&dn=${encodeURIComponent(name)}` : '';
-  return `magnet:?xt=${xt}${dn}`;
+  return hex.length === 64 ? canonicalMagnet(null, hex, name) : canonicalMagnet(hex, null, name);
 }
 
 /** The `QueueEntryView` of `shared/model.ts` for an entry (drops the payload file name). */

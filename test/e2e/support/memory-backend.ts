@@ -70,6 +70,7 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
       instances,
       queue: [...queue],
       queueFile: '/tmp/fake/qbittorrent_queue.json',
+      queueProblem: null,
       route,
       routing: settings.routing,
       monitoringPaused: paused,
@@ -132,7 +133,7 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
       return summarize([addOne(fileName, hash, fileName.replace(/\.torrent$/i, ''))]);
     },
     flush: ({ infohashes }) => {
-      const placed: { infohash: string; instance: string }[] = [];
+      const placed: { infohash: string; instance: string; name: string | null; outcome: 'added' | 'duplicate' }[] = [];
       const wanted = queue.filter((e) => !infohashes || infohashes.includes(e.infohash));
       const target = snapshot().instances.find((i) => i.usable);
       for (const e of wanted) {
@@ -141,12 +142,13 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
           e.lastError = 'no instance usable';
           continue;
         }
-        placed.push({ infohash: e.infohash, instance: target.name });
+        placed.push({ infohash: e.infohash, instance: target.name, name: e.name, outcome: 'added' });
         queue = queue.filter((q) => q !== e);
       }
       emit('flush', `flushed ${placed.length}`);
-      const remaining = wanted.filter((e) => queue.includes(e)).map((e) => ({ infohash: e.infohash, error: e.lastError }));
-      return { placed, remaining, queueLength: queue.length };
+      const remaining = wanted.filter((e) => queue.includes(e)).map((e) => ({ infohash: e.infohash, name: e.name, error: e.lastError }));
+      const notQueued = (infohashes ?? []).filter((h) => !wanted.some((e) => e.infohash === h));
+      return { placed, remaining, notQueued, queueLength: queue.length };
     },
     removeEntry: ({ infohash }) => {
       const before = queue.length;
