@@ -1,3 +1,5 @@
+import { safeText, terminalSafeJson } from '../../shared/terminal-text';
+
 /** Minimal structured logger the engine writes to; shells plug in electron-log or the console. */
 export interface Logger {
   debug(msg: string, meta?: object): void;
@@ -12,13 +14,19 @@ const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
 
 /**
  * A logger that writes one line per message to a stream (stderr by default, so CLI `--json`
- * output on stdout stays clean). Messages below `level` are dropped.
+ * output on stdout stays clean). Messages below `level` are dropped. Every message is passed
+ * through {@link safeText} (a torrent name or server reply cannot inject terminal escapes or forge
+ * a log line) and `meta` is written as terminal-safe JSON. A failing stream write never throws.
  */
 export function createStreamLogger(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stderr): Logger {
   const write = (l: LogLevel, msg: string, meta?: object): void => {
     if (ORDER[l] < ORDER[level]) return;
-    const tail = meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
-    stream.write(`${new Date().toISOString()} ${l.toUpperCase()} ${msg}${tail}\n`);
+    try {
+      const tail = meta && Object.keys(meta).length ? ` ${terminalSafeJson(JSON.stringify(meta))}` : '';
+      stream.write(`${new Date().toISOString()} ${l.toUpperCase()} ${safeText(msg)}${tail}\n`);
+    } catch {
+      // A closed stderr (`2>&1 | head`) or an unserialisable meta must not take a daemon down.
+    }
   };
   return {
     debug: (m, meta) => write('debug', m, meta),
