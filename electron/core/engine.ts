@@ -63,6 +63,8 @@ export const COMMAND_LOCKED_MESSAGE =
 const VPN_FRESH_FOR_ADD_MS = 1_000;
 /** Most activity items kept for the UI. */
 const ACTIVITY_LIMIT = 200;
+/** Scheduler key of the retry after a failed auto-flush (instance names are the other keys). */
+const AUTO_FLUSH_RETRY_KEY = '\u0000auto-flush';
 
 /**
  * The resilient engine: owns the instances (WebUI API sessions + health), the VPN probe, the
@@ -92,6 +94,8 @@ export class Engine extends EventEmitter {
   private emitTimer: NodeJS.Timeout | null = null;
   private turn = 0;
   private lastCheckAll = 0;
+  /** Auto-flushes failed in a row (drives the retry backoff). */
+  private autoFlushFailures = 0;
 
   constructor(readonly opts: EngineOptions) {
     super();
@@ -348,7 +352,11 @@ export class Engine extends EventEmitter {
   private async flushLocked(infohashes: string[] | undefined, wait: boolean): Promise<FlushResponse | null> {
     while (this.flushing) await this.flushing.catch(() => undefined);
     const run = withFlushLock(this.queue.path, wait, () => flushEntries(this.flowContext(), infohashes));
-    this.flushing = run.then((r) => r ?? { placed: [], remaining: [], queueLength: this.queue.entries().length });
+    const nothing = (): FlushResponse => ({ placed: [], remaining: [], queueLength: this.queue.entries().length });
+    // `flushing` only tells waiters "a flush ran"; it must settle either way, or a failed flush
+    // (disk full, queue path is a folder, QUEUE_BUSY) becomes an unhandled rejection that ends
+    // `watch`/`serve`. The error itself reaches the caller through `await run` below.
+    this.flushing = run.then((r) => r ?? nothing(), nothing);
     this.emitSoon();
     try {
       const res = await run;
@@ -360,12 +368,29 @@ export class Engine extends EventEmitter {
     }
   }
 
+  /**
+   * Flushes in the background (an instance came back, the queue file changed). Never rejects: a
+   * failure is reported (activity + log) and retried with the probe backoff (poll interval,
+   * doubling, capped at `maxBackoffMs`) while entries remain — a daemon must not die on a full
+   * disk or a locked queue.
+   */
   private async autoFlush(): Promise<void> {
     if (this.flushing) return;
+    this.scheduler.cancel(AUTO_FLUSH_RETRY_KEY);
     try {
       await this.flushLocked(undefined, false);
+      this.autoFlushFailures = 0;
     } catch (err) {
-      this.note('error', `auto-flush failed: ${(err as Error).message}`);
+      this.autoFlushFailures++;
+      const e = err as { code?: unknown; message?: unknown };
+      const delay = nextProbeDelay(this.autoFlushFailures, this.settings.pollIntervalMs, this.settings.maxBackoffMs);
+      const what = `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : String(err)}`;
+      this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delay / 1000)} s`);
+      if (this.running && !this.paused) {
+        this.scheduler.schedule(AUTO_FLUSH_RETRY_KEY, delay, () => {
+          if (this.queue.entries().length && this.instances.some((i) => i.isUsable(this.vpn))) void this.autoFlush();
+        });
+      }
     }
   }
 
