@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { describeDownloadError } from './download-error';
 import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
 
 /** Why a path input is refused when paths are not allowed (same words whether the file exists or not). */
@@ -40,7 +41,7 @@ export async function downloadTorrent(url: string): Promise<Uint8Array> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
   } catch (err) {
-    throw new InvalidInput(`could not download ${url.slice(0, 200)}: ${(err as Error).message}`);
+    throw new InvalidInput(`could not download ${url.slice(0, 200)}: ${describeDownloadError(err, DOWNLOAD_TIMEOUT_MS)}`);
   }
   if (!res.ok) {
     await res.body?.cancel();
