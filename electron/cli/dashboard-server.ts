@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
@@ -43,11 +44,28 @@ export interface DashboardServerOptions {
   staticDir: string;
   /** Bearer token (≥ 16 base64url characters); default 32 random bytes, base64url. */
   token?: string;
+  /** Serve HTTPS with this PEM certificate and key (node:https); plain HTTP when omitted. */
+  tls?: DashboardTls;
+}
+
+/** PEM certificate (chain) and private key of an HTTPS dashboard. */
+export interface DashboardTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/** The `tls` option's certificate or key could not be used (not PEM, key does not match, …). */
+export class DashboardTlsError extends Error {
+  readonly code = 'TLS_INVALID';
+  constructor(detail: string) {
+    super(`the TLS certificate/key cannot be used: ${detail}`);
+    this.name = 'DashboardTlsError';
+  }
 }
 
 /** A running dashboard server. */
 export interface DashboardServer {
-  /** Page URL with the token, e.g. `http://127.0.0.1:41234/?token=…`. */
+  /** Page URL with the token, e.g. `http://127.0.0.1:41234/?token=…` (`https://` with `tls`). */
   url: string;
   port: number;
   token: string;
@@ -145,14 +163,16 @@ function errorBody(err: unknown): { status: number; code: string; message: strin
 
 /**
  * Starts the dashboard server.
- * @throws Error when `host` is not loopback and `allowNonLoopback` is not set, or the token is malformed.
+ * @throws Error when `host` is not loopback and `allowNonLoopback` is not set, or the token is
+ * malformed; {@link DashboardTlsError} when `tls` holds no usable certificate/key pair; the
+ * listen error (`EADDRINUSE`, …) when the port cannot be bound.
  */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && !opts.allowNonLoopback) {
     throw new Error(
       `refusing to serve the dashboard on non-loopback address ${host}: anyone on the network could reach it ` +
-        '(pass allowNonLoopback to override)',
+        '(allowNonLoopback is not set)',
     );
   }
   const token = opts.token ?? randomBytes(32).toString('base64url');
@@ -160,6 +180,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   const tokenBuf = Buffer.from(token, 'utf8');
   const staticRoot = resolve(opts.staticDir);
   const streams = new Set<ServerResponse>();
+  const scheme = opts.tls ? 'https' : 'http';
   let port = 0;
 
   const tokenMatches = (candidate: string | null | undefined): boolean => {
@@ -172,7 +193,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     if (!hostHeader) return false;
     if (opts.allowNonLoopback) return true;
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader);
-    return !!m && isLoopbackHost(m[1]!) && Number(m[2] ?? 80) === port;
+    return !!m && isLoopbackHost(m[1]!) && Number(m[2] ?? (opts.tls ? 443 : 80)) === port;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -181,12 +202,12 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     // DNS rebinding: a foreign name resolving to 127.0.0.1 must not reach us.
     if (!allowedHost(hostHeader)) return sendError(res, 403, 'FORBIDDEN', 'unexpected Host header');
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${hostHeader}`) {
+    if (origin !== undefined && origin !== `${scheme}://${hostHeader}`) {
       return sendError(res, 403, 'FORBIDDEN', 'cross-origin request refused');
     }
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', `http://${hostHeader}`);
+      url = new URL(req.url ?? '/', `${scheme}://${hostHeader}`);
     } catch {
       return sendError(res, 400, 'BAD_REQUEST', 'malformed URL');
     }
@@ -212,7 +233,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       // Swap the URL token for a cookie so it leaves the address bar and history.
       url.searchParams.delete('token');
       res.statusCode = 302;
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${opts.tls ? '; Secure' : ''}`);
       res.setHeader('Location', `${url.pathname}${url.search}`);
       res.setHeader('Cache-Control', 'no-store');
       return void res.end();
@@ -314,7 +335,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     res.end(headOnly ? undefined : body);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (err instanceof HttpError) {
@@ -325,7 +346,18 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       }
       sendError(res, 500, 'INTERNAL', 'internal error');
     });
-  });
+  };
+  let server: Server;
+  if (opts.tls) {
+    try {
+      server = createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest);
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      throw new DashboardTlsError(`${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message)}`);
+    }
+  } else {
+    server = createServer(onRequest);
+  }
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port ?? 0, host, () => {
@@ -337,7 +369,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   port = typeof addr === 'object' && addr ? addr.port : 0;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    url: `${scheme}://${urlHost}:${port}/?token=${token}`,
     port,
     token,
     close: () =>

@@ -1,56 +1,28 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createApiBackend } from '../core/api';
-import { createStreamLogger } from '../core/logger';
-import { cliEngine, withEngine } from './engine-factory';
-import { startDashboardServer } from './dashboard-server';
-import { EXIT } from './output';
+import { createStreamLogger, type Logger } from '../core/logger';
+import { cliEngine } from './engine-factory';
+import { DashboardTlsError, isLoopbackHost, startDashboardServer, type DashboardTls } from './dashboard-server';
+import { EXIT, printErr, type Lines } from './output';
 
-type Print = (lines: string[] | string) => void;
+export { registerTorrents } from './torrents-command';
 
-/** `torrents list|pause|resume|delete --instance <name> [<infohash>...]`. */
-export function registerTorrents(program: Command, print: Print): void {
-  program
-    .command('torrents')
-    .description('list, pause, resume or delete torrents on one instance')
-    .argument('<action>', 'list | pause | resume | delete')
-    .argument('[infohash...]', 'torrents to act on (pause/resume/delete need at least one, or --all)')
-    .requiredOption('--instance <name>', 'instance name')
-    .option('--all', 'act on every torrent')
-    .option('--delete-files', 'with delete: remove downloaded data too')
-    .option('--json', 'print JSON (list)')
-    .action(async (action: string, hashes: string[], o: { instance: string; all?: boolean; deleteFiles?: boolean; json?: boolean }) => {
-      await withEngine(async (engine) => {
-        const rt = engine.instances.find((i) => i.name === o.instance);
-        if (!rt) {
-          print(`[ERROR] no instance named ${o.instance} (configured: ${engine.instances.map((i) => i.name).join(', ') || 'none'})`);
-          process.exitCode = EXIT.REJECTED;
-          return;
-        }
-        const target: string[] | 'all' = o.all ? 'all' : hashes.map((h) => h.toLowerCase());
-        if (action === 'list') {
-          const list = await rt.client.info(hashes.length ? { hashes } : {});
-          if (o.json) print(JSON.stringify(list.map((t) => ({ hash: t.hash, name: t.name, state: t.state, progress: t.progress, category: t.category })), null, 2));
-          else print(list.map((t) => `${t.hash}  ${t.state.padEnd(11)} ${(t.progress * 100).toFixed(1).padStart(5)}%  ${t.name}`));
-          return;
-        }
-        if (target !== 'all' && target.length === 0) {
-          print(`[ERROR] ${action} needs infohashes or --all`);
-          process.exitCode = EXIT.REJECTED;
-          return;
-        }
-        if (action === 'pause') await rt.client.pause(target);
-        else if (action === 'resume') await rt.client.resume(target);
-        else if (action === 'delete') await rt.client.delete(target, !!o.deleteFiles);
-        else {
-          print(`[ERROR] unknown action ${action} (list, pause, resume, delete)`);
-          process.exitCode = EXIT.REJECTED;
-          return;
-        }
-        print(`[OK] ${action} ${target === 'all' ? 'all torrents' : target.join(', ')} on ${rt.name}`);
-      });
-    });
+type Print = (lines: Lines) => void;
+
+/**
+ * Last resort of the daemons (`watch`, `serve`): a promise rejection nobody handled is logged as
+ * one line (code and message, no stack) and the daemon keeps running. Root causes are fixed where
+ * they happen (e.g. the engine's auto-flush reports and retries); this only keeps a missed one from
+ * ending the process. Node's default for an unhandled rejection is to exit.
+ */
+function keepRunningOnUnhandledRejection(log: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    const e = (reason ?? {}) as { code?: unknown; message?: unknown };
+    const code = typeof e.code === 'string' && e.code ? `${e.code}: ` : '';
+    log.error(`internal error, still running: ${code}${typeof e.message === 'string' ? e.message : String(reason)}`);
+  });
 }
 
 /** Resolves on SIGINT/SIGTERM; keeps the event loop alive meanwhile. */
@@ -72,8 +44,9 @@ export function registerWatch(program: Command): void {
     .command('watch')
     .description('run the engine headless: poll health, auto-flush on recovery, pick up magnets written to the queue file')
     .action(async () => {
-      const engine = await cliEngine({ verbose: true, watchQueueFile: true });
       const log = createStreamLogger('info');
+      keepRunningOnUnhandledRejection(log);
+      const engine = await cliEngine({ verbose: true, watchQueueFile: true });
       await engine.start();
       const s = engine.snapshot();
       log.info(`watching ${s.instances.length} instance(s); queue ${s.queueFile} (${s.queue.length} queued)`);
@@ -89,31 +62,88 @@ export function rendererDir(): string {
   return fileURLToPath(new URL('../renderer/', import.meta.url));
 }
 
-/** `serve`: the engine plus the dashboard (same renderer as the tray app) over HTTP on loopback. */
+/** Parses `--port`: a whole number 0–65535 (0 = any free port). @throws InvalidArgumentError (commander: exit 2). */
+export function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value.trim()) || Number(value) > 65_535) {
+    throw new InvalidArgumentError('--port must be a whole number from 0 to 65535 (0 = any free port).');
+  }
+  return Number(value);
+}
+
+/** Reads the `--tls-cert`/`--tls-key` PEM files. @throws Error naming the flag and the file. */
+function readTls(certFile: string, keyFile: string): DashboardTls {
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { cert: read('--tls-cert', certFile), key: read('--tls-key', keyFile) };
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  allowRemote?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/**
+ * `serve`: the engine plus the dashboard (same renderer as the tray app) on loopback, or on
+ * `--host` with `--allow-remote`; over HTTPS with `--tls-cert`/`--tls-key` (PEM files). Plain HTTP
+ * with `--allow-remote` prints a warning: the token would cross the network in clear text.
+ */
 export function registerServe(program: Command, print: Print): void {
   program
     .command('serve')
-    .description('run the engine with the web dashboard (binds 127.0.0.1 unless --host and --allow-remote)')
-    .option('--port <n>', 'port (0 = any free port)', '0')
-    .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--allow-remote', 'allow binding a non-loopback address (the token then travels in clear text)')
-    .action(async (o: { port: string; host: string; allowRemote?: boolean }) => {
+    .description('run the engine with the web dashboard (binds 127.0.0.1 unless --host and --allow-remote; HTTPS with --tls-cert/--tls-key)')
+    .option('--port <n>', 'port, 0-65535 (0 = any free port)', parsePort, 0)
+    .option('--host <address>', 'address to bind (a non-loopback address needs --allow-remote)', '127.0.0.1')
+    .option('--allow-remote', 'allow binding a non-loopback address (use --tls-cert/--tls-key, or the token travels in clear text)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (needs --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .action(async (o: ServeOptions, cmd: Command) => {
+      if (!isLoopbackHost(o.host) && !o.allowRemote) {
+        cmd.error(
+          `error: refusing to serve the dashboard on non-loopback address ${o.host}: anyone on the network could reach it. ` +
+            'Add --allow-remote to allow it (with --tls-cert/--tls-key so the token is not sent in clear text).',
+          { exitCode: EXIT.REJECTED },
+        );
+      }
+      if (!o.tlsCert !== !o.tlsKey) cmd.error('error: --tls-cert and --tls-key go together', { exitCode: EXIT.REJECTED });
+      let tls: DashboardTls | undefined;
+      try {
+        tls = o.tlsCert && o.tlsKey ? readTls(o.tlsCert, o.tlsKey) : undefined;
+      } catch (err) {
+        cmd.error(`error: ${(err as Error).message}`, { exitCode: EXIT.REJECTED });
+      }
       const staticDir = rendererDir();
       if (!fs.existsSync(`${staticDir}index.html`)) {
-        print(`[ERROR] the dashboard is not built: run "npm run build:renderer" (looked in ${staticDir})`);
+        printErr(`[ERROR] the dashboard is not built: run "npm run build:renderer" (looked in ${staticDir})`);
         process.exitCode = EXIT.INTERNAL;
         return;
       }
+      keepRunningOnUnhandledRejection(createStreamLogger('info'));
       const engine = await cliEngine({ verbose: true, watchQueueFile: true });
       await engine.start();
-      const server = await startDashboardServer({
-        backend: createApiBackend(engine),
-        host: o.host,
-        port: Number(o.port),
-        allowNonLoopback: !!o.allowRemote,
-        staticDir,
-      });
+      let server;
+      try {
+        server = await startDashboardServer({ backend: createApiBackend(engine), host: o.host, port: o.port, allowNonLoopback: !!o.allowRemote, staticDir, tls });
+      } catch (err) {
+        await engine.stop();
+        const e = err as NodeJS.ErrnoException;
+        const why = e.code === 'EADDRINUSE' ? `port ${o.port} is in use` : e.code === 'EADDRNOTAVAIL' ? `${o.host} is not an address of this machine` : e.message;
+        printErr(`[ERROR] cannot start the dashboard on ${o.host}:${o.port}: ${why}`);
+        // A certificate that does not load is a bad argument (2); a busy port is operational (1).
+        process.exitCode = err instanceof DashboardTlsError ? EXIT.REJECTED : EXIT.INTERNAL;
+        return;
+      }
       print(`Dashboard: ${server.url}`);
+      if (o.allowRemote && !tls) {
+        printErr('[WARN] the dashboard is served over plain HTTP with --allow-remote: its access token travels in clear text on the network. Use --tls-cert/--tls-key.');
+      }
       const sig = await untilSignal();
       print(`${sig}: stopping`);
       await server.close();

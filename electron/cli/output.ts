@@ -1,8 +1,59 @@
 import { describeStatus } from '../../shared/status';
 import type { AddResponse, AddResult, EngineSnapshot, FlushResponse, InstanceHealth, QueueEntryView } from '../../shared/model';
+import { safeLines, safeText, terminalSafeJson } from '../../shared/terminal-text';
 
-/** Exit codes of the CLI (README "CLI reference"). */
+/** Exit codes of the CLI (README "CLI reference"); `REJECTED` (2) is also every usage error. */
 export const EXIT = { OK: 0, INTERNAL: 1, REJECTED: 2, QUEUED: 3 } as const;
+
+/** Something the CLI prints: one line, or several. */
+export type Lines = string[] | string;
+
+/**
+ * Writes to stdout/stderr unless the reader went away (`qbit-failover queue | head -1`): then the
+ * text is dropped, so the command still finishes its work (an add is never cut short by a closed
+ * pipe) and exits with its own code. See {@link tolerateClosedOutput}.
+ */
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (stream.destroyed || stream.writableEnded) return;
+  try {
+    stream.write(text);
+  } catch {
+    // EPIPE/EBADF surface here on some platforms; the 'error' listener handles the async ones.
+  }
+}
+
+/**
+ * Prints lines to stdout. Each line goes through {@link safeText} first: a torrent name, a
+ * server's message or a queue entry's error is shown as inert text, never as terminal escapes,
+ * a carriage return or an extra (forged) line.
+ */
+export function print(lines: Lines): void {
+  write(process.stdout, `${([] as string[]).concat(lines).map(safeText).join('\n')}\n`);
+}
+
+/** Prints lines to stderr (errors, warnings), made safe like {@link print}. */
+export function printErr(lines: Lines): void {
+  write(process.stderr, `${([] as string[]).concat(lines).map(safeText).join('\n')}\n`);
+}
+
+/** Prints `value` as indented JSON on stdout; C1 and bidi characters are written as `\uXXXX` (same JSON value). */
+export function printJson(value: unknown): void {
+  write(process.stdout, `${terminalSafeJson(JSON.stringify(value, null, 2))}\n`);
+}
+
+/** Commander's help and error text, line by line through {@link safeText} (it quotes the user's arguments). */
+export function writeCommanderText(stream: NodeJS.WriteStream, text: string): void {
+  write(stream, safeLines(text));
+}
+
+/**
+ * Makes a closed stdout/stderr end the command quietly: `EPIPE` (the reader exited) and writes
+ * after it are swallowed instead of crashing with a stack; the command runs to its end and exits
+ * with its own code. Call once at start-up.
+ */
+export function tolerateClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
 
 /** `[HEALTH]` lines like the old tool's: the VPN, then each instance. */
 export function healthLines(s: EngineSnapshot): string[] {

@@ -1,15 +1,22 @@
 import { Command, Option } from 'commander';
 import type { AddOptions } from '../../shared/contract';
 import { cliEngine, readStdinLines, withEngine } from './engine-factory';
-import { addExitCode, addJson, EXIT, flushLines, healthLines, queueLines, resultLine, statusJson, summaryLine } from './output';
+import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, queueLines, resultLine, statusJson, summaryLine, writeCommanderText } from './output';
 import { registerServe, registerTorrents, registerWatch } from './long-running';
 import { envReportJson, envReportLines } from './env-report';
 
-const print = (lines: string[] | string): void => void process.stdout.write(`${([] as string[]).concat(lines).join('\n')}\n`);
-
-/** Builds the `qbit-failover` command line (commander). Each action sets `process.exitCode`. */
+/**
+ * Builds the `qbit-failover` command line (commander). Each action sets `process.exitCode`.
+ * Usage errors throw a `CommanderError` (exitOverride, inherited by every subcommand) that
+ * `main` turns into exit 2; commander's text goes through the terminal-safe writers.
+ */
 export function buildProgram(version: string): Command {
   const program = new Command('qbit-failover')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => writeCommanderText(process.stdout, text),
+      writeErr: (text) => writeCommanderText(process.stderr, text),
+    })
     .description('Add magnet links and .torrent files to qBittorrent with failover between instances and a durable queue.')
     .version(version)
     .option('-v, --verbose', 'log engine activity to stderr')
@@ -36,7 +43,7 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.add(all, options);
-        if (o.json) print(JSON.stringify(addJson(res), null, 2));
+        if (o.json) printJson(addJson(res));
         else print([...res.results.map(resultLine), summaryLine(res)]);
         process.exitCode = addExitCode(res);
       }, { verbose: program.opts().verbose });
@@ -49,7 +56,7 @@ export function buildProgram(version: string): Command {
     .action(async (o: { json?: boolean }) => {
       await withEngine(async (engine) => {
         const snap = await engine.checkAll();
-        if (o.json) print(JSON.stringify({ ...statusJson(snap), settingsFrom: envReportJson(engine.envReport) }, null, 2));
+        if (o.json) printJson({ ...statusJson(snap), settingsFrom: envReportJson(engine.envReport) });
         else print([...envReportLines(engine.envReport), ...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
         process.exitCode = snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED;
       });
@@ -59,7 +66,7 @@ export function buildProgram(version: string): Command {
   queue.action(async (o: { json?: boolean }) => {
     const engine = await cliEngine();
     const snap = engine.snapshot();
-    if (o.json) print(JSON.stringify({ file: snap.queueFile, entries: snap.queue }, null, 2));
+    if (o.json) printJson({ file: snap.queueFile, entries: snap.queue });
     else print(queueLines(snap.queue, snap.queueFile));
     await engine.stop();
   });
@@ -91,7 +98,7 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.flush(hashes.length ? hashes : undefined);
-        if (o.json) print(JSON.stringify(res, null, 2));
+        if (o.json) printJson(res);
         else print(flushLines(res));
         process.exitCode = res.remaining.length ? EXIT.QUEUED : EXIT.OK;
       }, { verbose: program.opts().verbose });

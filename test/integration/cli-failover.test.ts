@@ -244,7 +244,8 @@ describe('stdin, options and torrents management', () => {
 
     const unknown = await s.run(['torrents', 'list', '--instance', 'nope'], env);
     expectExit(unknown, 2);
-    expect(unknown.stdout).toContain('no instance named nope');
+    // Errors go to stderr, so a script reading stdout never takes one for a listing.
+    expect(unknown.stderr).toContain('no instance named nope');
   });
 });
 
