@@ -110,12 +110,28 @@ export interface ActivityItem {
   message: string;
 }
 
+/**
+ * Something wrong with the queue file that the user must hear about (CLI stderr and `--json`,
+ * dashboard banner, tray). `QUEUE_CORRUPT`: the file is not a queue file we can read (not JSON,
+ * `magnets` not a list); `movedTo` is where it was moved aside (never deleted), or null when it
+ * was left in place (read-only commands never move it). `QUEUE_UNREADABLE`: the path could not
+ * be read at all (a folder, no permission, I/O error); `movedTo` is then always null.
+ */
+export interface QueueProblem {
+  code: 'QUEUE_CORRUPT' | 'QUEUE_UNREADABLE';
+  /** One sentence with the queue file's path and what happened. */
+  message: string;
+  movedTo: string | null;
+}
+
 /** Everything the UI shows, pushed on every change. */
 export interface EngineSnapshot {
   vpn: VpnHealth;
   instances: InstanceHealth[];
   queue: QueueEntryView[];
   queueFile: string;
+  /** Problem with the queue file (see {@link QueueProblem}); null when it reads normally. */
+  queueProblem: QueueProblem | null;
   route: RouteState;
   routing: RoutingPolicy;
   /** True while monitoring (polling, auto-flush) is paused by the user. */

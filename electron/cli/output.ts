@@ -3,7 +3,7 @@ import type { AddResponse, AddResult, EngineSnapshot, FlushResponse, InstanceHea
 import { safeLines, safeText, terminalSafeJson } from '../../shared/terminal-text';
 
 /** Exit codes of the CLI (README "CLI reference"); `REJECTED` (2) is also every usage error. */
-export const EXIT = { OK: 0, INTERNAL: 1, REJECTED: 2, QUEUED: 3 } as const;
+export const EXIT = { OK: 0, INTERNAL: 1, REJECTED: 2, QUEUED: 3, QUEUE_PROBLEM: 4 } as const;
 
 /** Something the CLI prints: one line, or several. */
 export type Lines = string[] | string;
@@ -124,6 +124,7 @@ export function statusJson(s: EngineSnapshot): object {
     })),
     route: s.route,
     queue: { length: s.queue.length, file: s.queueFile },
+    queueProblem: s.queueProblem,
   };
 }
 

@@ -3,6 +3,7 @@ import type { AddOptions } from '../../shared/contract';
 import { cliEngine, readStdinLines, withEngine } from './engine-factory';
 import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, queueLines, resultLine, statusJson, summaryLine, writeCommanderText } from './output';
 import { registerServe, registerTorrents, registerWatch } from './long-running';
+import { withQueueProblem } from './queue-problem';
 import { envReportJson, envReportLines } from './env-report';
 
 /**
@@ -43,9 +44,9 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.add(all, options);
-        if (o.json) printJson(addJson(res));
+        if (o.json) printJson({ ...addJson(res), queueProblem: engine.queue.problem() });
         else print([...res.results.map(resultLine), summaryLine(res)]);
-        process.exitCode = addExitCode(res);
+        process.exitCode = withQueueProblem(engine.queue.problem(), addExitCode(res));
       }, { verbose: program.opts().verbose });
     });
 
@@ -58,7 +59,7 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (o.json) printJson({ ...statusJson(snap), settingsFrom: envReportJson(engine.envReport) });
         else print([...envReportLines(engine.envReport), ...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
-        process.exitCode = snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED;
+        process.exitCode = withQueueProblem(snap.queueProblem, snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED);
       });
     });
 
@@ -66,8 +67,9 @@ export function buildProgram(version: string): Command {
   queue.action(async (o: { json?: boolean }) => {
     const engine = await cliEngine();
     const snap = engine.snapshot();
-    if (o.json) printJson({ file: snap.queueFile, entries: snap.queue });
+    if (o.json) printJson({ file: snap.queueFile, entries: snap.queue, queueProblem: snap.queueProblem });
     else print(queueLines(snap.queue, snap.queueFile));
+    process.exitCode = withQueueProblem(snap.queueProblem, EXIT.OK);
     await engine.stop();
   });
   queue
@@ -84,7 +86,7 @@ export function buildProgram(version: string): Command {
             print(`[NOT QUEUED] ${h}`);
           }
         }
-        process.exitCode = missing ? EXIT.REJECTED : EXIT.OK;
+        process.exitCode = withQueueProblem(engine.queue.problem(), missing ? EXIT.REJECTED : EXIT.OK);
       });
     });
 
@@ -98,9 +100,9 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.flush(hashes.length ? hashes : undefined);
-        if (o.json) printJson(res);
+        if (o.json) printJson({ ...res, queueProblem: engine.queue.problem() });
         else print(flushLines(res));
-        process.exitCode = res.remaining.length ? EXIT.QUEUED : EXIT.OK;
+        process.exitCode = withQueueProblem(engine.queue.problem(), res.remaining.length ? EXIT.QUEUED : EXIT.OK);
       }, { verbose: program.opts().verbose });
     });
 

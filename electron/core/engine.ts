@@ -154,8 +154,11 @@ export class Engine extends EventEmitter {
       this.queue = new QueueStore({ path: queueFile });
       this.queue.on('warning', (m: string) => this.note('error', m));
       this.queue.on('change', () => this.onQueueChange());
-      await this.queue.load().catch((err: Error) => this.note('error', `queue file: ${err.message}`));
-      if (this.running && this.opts.watchQueueFile) this.stopWatch = this.queue.watch();
+      this.queue.on('problem', () => this.emitSoon());
+      // Read only: `queue` and `status` must never move or rewrite the file. Writers repair it
+      // on their first locked write; watching engines right away (startQueueWatch).
+      await this.queue.load({ repair: false }).catch((err: Error) => this.note('error', `queue file: ${err.message}`));
+      if (this.running && this.opts.watchQueueFile) this.startQueueWatch();
     }
     this.vpn = { ...this.vpn, check: settings.vpn.check };
   }
@@ -198,8 +201,14 @@ export class Engine extends EventEmitter {
   async start(): Promise<void> {
     this.running = true;
     this.scheduler.resume();
-    if (this.opts.watchQueueFile && !this.stopWatch) this.stopWatch = this.queue.watch();
+    if (this.opts.watchQueueFile && !this.stopWatch) this.startQueueWatch();
     await this.checkAll();
+  }
+
+  /** Watches the queue file and repairs it now (journaled entries a rewrite dropped, a corrupt file). */
+  private startQueueWatch(): void {
+    this.stopWatch = this.queue.watch();
+    void this.queue.load().catch((err: Error) => this.note('error', `queue file: ${err.message}`));
   }
 
   /** Stops timers, the watcher and sessions; waits for a running flush. */
@@ -509,6 +518,7 @@ export class Engine extends EventEmitter {
       instances: this.instances.map((i) => ({ ...i.health, usable: i.isUsable(this.vpn) })),
       queue: this.queue.entries().map(toEntryView),
       queueFile: this.queue.path,
+      queueProblem: this.queue.problem(),
       route: routeState(this.instances, this.vpn, this.paused),
       routing: this.settings.routing,
       monitoringPaused: this.paused,

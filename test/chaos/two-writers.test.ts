@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { createEngine, type Engine } from '../../electron/core/engine';
+import { spawnCli, type CliChild } from '../harness/cli';
 import { randomMagnet } from '../harness/inputs';
+import { assertCliBuilt, killAllCli, parseReport, runCli, type CliRun } from './support/cli';
+import { chaosSeed, makePrng } from './support/prng';
 import { byScale, census, disposeMembers, makeSandbox, queuedHashes, rand, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
 
 /**
@@ -36,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.stop().catch(() => undefined);
+  killAllCli();
   await disposeMembers(members);
   sb?.dispose();
 });
@@ -124,5 +128,135 @@ describe(`two writers (${SCALE})`, () => {
     expect(doubled).toEqual([]);
     expect(want.filter((h) => !where.has(h)), 'not on an instance').toEqual([]);
     expect(queueLeft.size).toBe(0);
+  });
+});
+
+/**
+ * What found issue 7 item 2: `watch` running, the VPN down (every instance `requiresVpn`, the
+ * probe an interface that does not exist), many concurrent `qbit-failover add` processes — each
+ * a short-lived process that queues its magnets and exits — while a script in the old tool's
+ * style rewrites the file: read → append one magnet → `json.dump` (truncate + write, no lock, no
+ * temp file), sometimes from a stale read (dropping whatever was added since), sometimes torn (a
+ * pause half-way through the write). In the end every magnet a CLI reported `[QUEUED]` must be
+ * in the queue (`queue --json` and the file itself, once `watch` repaired it), and the script's
+ * magnets must have been adopted. Randomness is seeded (`CHAOS_SEED`), and the seed printed.
+ */
+describe(`two writers: concurrent CLI adds vs a stale, torn, lock-less script (${SCALE})`, () => {
+  const ADDERS = byScale(20, 60);
+  const PER_ADD = 10;
+  const PARALLEL = byScale(6, 8);
+  const MIN_FOREIGN_WRITES = byScale(150, 400);
+
+  it('no magnet a CLI `add` reported QUEUED is lost, and the script\'s magnets are adopted', async () => {
+    assertCliBuilt();
+    const t0 = Date.now();
+    const seed = chaosSeed();
+    const rng = makePrng(seed);
+    console.log(`[two-writers cli ${SCALE}] seed ${seed} (replay with CHAOS_SEED=${seed})`);
+    const magnet = (): { magnet: string; infohash: string } => {
+      const infohash = rng.hex(20);
+      return { magnet: `magnet:?xt=urn:btih:${infohash}&dn=qbf-chaos-${infohash.slice(0, 8)}`, infohash };
+    };
+
+    const box = makeSandbox('writers-cli');
+    let watch: CliChild | null = null;
+    try {
+      // Every instance needs the VPN, and the VPN probe looks for an interface that does not exist: all adds queue.
+      writeHome(box, members.map((m) => ({ name: m.name, url: m.q.url, username: m.q.username, password: m.q.password, requiresVpn: true })), 'interface:qbfnone0', {
+        pollIntervalMs: 1_000,
+        maxBackoffMs: 2_000,
+      });
+      watch = spawnCli(['watch'], { env: box.env(), cwd: box.cwd });
+      await watch.waitFor(/watching \d+ instance/, 30_000);
+
+      // The old tool's style, as Python does it: open(path, 'w') truncates, json.dump writes.
+      const foreign: string[] = [];
+      let seen: string[] = [];
+      let writes = 0;
+      let stale = 0;
+      let torn = 0;
+      let addsDone = false;
+      const writer = (async () => {
+        while (!addsDone || writes < MIN_FOREIGN_WRITES) {
+          if (rng.next() < 0.7) {
+            try {
+              const doc = JSON.parse(readFileSync(box.queueFile, 'utf8')) as { magnets?: unknown[] };
+              seen = (doc.magnets ?? []).filter((m): m is string => typeof m === 'string');
+            } catch {
+              /* missing, or half-written by someone: the script keeps its last list */
+            }
+          } else stale++;
+          const m = magnet();
+          foreign.push(m.infohash);
+          seen = [...seen, m.magnet];
+          const text = JSON.stringify(
+            { saved_at: stamp(new Date()), reason: 'Both qBittorrent instances unreachable', magnets: seen, instructions: 'Run the script again when qBittorrent is reachable to add these magnets.' },
+            null,
+            2,
+          );
+          const fd = openSync(box.queueFile, 'w');
+          try {
+            if (rng.next() < 0.15) {
+              torn++;
+              const cut = rng.int(1, text.length - 1);
+              writeSync(fd, text.slice(0, cut));
+              await sleep(rng.int(2, 25));
+              writeSync(fd, text.slice(cut));
+            } else writeSync(fd, text);
+          } finally {
+            closeSync(fd);
+          }
+          writes++;
+          await sleep(rng.int(10, 60));
+        }
+      })();
+
+      const batches = Array.from({ length: ADDERS }, () => Array.from({ length: PER_ADD }, magnet));
+      const runs: CliRun[] = [];
+      let nextBatch = 0;
+      const addWorker = async (): Promise<void> => {
+        while (nextBatch < batches.length) {
+          const b = batches[nextBatch++]!;
+          runs.push(await runCli(['add', ...b.map((x) => x.magnet)], { env: box.env(), cwd: box.cwd, timeoutMs: 60_000 }));
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, addWorker));
+      addsDone = true;
+      await writer;
+
+      const queued = new Set(runs.flatMap((r) => parseReport(r.stdout).filter((l) => l.kind === 'QUEUED').map((l) => l.infohash)));
+      // `watch` picks up the script's last write and repairs the file; give it a few seconds.
+      const settleStart = Date.now();
+      let inFile = queuedHashes(box.queueFile);
+      while ([...queued].some((h) => !inFile.has(h)) && Date.now() - settleStart < 10_000) {
+        await sleep(250);
+        try {
+          inFile = queuedHashes(box.queueFile);
+        } catch {
+          /* mid-write */
+        }
+      }
+      const listed = await runCli(['queue', '--json'], { env: box.env(), cwd: box.cwd });
+      const inQueue = new Set(((JSON.parse(listed.stdout) as { entries: { infohash: string }[] }).entries).map((e) => e.infohash));
+      const lostOurs = [...queued].filter((h) => !inQueue.has(h));
+      const missingFromFile = [...queued].filter((h) => !inFile.has(h));
+      const lostForeign = foreign.filter((h) => !inQueue.has(h));
+      const badExits = runs.filter((r) => r.code !== 3);
+      console.log(
+        `[two-writers cli ${SCALE}] seed ${seed}: ${runs.length} add processes × ${PER_ADD} (${PARALLEL} at a time), ${queued.size} reported QUEUED; ` +
+          `script writes ${writes} (${stale} stale, ${torn} torn), script magnets ${foreign.length}; ` +
+          `lost ours ${lostOurs.length} (missing from the file ${missingFromFile.length}), lost script's ${lostForeign.length}; ` +
+          `exit codes ${[...new Set(runs.map((r) => r.code))].join('/')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      expect(queued.size, 'every magnet reported QUEUED').toBe(ADDERS * PER_ADD);
+      expect(badExits.map((r) => r.stderr.slice(0, 300)), 'add exits 3 (queued)').toEqual([]);
+      expect(lostOurs, 'magnets reported QUEUED but gone from the queue').toEqual([]);
+      expect(missingFromFile, 'magnets reported QUEUED but not in the queue file after watch repaired it').toEqual([]);
+      expect(lostForeign, "the script's magnets not adopted").toEqual([]);
+    } finally {
+      watch?.child.kill('SIGTERM');
+      await watch?.exited;
+      box.dispose();
+    }
   });
 });

@@ -31,10 +31,23 @@ export async function acquireLock(
   });
 }
 
-/** Reads the file as UTF-8; null when it does not exist. Other errors are thrown. */
+/**
+ * Text of a file as Windows editors save it: a UTF-8 byte-order mark (Notepad, PowerShell 7
+ * `Set-Content -Encoding utf8BOM`, Windows PowerShell 5 `-Encoding UTF8`) is dropped, and a
+ * UTF-16 one (Windows PowerShell 5 `Out-File` and `>`) decodes as UTF-16. Without a mark: UTF-8.
+ * Line ends (CRLF) are left alone: JSON treats them as whitespace.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  return bytes.toString('utf8');
+}
+
+/** Reads the file's text (see {@link decodeText}); null when it does not exist. Other errors are thrown. */
 export async function readTextOrNull(file: string): Promise<string | null> {
   try {
-    return await readFile(file, 'utf8');
+    return decodeText(await readFile(file));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;

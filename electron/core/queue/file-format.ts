@@ -135,3 +135,22 @@ export function parseTimestamp(value: string | null | undefined): Date | null {
   }
   return Number.isNaN(t) ? null : new Date(t);
 }
+
+const QUOTED_MAGNET = /"(magnet:\?(?:[^"\\\r\n]|\\.)*)"/g;
+
+/**
+ * The magnet URIs still legible in a queue file that does not parse (a write cut short, a
+ * hand edit gone wrong): every complete JSON string starting `magnet:?`, unescaped, in order.
+ * They are adopted when the file is moved aside, so its magnets are not lost with it.
+ */
+export function salvageMagnets(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(QUOTED_MAGNET)) {
+    try {
+      out.push(JSON.parse(`"${m[1]}"`) as string);
+    } catch {
+      /* a broken escape: skip this one */
+    }
+  }
+  return out;
+}

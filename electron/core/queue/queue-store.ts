@@ -1,14 +1,17 @@
 /**
  * The durable queue: one JSON file shared by every qbit-failover process (CLI, watch daemon,
- * tray app) and by foreign programs (the old Python tool, users' scripts). Every change is a
- * locked read-reconcile-write; see `reconcile.ts` for the merge rules.
+ * tray app) and by foreign programs (the old Python tool, users' scripts), plus our journal
+ * beside it (`journal.ts`) so that no foreign rewrite can lose an entry we accepted. Every
+ * change is a locked read-reconcile-write-journal; see `reconcile.ts` for the merge rules.
  */
 import { EventEmitter } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { QueueProblem } from '../../../shared/model';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
-import { parseQueueFile, serializeQueueFile, type ParsedQueueFile } from './file-format';
+import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
+import { QueueJournal, type JournalRecord, type JournalState } from './journal';
 import { isInfohash } from './magnet';
 import { reconcile } from './reconcile';
 import {
@@ -33,6 +36,8 @@ interface Mutation<T> {
   next: QueueEntry[];
   result: T;
   changed: boolean;
+  /** Infohashes this mutation removes (journaled as `remove`): only `remove()` sets it. */
+  removed?: string[];
   afterWrite?: () => Promise<void>;
   onWriteFailed?: () => Promise<void>;
 }
@@ -40,21 +45,29 @@ interface Mutation<T> {
 /**
  * The queue file of one path, as seen by this process. Events: `'change'` (entries:
  * QueueEntry[]) whenever the known entries change, by our writes or another program's;
+ * `'problem'` (QueueProblem | null) when `problem()` changes;
  * `'warning'` (message: string) for a corrupt file moved aside, unparsable magnets kept,
- * a failed repair or watch error. Operations of one instance run one at a time.
+ * a failed repair or watch error. Operations of one instance run one at a time. A file that
+ * cannot be read or parsed is also reported as a typed {@link QueueProblem} (`problem()`).
  */
 export class QueueStore extends EventEmitter {
   /** Absolute path of the queue file. */
   readonly path: string;
   private readonly staleMs: number;
   private readonly payloads: PayloadDir;
+  private readonly journal: QueueJournal;
+  /** The journal as last replayed (what a write must add to it). */
+  private journaled: JournalState = { live: new Map(), removed: new Set(), lines: 0, skipped: 0 };
+  /** Problem found by the last read (cleared by a clean read). */
+  private readProblem: QueueProblem | null = null;
+  /** A corrupt file this process moved aside: reported for the life of the process. */
+  private movedProblem: QueueProblem | null = null;
   private known: QueueEntry[] = [];
   private unparsed: unknown[] = [];
   private extra: Record<string, unknown> = {};
   /** SHA-1 of the known entries' JSON (the JSON of 10 000 entries is ~4.5 MB: not kept). */
   private fingerprint = digest('[]');
-  /** The file's text at the last read (null: missing or moved aside), to detect lock-less writers. */
-  /** Digest of the file's text at our last read (not the text: 10 000 entries are ~5 MB). */
+  /** Digest of the file's text at our last read (null: missing or moved aside), to detect lock-less writers; not the text: 10 000 entries are ~5 MB. */
   private diskDigest: string | null = null;
   private readonly warned = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
@@ -64,23 +77,35 @@ export class QueueStore extends EventEmitter {
     this.path = resolve(opts.path);
     this.staleMs = opts.lockStaleMs ?? 10_000;
     this.payloads = new PayloadDir(this.path);
-  }
-
-  /** Reads and reconciles the file; creates nothing. Missing file = empty queue. Throws QueueReadError. */
-  async load(): Promise<QueueEntry[]> {
-    return (await this.loadDetailed()).entries;
+    this.journal = new QueueJournal(this.path);
   }
 
   /**
-   * `load()` with the warnings of this read. If the file lacks entries this process had
-   * accepted (a foreign rewrite) or is corrupt, it is repaired under the lock (a failed
-   * repair is a warning: the entries stay known in memory).
+   * What is wrong with the queue file, or null: the last read's problem (the file unreadable,
+   * or corrupt and left in place), else a corrupt file this process moved aside.
    */
-  async loadDetailed(): Promise<QueueReadResult> {
+  problem(): QueueProblem | null {
+    const p = this.readProblem ?? this.movedProblem;
+    return p ? { ...p } : null;
+  }
+
+  /** Reads and reconciles the file (see `loadDetailed`). Missing file = empty queue. Throws QueueReadError. */
+  async load(opts: { repair?: boolean } = {}): Promise<QueueEntry[]> {
+    return (await this.loadDetailed(opts)).entries;
+  }
+
+  /**
+   * Reads the file and the journal, with the warnings of this read. If the file lacks entries
+   * we accepted (a foreign rewrite) or is corrupt, it is repaired under the lock — a corrupt
+   * file is then moved aside — unless `repair: false` (read-only commands: nothing on disk
+   * changes; the problem is still reported by `problem()`). A failed repair is a warning: the
+   * entries stay known in memory. Throws QueueReadError when the file cannot be read.
+   */
+  async loadDetailed(opts: { repair?: boolean } = {}): Promise<QueueReadResult> {
     return this.serial(async () => {
       const warnings: string[] = [];
       const read = await this.readFresh(false, warnings);
-      if (read.corrupt || read.needsRepair) {
+      if ((read.corrupt || read.needsRepair) && opts.repair !== false) {
         try {
           await this.locked(warnings, async (entries) => ({ next: entries, result: undefined, changed: false }));
         } catch (err) {
@@ -123,6 +148,7 @@ export class QueueStore extends EventEmitter {
             id: randomUUID(), infohash: item.infohash, name: item.name, kind: item.kind, magnet: item.magnet,
             reason: item.reason, queuedAt: now, attempts: 0, lastError: null, lastAttempt: null,
           };
+          if (item.options && Object.values(item.options).some((v) => v !== undefined)) entry.options = item.options;
           if (item.kind === 'torrent' && item.torrent) {
             entry.torrentFile = await this.payloads.write(item.infohash, item.torrent);
             written.push(entry.torrentFile);
@@ -148,6 +174,7 @@ export class QueueStore extends EventEmitter {
         next: entries.filter((e) => !drop.has(e.infohash)),
         result: removed,
         changed: removed.length > 0,
+        removed: removed.map((e) => e.infohash),
         afterWrite: async () => {
           for (const e of removed) {
             if (e.torrentFile) await this.payloads.delete(e.torrentFile).catch((err: Error) => this.warn([], err.message));
@@ -165,6 +192,37 @@ export class QueueStore extends EventEmitter {
       const next = entries.map((e) =>
         hit.has(e.infohash) ? { ...e, attempts: e.attempts + 1, lastError: error, lastAttempt: at } : e);
       return { next, result: undefined, changed: entries.some((e) => hit.has(e.infohash)) };
+    });
+  }
+
+  /**
+   * Settles a flush in ONE locked write: removes the placed infohashes (deleting their payloads
+   * after the write) and records a failed attempt (attempts+1, lastError, lastAttempt) on each
+   * entry of `failed` (infohash → reason). Throws QueueWriteError.
+   */
+  async settle(placed: string[], failed: Map<string, string>): Promise<QueueEntry[]> {
+    const drop = new Set(placed.map((h) => h.toLowerCase()));
+    if (drop.size === 0 && failed.size === 0) return [];
+    return this.mutate(async (entries) => {
+      const at = new Date().toISOString();
+      const removed = entries.filter((e) => drop.has(e.infohash));
+      const next = entries
+        .filter((e) => !drop.has(e.infohash))
+        .map((e) => {
+          const why = failed.get(e.infohash);
+          return why === undefined ? e : { ...e, attempts: e.attempts + 1, lastError: why, lastAttempt: at };
+        });
+      return {
+        next,
+        result: removed,
+        changed: removed.length > 0 || entries.some((e) => failed.has(e.infohash)),
+        removed: removed.map((e) => e.infohash),
+        afterWrite: async () => {
+          for (const e of removed) {
+            if (e.torrentFile) await this.payloads.delete(e.torrentFile).catch((err: Error) => this.warn([], err.message));
+          }
+        },
+      };
     });
   }
 
@@ -193,7 +251,11 @@ export class QueueStore extends EventEmitter {
     return this.serial(() => this.locked([], op));
   }
 
-  /** Lock, read fresh + reconcile, apply `op`, write if anything changed or the file needs repair. */
+  /**
+   * Lock, read fresh + reconcile, apply `op`, write if anything changed or the file needs
+   * repair, then journal (fsynced) every entry written that the journal lacks and the removals
+   * — before the lock is released and before the caller reports anything.
+   */
   private async locked<T>(warnings: string[], op: (entries: QueueEntry[]) => Promise<Mutation<T>>): Promise<T> {
     let release;
     try {
@@ -212,6 +274,7 @@ export class QueueStore extends EventEmitter {
         } catch (err) {
           throw new QueueWriteError((err as Error).message, err);
         }
+        const before = this.entries();
         const m = await op(this.entries());
         if (m.changed || read.needsRepair) {
           try {
@@ -223,6 +286,7 @@ export class QueueStore extends EventEmitter {
             await m.onWriteFailed?.();
             throw new QueueWriteError(`Could not write queue file ${this.path}: ${(err as Error).message}`, err);
           }
+          await this.journalWrite(m, before);
           this.commit(m.next);
         }
         await m.afterWrite?.();
@@ -234,22 +298,64 @@ export class QueueStore extends EventEmitter {
   }
 
   /**
-   * Reads the file and reconciles it into the known state. A corrupt file is moved aside
-   * only when `locked` (so a concurrent writer's fresh file is never mistaken for it); an
-   * unlocked read of a corrupt file leaves the state as it is.
+   * Journals what a write just put in the file: an `add` for every written entry the journal
+   * lacks (ours and adopted foreign magnets alike), a `remove` for `m.removed`. If that fails,
+   * the file is put back as it was (best effort) so nothing is claimed that is not journaled.
+   */
+  private async journalWrite<T>(m: Mutation<T>, before: QueueEntry[]): Promise<void> {
+    const records: JournalRecord[] = [];
+    for (const e of m.next) if (!this.journaled.live.has(e.infohash)) records.push({ op: 'add', entry: e });
+    for (const ih of m.removed ?? []) if (this.journaled.live.has(ih)) records.push({ op: 'remove', infohash: ih });
+    try {
+      await this.journal.append(records);
+    } catch (err) {
+      await writeDurable(this.path, serializeQueueFile(before, this.unparsed, this.extra, new Date())).catch(() => undefined);
+      await m.onWriteFailed?.();
+      throw new QueueWriteError(`Could not write queue journal ${this.journal.path}: ${(err as Error).message}`, err);
+    }
+    try {
+      await this.journal.compactIfLarge(await this.journal.replay());
+    } catch (err) {
+      this.warn([], `Queue journal not compacted: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Reads the file and the journal and reconciles them into the known state. A corrupt file
+   * is moved aside only when `locked` (so a concurrent writer's fresh file is never mistaken
+   * for it), after the magnets still legible in it are adopted; an unlocked read of a corrupt
+   * file leaves it in place and reports the problem. Throws QueueReadError (and records a
+   * `QUEUE_UNREADABLE` problem) when the path cannot be read.
    */
   private async readFresh(locked: boolean, warnings: string[]): Promise<{ corrupt: boolean; needsRepair: boolean }> {
+    const before = JSON.stringify(this.problem());
+    try {
+      return await this.readAndReconcile(locked, warnings);
+    } finally {
+      if (JSON.stringify(this.problem()) !== before) this.emit('problem', this.problem());
+    }
+  }
+
+  private async readAndReconcile(locked: boolean, warnings: string[]): Promise<{ corrupt: boolean; needsRepair: boolean }> {
     let parsed: ParsedQueueFile | null = null;
     let corrupt: string | null = null;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    let corruptText = '';
+    for (let attempt = 0, unchanged = 0; unchanged < CORRUPT_STABLE_READS && attempt < CORRUPT_MAX_READS; attempt++) {
       let text: string | null;
       try {
         text = await readTextOrNull(this.path);
       } catch (err) {
-        throw new QueueReadError(`Could not read queue file ${this.path}: ${(err as Error).message}`, err);
+        const message = `Queue file ${this.path} could not be read: ${(err as Error).message}`;
+        this.readProblem = { code: 'QUEUE_UNREADABLE', message, movedTo: null };
+        throw new QueueReadError(message, err);
       }
-      this.diskDigest = textDigest(text);
-      if (text === null) break;
+      const digestNow = textDigest(text);
+      unchanged = digestNow === this.diskDigest && attempt > 0 ? unchanged + 1 : 1;
+      this.diskDigest = digestNow;
+      if (text === null) {
+        corrupt = null;
+        break;
+      }
       const p = parseQueueFile(text);
       if (!('corrupt' in p)) {
         parsed = p;
@@ -257,26 +363,52 @@ export class QueueStore extends EventEmitter {
         break;
       }
       corrupt = p.corrupt;
-      // A foreign writer may be half-way through a non-atomic write: look once more.
-      if (attempt === 0) await new Promise((r) => setTimeout(r, 50));
+      corruptText = text;
+      // A foreign writer may be half-way through a non-atomic write (truncate, then write):
+      // look again until the same text was read CORRUPT_STABLE_READS times in a row.
+      await new Promise((r) => setTimeout(r, CORRUPT_REREAD_MS));
     }
+    this.readProblem = null;
     if (corrupt !== null) {
-      if (!locked) return { corrupt: true, needsRepair: false };
-      const aside = await moveAside(this.path, new Date()).catch((err: Error) => {
-        throw new QueueWriteError(`Could not move corrupt queue file aside: ${err.message}`, err);
-      });
-      if (aside) this.warn(warnings, `Queue file was corrupt (${corrupt}); moved aside to ${aside}`);
-      this.diskDigest = null;
+      // Its magnets still legible are adopted like a foreign writer's (the file is not lost with them).
+      const salvaged = salvageMagnets(corruptText);
+      parsed = { savedAt: null, reason: null, magnets: salvaged, block: null, blockProblem: null, extra: {} };
+      if (!locked) {
+        this.readProblem = {
+          code: 'QUEUE_CORRUPT',
+          message: `Queue file ${this.path} is corrupt (${corrupt}); left in place — the next change to the queue moves it aside`,
+          movedTo: null,
+        };
+      } else {
+        const aside = await moveAside(this.path, new Date()).catch((err: Error) => {
+          throw new QueueWriteError(`Could not move corrupt queue file aside: ${err.message}`, err);
+        });
+        if (aside) {
+          const message = `Queue file ${this.path} was corrupt (${corrupt}); moved aside to ${aside}` +
+            (salvaged.length ? `; the ${salvaged.length} magnet link(s) still legible in it stay queued` : '');
+          this.movedProblem = { code: 'QUEUE_CORRUPT', message, movedTo: aside };
+          this.warn(warnings, message);
+        }
+        this.diskDigest = null;
+      }
     }
     if (parsed?.blockProblem) this.warnOnce(warnings, parsed.blockProblem);
-    const r = reconcile(parsed, this.known, new Date());
+    try {
+      this.journaled = await this.journal.replay();
+    } catch (err) {
+      this.warnOnce(warnings, `Queue journal ${this.journal.path} could not be read: ${(err as Error).message}`);
+    }
+    if (this.journaled.skipped) {
+      this.warnOnce(warnings, `Queue journal ${this.journal.path}: ${this.journaled.skipped} unreadable line(s) skipped (a write cut short by a crash)`);
+    }
+    const r = reconcile(parsed, this.known, new Date(), this.journaled);
     for (const u of r.unparsed) {
       this.warnOnce(warnings, `Queue file holds an entry that is not a magnet link; kept as is: ${JSON.stringify(u)}`);
     }
     this.unparsed = r.unparsed;
     this.extra = parsed?.extra ?? {};
     this.commit(r.entries);
-    return { corrupt: corrupt !== null, needsRepair: r.needsRepair };
+    return { corrupt: corrupt !== null, needsRepair: r.needsRepair || (corrupt !== null && locked) };
   }
 
   private commit(next: QueueEntry[]): void {
@@ -299,6 +431,15 @@ export class QueueStore extends EventEmitter {
     this.warn(warnings, message);
   }
 }
+
+/**
+ * A file that does not parse is re-read every CORRUPT_REREAD_MS ms until it read the same
+ * CORRUPT_STABLE_READS times in a row (a writer that stopped half-way: corrupt for real), at
+ * most CORRUPT_MAX_READS times (a writer still busy after ~2 s: treated as corrupt too).
+ */
+const CORRUPT_REREAD_MS = 50;
+const CORRUPT_STABLE_READS = 5;
+const CORRUPT_MAX_READS = 40;
 
 const digest = (text: string): string => createHash('sha1').update(text).digest('hex');
 

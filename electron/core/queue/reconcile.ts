@@ -9,11 +9,15 @@
  *   but `magnets` edited; file missing or moved aside as corrupt) every entry of our
  *   last-known state stays — removal happens only through our own `remove()` — plus the
  *   file's magnets, with metadata from the block or our state where the infohash matches.
+ * - Always: every entry our journal (`journal.ts`) holds as added and not removed stays, whoever
+ *   wrote the file last — this is what makes an entry we reported queued survive any number of
+ *   foreign rewrites, in every process, not just the one that remembers it.
  */
 import { randomUUID } from 'node:crypto';
 import { infohashOfMagnet, isInfohash, nameOfMagnet } from './magnet';
 import { magnetsDigest, parseTimestamp, type ParsedQueueFile } from './file-format';
 import type { QueueEntry } from './types';
+import { AddOptionsSchema } from '../../../shared/contract';
 
 /** Result of `reconcile()`. */
 export interface Reconciled {
@@ -25,11 +29,27 @@ export interface Reconciled {
   needsRepair: boolean;
 }
 
+/** What the journal says (see `journal.ts`): entries accepted and not removed, and removals. */
+export interface JournalView {
+  live: ReadonlyMap<string, QueueEntry>;
+  removed: ReadonlySet<string>;
+}
+
+const NO_JOURNAL: JournalView = { live: new Map(), removed: new Set() };
+
 /**
- * Merges the file (null when missing or moved aside) with the last-known entries.
+ * Merges the file (null when missing or moved aside) with the last-known entries and the
+ * journal (empty when there is none). A last-known entry the journal records as removed is
+ * not kept (another of our processes removed it); the file may still re-add it.
  * `now` stamps adopted magnets when the file's `saved_at` does not parse.
  */
-export function reconcile(file: ParsedQueueFile | null, lastKnown: QueueEntry[], now: Date): Reconciled {
+export function reconcile(
+  file: ParsedQueueFile | null,
+  lastKnown: QueueEntry[],
+  now: Date,
+  journal: JournalView = NO_JOURNAL,
+): Reconciled {
+  const journaled = journal.live;
   const inFile = new Map<string, string>();
   const unparsed: unknown[] = [];
   for (const item of file?.magnets ?? []) {
@@ -48,16 +68,22 @@ export function reconcile(file: ParsedQueueFile | null, lastKnown: QueueEntry[],
 
   const out = new Map<string, QueueEntry>();
   for (const [ih, magnet] of inFile) {
-    const meta = fromBlock.get(ih) ?? (trusted ? undefined : known.get(ih));
+    const meta = fromBlock.get(ih) ?? (trusted ? undefined : known.get(ih)) ?? journaled.get(ih);
     out.set(ih, meta ?? adopt(ih, magnet, file?.reason ?? null, adoptedAt));
   }
   let needsRepair = false;
   if (!trusted) {
     for (const e of lastKnown) {
       const prev = out.get(e.infohash);
+      if (!prev && journal.removed.has(e.infohash)) continue;
       if (!prev) needsRepair = true;
       out.set(e.infohash, mergeDuplicate(prev, e));
     }
+  }
+  for (const [ih, e] of journaled) {
+    if (out.has(ih)) continue;
+    out.set(ih, known.get(ih) ?? e);
+    needsRepair = true;
   }
   // Keep ids stable across reloads of a foreign file (adopted entries get fresh ids).
   for (const [ih, e] of out) {
@@ -122,5 +148,7 @@ export function entryFromJson(raw: unknown): QueueEntry | null {
   };
   const torrentFile = str(r.torrentFile);
   if (torrentFile) entry.torrentFile = torrentFile;
+  const options = r.options === undefined ? null : AddOptionsSchema.safeParse(r.options);
+  if (options?.success) entry.options = options.data;
   return entry;
 }

@@ -43,6 +43,7 @@ export function snapshot(over: Partial<EngineSnapshot> = {}): EngineSnapshot {
     instances: [instance('nas'), instance('seedbox')],
     queue: [],
     queueFile: '/home/u/.config/qbit-failover/qbittorrent_queue.json',
+    queueProblem: null,
     route: { kind: 'primary', instance: 'nas' },
     routing: 'priority',
     monitoringPaused: false,

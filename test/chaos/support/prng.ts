@@ -1,0 +1,38 @@
+/**
+ * A seeded pseudo-random generator for chaos tests, so a failing run can be replayed: the seed
+ * comes from `CHAOS_SEED` (a decimal integer) or is drawn at random, and callers print it.
+ */
+import { randomInt } from 'node:crypto';
+
+/** A seeded generator: `next()` in [0, 1), `int(lo, hi)` inclusive, `hex(bytes)`. */
+export interface Prng {
+  readonly seed: number;
+  next(): number;
+  int(lo: number, hi: number): number;
+  /** `bytes` random bytes as lowercase hex (e.g. 20 → a v1 infohash). */
+  hex(bytes: number): string;
+}
+
+/** The seed of this run: `CHAOS_SEED` when set (decimal), else a random 31-bit integer. */
+export function chaosSeed(env: Record<string, string | undefined> = process.env): number {
+  const fromEnv = Number.parseInt(env.CHAOS_SEED ?? '', 10);
+  return Number.isFinite(fromEnv) ? fromEnv >>> 0 : randomInt(2 ** 31);
+}
+
+/** mulberry32: small, fast, good enough to drive test choices (not for anything secret). */
+export function makePrng(seed: number): Prng {
+  let s = seed >>> 0;
+  const next = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    seed,
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    hex: (bytes) => Array.from({ length: bytes }, () => Math.floor(next() * 256).toString(16).padStart(2, '0')).join(''),
+  };
+}
