@@ -7,6 +7,8 @@ export interface DraftInstance {
   key: number;
   /** Name when loaded (to know whether a password is stored for it); null for a new instance. */
   original: string | null;
+  /** URL when loaded; a stored password is sent only to this URL's origin. Null for a new instance. */
+  originalUrl: string | null;
   /** Typed password, sent with `setPassword` on save; empty = keep the stored one. */
   password: string;
   open: boolean;
@@ -20,7 +22,7 @@ let nextKey = 1;
 
 /** Wraps a loaded instance for the form. */
 export function draftOf(value: InstanceSettings, open = false): DraftInstance {
-  return { key: nextKey++, original: open ? null : value.name, password: '', open, value };
+  return { key: nextKey++, original: open ? null : value.name, originalUrl: open ? null : value.url, password: '', open, value };
 }
 
 /** A new instance with qBittorrent's defaults (`http://localhost:8080`, user `admin`) and a free name. */
@@ -83,5 +85,20 @@ export function commandFromText(text: string): { ok: true; value: string[] | und
     return { ok: true, value: argv.length ? argv : undefined };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
+  }
+}
+
+/**
+ * The origin the stored password belongs to, when the edited URL points at another origin
+ * (scheme, host or port changed): the engine will not send the stored password there, so the
+ * form asks for it again. Null when unchanged, new, or not a URL yet.
+ */
+export function storedPasswordOriginLeft(draft: DraftInstance): string | null {
+  if (!draft.originalUrl) return null;
+  try {
+    const before = new URL(draft.originalUrl).origin;
+    return new URL(draft.value.url).origin === before ? null : before;
+  } catch {
+    return null;
   }
 }

@@ -7,7 +7,7 @@ import { Check, Field } from '../components/Field';
 import { Light } from '../components/Light';
 import { TagsInput } from '../components/TagsInput';
 import { lightTone } from '../lib/format';
-import { numberOf, optionalText, validateInstance, type DraftInstance, type FieldErrors } from '../lib/settings-form';
+import { numberOf, optionalText, storedPasswordOriginLeft, validateInstance, type DraftInstance, type FieldErrors } from '../lib/settings-form';
 import { currentApi } from '../store/app-store';
 
 /** Props of one instance card in the settings form. */
@@ -88,7 +88,13 @@ export function InstanceEditor(p: InstanceEditorProps) {
           <Field
             id={id('password')}
             label="Password"
-            hint={draft.original && draft.original !== v.name && p.passwordStored ? 'Renamed: type the password again' : undefined}
+            hint={
+              draft.original && draft.original !== v.name && p.passwordStored
+                ? 'Renamed: type the password again'
+                : p.passwordStored && storedPasswordOriginLeft(draft)
+                  ? `New address: the stored password belongs to ${storedPasswordOriginLeft(draft)}; type it again`
+                  : undefined
+            }
           >
             <input
               id={id('password')}
