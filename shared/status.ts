@@ -18,6 +18,7 @@ export const BASE_STATUS_CODES = [
   'BANNED',
   'CONNECTION_REFUSED',
   'TLS_ERROR',
+  'NO_PASSWORD',
 ] as const;
 
 /** One of {@link BASE_STATUS_CODES}, or `HTTP_<status>` for another HTTP answer (e.g. `HTTP_502`). */
@@ -49,6 +50,8 @@ export function describeStatus(code: StatusCode): string {
       return 'Connection refused';
     case 'TLS_ERROR':
       return 'TLS certificate error';
+    case 'NO_PASSWORD':
+      return 'No password stored';
     case 'UNKNOWN':
       return 'Unknown';
     default:

@@ -14,7 +14,7 @@ function withDeadline<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
 }
 
 /** Status codes after which an instance is not tried again until its next successful probe. */
-const DOWN_CODES = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED']);
+const DOWN_CODES = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED', 'NO_PASSWORD']);
 
 /**
  * One configured instance at run time: its settings, its WebUI API session (a {@link QbitClient}),
@@ -28,6 +28,7 @@ export class InstanceRuntime {
   failures = 0;
   private version: string | null = null;
 
+  /** `password` null (none stored) makes every login fail with `NO_PASSWORD` without sending one. */
   constructor(readonly settings: InstanceSettings, password: string | null, guard: LoginGuard | undefined) {
     this.client = new QbitClient({
       url: settings.url,
@@ -37,6 +38,7 @@ export class InstanceRuntime {
       requestTimeoutMs: settings.requestTimeoutMs,
       tls: settings.tls,
       loginGuard: guard,
+      instanceName: settings.name,
     });
     this.health = {
       name: settings.name,

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
+import { AuthMemory } from '../../electron/core/health/login-guard';
 import { createEngine, type Engine } from '../../electron/core/engine';
 import { directLogin } from '../harness/direct';
+import { randomMagnet } from '../harness/inputs';
 import { loginAccepted, loginRefused } from '../harness/login-answers';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
-import { assertCliBuilt, killAllCli, runCli } from './support/cli';
-import { makeSandbox, writeHome, type Sandbox } from './support/cluster';
+import { assertCliBuilt, killAllCli, runCli, startCli } from './support/cli';
+import { makeSandbox, queuedHashes, sleep, writeHome, type Sandbox } from './support/cluster';
 import { startLoginCountingProxy, type LoginCountingProxy } from './support/proxy';
 
 /**
@@ -24,14 +28,20 @@ import { startLoginCountingProxy, type LoginCountingProxy } from './support/prox
 
 let server: QbtProcess;
 let strict: QbtProcess;
+/** Bans after 2 failed logins, so one extra failed login shows as a ban (items 9 and 10). */
+let race: QbtProcess;
 const engines: Engine[] = [];
 const proxies: LoginCountingProxy[] = [];
 const sandboxes: Sandbox[] = [];
 
 beforeAll(async () => {
   assertCliBuilt();
-  server = await startQbittorrent({ name: 'login-default' });
-  strict = await startQbittorrent({ name: 'login-strict', extraConfig: { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } } });
+  const twoStrikes = { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } };
+  [server, strict, race] = await Promise.all([
+    startQbittorrent({ name: 'login-default' }),
+    startQbittorrent({ name: 'login-strict', extraConfig: twoStrikes }),
+    startQbittorrent({ name: 'login-race', extraConfig: twoStrikes }),
+  ]);
 });
 
 afterAll(async () => {
@@ -41,6 +51,7 @@ afterAll(async () => {
   for (const p of proxies) await p.close().catch(() => undefined);
   await server?.dispose();
   await strict?.dispose();
+  await race?.dispose();
   for (const s of sandboxes) s.dispose();
 });
 
@@ -114,5 +125,83 @@ describe('login safety', () => {
     await engine.stop();
     console.log(`[login-safety] ban: ${proxy.logins} login(s) reached the server over 6 status runs and 5 engine checks`);
     expect(proxy.logins).toBe(1);
+  });
+
+  it('six `add` processes started at once with a wrong password send ONE login between them; the server (bans after 2) is not banned', async () => {
+    const proxy = await startLoginCountingProxy(race.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('six-adds');
+    sandboxes.push(sb);
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: race.username, password: 'not-the-password', requiresVpn: false }], 'none');
+    const magnets = Array.from({ length: 6 }, () => randomMagnet());
+    const runs = await Promise.all(magnets.map((m) => startCli(['add', m.magnet], { env: sb.env(), cwd: sb.cwd }).done));
+    console.log(`[login-safety] six adds at once, wrong password: ${proxy.logins} failed login(s) reached the server ${JSON.stringify(proxy.answers)}`);
+    const direct = await directLogin(race); // the right password, from the same IP
+    expect(loginAccepted(direct), `right password after the race: ${direct.status} ${direct.body}`).toBe(true);
+    expect(proxy.logins).toBe(1);
+    for (const r of runs) {
+      expect(r.stdout).toMatch(/\[QUEUED\]/);
+      expect(r.code).toBe(3);
+    }
+    expect(queuedHashes(sb.queueFile)).toEqual(new Set(magnets.map((m) => m.infohash)));
+  });
+
+  it('six `add` processes started at once with the right password all add: logins wait their turn, none is refused', async () => {
+    const proxy = await startLoginCountingProxy(server.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('six-adds-ok');
+    sandboxes.push(sb);
+    // Six Node processes starting at once load 2 cores: roomy timeouts, so a slow start is not a TIMEOUT.
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: server.username, password: server.password, requiresVpn: false }], 'none', {
+      connectTimeoutMs: 5_000,
+      requestTimeoutMs: 10_000,
+    });
+    const magnets = Array.from({ length: 6 }, () => randomMagnet());
+    const runs = await Promise.all(magnets.map((m) => startCli(['add', m.magnet], { env: sb.env(), cwd: sb.cwd }).done));
+    for (const [i, r] of runs.entries()) {
+      expect(r.stdout, r.stdout + r.stderr).toContain(`(${magnets[i]!.infohash}) → primary`);
+      expect(r.code).toBe(0);
+    }
+    expect(proxy.logins).toBe(6);
+  });
+
+  it('a login the frozen server never answered counts: four `status` runs during a freeze send one login; after the thaw the server (bans after 2) is not banned', async () => {
+    const proxy = await startLoginCountingProxy(race.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('frozen');
+    sandboxes.push(sb);
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: race.username, password: 'not-the-password', requiresVpn: false }], 'none');
+    race.freeze();
+    try {
+      for (let i = 0; i < 4; i++) {
+        const r = await runCli(['status'], { env: sb.env(), cwd: sb.cwd });
+        expect(r.stdout).toMatch(/primary .*: TIMEOUT/);
+        expect(r.code).toBe(3);
+      }
+    } finally {
+      race.thaw();
+    }
+    // On SIGCONT qBittorrent reads every buffered login: wait until each has its answer.
+    for (let i = 0; i < 200 && proxy.answers.length < proxy.logins; i++) await sleep(50);
+    console.log(`[login-safety] frozen server, wrong password: ${proxy.logins} login(s) buffered during 4 status runs, answered after the thaw ${JSON.stringify(proxy.answers)}`);
+    const direct = await directLogin(race);
+    expect(loginAccepted(direct), `right password after the thaw: ${direct.status} ${direct.body}`).toBe(true);
+    expect(proxy.logins).toBe(1);
+    const remembered = await new AuthMemory(sb.home).stateOf(proxy.url, race.username, 'not-the-password');
+    expect(remembered).toMatchObject({ failures: 1, pending: false });
+  });
+
+  it('an instance with no stored password: `status` says NO_PASSWORD and how to store it, and sends no login', async () => {
+    const proxy = await startLoginCountingProxy(server.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('no-password');
+    sandboxes.push(sb);
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: server.username, password: 'unused', requiresVpn: false }], 'none');
+    rmSync(join(sb.home, 'secrets.json'));
+    const r = await runCli(['status'], { env: sb.env(), cwd: sb.cwd });
+    expect(r.stdout).toMatch(/primary .*: NO_PASSWORD/);
+    expect(r.stdout).toContain('qbit-failover password primary');
+    expect(r.code).toBe(3);
+    expect(proxy.logins).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QbitClient, QbitError, type LoginGuard, type QbitClientOptions } from '../../electron/core/qbittorrent';
+import { QbitClient, QbitError, type LoginGuard, type LoginPermit, type QbitClientOptions } from '../../electron/core/qbittorrent';
 import { directLogin, listHashes, listTorrents, waitForHashes } from '../harness/direct';
 import { base32Magnet, makeTorrentFile, randomMagnet, stripTrackers, topLevelEntries, torrentInfohash, v2Magnet } from '../harness/inputs';
 import { loginRefused } from '../harness/login-answers';
@@ -33,15 +33,18 @@ function recordingGuard(veto: QbitError | null = null): LoginGuard & { failures:
     failures: [] as string[],
     successes: 0,
     checks: 0,
-    async check() {
+    async begin(): Promise<LoginPermit> {
       g.checks++;
-      return veto;
-    },
-    async onFailure(code: 'AUTH_FAILED' | 'BANNED') {
-      g.failures.push(code);
-    },
-    async onSuccess() {
-      g.successes++;
+      if (veto) return { allowed: false, error: veto };
+      return {
+        allowed: true,
+        attempt: {
+          succeeded: async () => void g.successes++,
+          failed: async (code: 'AUTH_FAILED' | 'BANNED') => void g.failures.push(code),
+          unanswered: async () => void g.failures.push('UNANSWERED'),
+          notSent: async () => undefined,
+        },
+      };
     },
   };
   return g;

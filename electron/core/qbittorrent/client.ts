@@ -66,6 +66,7 @@ export class QbitClient {
       timeoutMs: this.timeoutMs,
       stats: this.stats,
       guard: opts.loginGuard,
+      instanceName: opts.instanceName,
       // A RE-login may face an upgraded server: forget the cached API version then. Not on the
       // first login, which the first call (often webapiVersion itself) triggers: clearing the
       // cache there dropped that answer and cost one more request at the next health probe.

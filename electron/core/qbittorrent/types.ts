@@ -9,14 +9,36 @@ export interface TlsOptions {
   fingerprint256?: string;
 }
 
-/** Remembers failed logins across clients so a bad password or ban is not retried blindly. */
+/**
+ * How one reserved login ended; exactly one method is called, once. qBittorrent counts every
+ * login it RECEIVES with wrong credentials toward its ban (`WebUI\MaxAuthenticationFailCount`,
+ * default 5), whether or not the answer reaches us.
+ */
+export interface LoginAttempt {
+  /** The login was answered `Ok.`/204: qBittorrent reset its failure count. */
+  succeeded(): Promise<void>;
+  /** The login was answered bad credentials (`Fails.`/401) or a ban (403). */
+  failed(code: 'AUTH_FAILED' | 'BANNED'): Promise<void>;
+  /** The login may have reached the server but got no answer (timeout, reset): counted as a failure. */
+  unanswered(): Promise<void>;
+  /** The login surely did not reach qBittorrent's login handler (refused, TLS, another HTTP answer): not counted. */
+  notSent(): Promise<void>;
+}
+
+/** Answer of {@link LoginGuard.begin}: a reserved attempt, or the error to throw instead of logging in. */
+export type LoginPermit = { allowed: true; attempt: LoginAttempt } | { allowed: false; error: QbitError };
+
+/**
+ * Remembers logins across clients and processes so a bad password or a ban is not retried
+ * blindly, and at most one login per instance and credentials is in flight at a time.
+ */
 export interface LoginGuard {
-  /** Return an error to throw instead of sending a login (remembered bad credentials, a ban in force), or null to go ahead. */
-  check(): Promise<QbitError | null>;
-  /** Told after a login answered bad credentials or a ban. */
-  onFailure(code: 'AUTH_FAILED' | 'BANNED'): Promise<void>;
-  /** Told after a login succeeded. */
-  onSuccess(): Promise<void>;
+  /**
+   * In one atomic step, decides whether a login may be sent now and, if so, records it as
+   * pending (a possible failure until told otherwise). Waits up to `loginTimeoutMs` (ms) while
+   * another login with the same credentials is in flight, then refuses with `TIMEOUT`.
+   */
+  begin(loginTimeoutMs: number): Promise<LoginPermit>;
 }
 
 /** Options of `new QbitClient(...)`. */
@@ -32,6 +54,8 @@ export interface QbitClientOptions {
   /** Default `{ mode: 'system' }`. */
   tls?: TlsOptions;
   loginGuard?: LoginGuard;
+  /** The instance's name, used in messages (e.g. how to store a missing password). */
+  instanceName?: string;
 }
 
 /** Options of one add request; each maps to a `torrents/add` form field. */

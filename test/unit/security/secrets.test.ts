@@ -42,9 +42,11 @@ describe('secrets at rest', () => {
 
   it('auth-failures.json keys failures by a hash, never the password, and is 0600', async () => {
     const mem = new AuthMemory(dir);
-    const guard = mem.guardFor('http://127.0.0.1:1', 'admin', CANARY);
-    await guard.onFailure('AUTH_FAILED');
-    await guard.onFailure('BANNED');
+    for (const [password, code] of [[CANARY, 'AUTH_FAILED'], [`${CANARY}-2`, 'BANNED']] as const) {
+      const permit = await mem.guardFor('http://127.0.0.1:1', 'admin', password).begin(1_000);
+      expect(permit.allowed).toBe(true);
+      if (permit.allowed) await permit.attempt.failed(code);
+    }
     const text = await readFile(mem.file, 'utf8');
     clean('auth-failures.json', text);
     expect(text).toMatch(/cred:[0-9a-f]{64}/);
