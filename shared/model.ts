@@ -89,9 +89,12 @@ export interface AddResponse {
 
 /** Result of a flush: queue entries placed (confirmed by infohash) and those still queued. */
 export interface FlushResponse {
-  placed: { infohash: string; instance: string }[];
+  /** Entries that left the queue: `added` (confirmed after our add) or `duplicate` (it was already there). */
+  placed: { infohash: string; instance: string; name: string | null; outcome: 'added' | 'duplicate' }[];
   /** Entries asked for that are still queued, with the last error. */
-  remaining: { infohash: string; error: string | null }[];
+  remaining: { infohash: string; name: string | null; error: string | null }[];
+  /** Infohashes asked for that are not in the queue (nothing was done for them). */
+  notQueued: string[];
   /** Queue length after the flush. */
   queueLength: number;
 }

@@ -19,6 +19,8 @@ export const BASE_STATUS_CODES = [
   'CONNECTION_REFUSED',
   'TLS_ERROR',
   'NO_PASSWORD',
+  'NO_SESSION',
+  'REFUSED',
 ] as const;
 
 /** One of {@link BASE_STATUS_CODES}, or `HTTP_<status>` for another HTTP answer (e.g. `HTTP_502`). */
@@ -52,6 +54,10 @@ export function describeStatus(code: StatusCode): string {
       return 'TLS certificate error';
     case 'NO_PASSWORD':
       return 'No password stored';
+    case 'NO_SESSION':
+      return 'Not asked (no session; no login outside the VPN)';
+    case 'REFUSED':
+      return 'Refused by qBittorrent';
     case 'UNKNOWN':
       return 'Unknown';
     default:

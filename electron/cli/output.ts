@@ -139,9 +139,11 @@ export function queueLines(entries: QueueEntryView[], file: string): string[] {
 
 /** Flush summary lines. */
 export function flushLines(res: FlushResponse): string[] {
+  const what = (x: { infohash: string; name: string | null }): string => (x.name ? `${x.name} (${x.infohash})` : x.infohash);
   return [
-    ...res.placed.map((p) => `[ADDED] ${p.infohash} → ${p.instance}`),
-    ...res.remaining.map((r) => `[QUEUED] ${r.infohash}: ${r.error ?? 'not placed'}`),
-    `[RESULT] placed=${res.placed.length} remaining=${res.remaining.length} queue=${res.queueLength}`,
+    ...res.placed.map((p) => (p.outcome === 'duplicate' ? `[DUPLICATE] ${what(p)} already on ${p.instance}` : `[ADDED] ${what(p)} → ${p.instance}`)),
+    ...res.remaining.map((r) => `[QUEUED] ${what(r)}: ${r.error ?? 'not placed'}`),
+    ...(res.notQueued ?? []).map((h) => `[NOT QUEUED] ${h} is not in the queue`),
+    `[RESULT] placed=${res.placed.length} remaining=${res.remaining.length} queue=${res.queueLength}${res.notQueued?.length ? ` not-queued=${res.notQueued.length}` : ''}`,
   ];
 }

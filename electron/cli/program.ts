@@ -102,7 +102,8 @@ export function buildProgram(version: string): Command {
         const res = await engine.flush(hashes.length ? hashes : undefined);
         if (o.json) printJson({ ...res, queueProblem: engine.queue.problem() });
         else print(flushLines(res));
-        process.exitCode = withQueueProblem(engine.queue.problem(), res.remaining.length ? EXIT.QUEUED : EXIT.OK);
+        // An infohash that is not queued is a usage error (exit 2), as for any bad argument.
+        process.exitCode = withQueueProblem(engine.queue.problem(), res.notQueued.length ? EXIT.REJECTED : res.remaining.length ? EXIT.QUEUED : EXIT.OK);
       }, { verbose: program.opts().verbose });
     });
 

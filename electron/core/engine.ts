@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AddOptions } from '../../shared/contract';
+import { AddOptionsSchema, type AddOptions } from '../../shared/contract';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, VpnHealth } from '../../shared/model';
 import type { InstanceSettings, Settings } from '../../shared/settings';
 import { applyLegacyEnv, readEnvWithSources, type EnvOverlay, type EnvSource } from './config/env-import';
@@ -295,14 +295,17 @@ export class Engine extends EventEmitter {
         return list;
       },
       reachable: () => this.instances.filter((i) => i.isReachable(this.vpn)),
+      // A VPN-bound instance whose WebUI still answers may hold the torrent: ask it (session only) before adding elsewhere.
+      askOnly: () => this.instances.filter((i) => i.blockedByVpn(this.vpn)),
       confirmTimeoutMs: this.settings.confirmTimeoutMs,
       addDelayMs: this.settings.addDelayMs,
       maxAddsPerCall: this.settings.maxAddsPerCall,
       onDown: this.onDown,
-      unusableReason: () =>
-        this.instances.length === 0
-          ? 'NOT_CONFIGURED: no qBittorrent instance configured'
-          : this.instances.map((i) => `${i.name}: ${i.blockedByVpn(this.vpn) ? 'VPN_DOWN' : i.health.status}`).join('; '),
+      unusable: () =>
+        this.instances.map((i) => {
+          const code = i.blockedByVpn(this.vpn) ? 'VPN_DOWN' : i.health.status;
+          return { instance: i.name, code, message: i.health.error ?? code };
+        }),
     };
   }
 
@@ -341,7 +344,13 @@ export class Engine extends EventEmitter {
   }
 
   private async addResolvedInputs(resolved: Resolved[], options?: AddOptions): Promise<AddResponse> {
-    const res = await addResolved(this.flowContext(), resolved, options);
+    // qBittorrent drops an invalid category or tag silently and still adds: refuse the call instead.
+    const checked = options === undefined ? null : AddOptionsSchema.safeParse(options);
+    if (checked && !checked.success) {
+      const message = checked.error.issues.map((i) => i.message).join('; ');
+      resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message } }));
+    }
+    const res = await addResolved(this.flowContext(), resolved, checked?.success ? checked.data : options);
     for (const r of res.results) {
       if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}`);
       else if (r.outcome === 'queued') this.note('queue', `queued ${r.name ?? r.infohash}: ${r.reason}`);
@@ -361,7 +370,7 @@ export class Engine extends EventEmitter {
   private async flushLocked(infohashes: string[] | undefined, wait: boolean): Promise<FlushResponse | null> {
     while (this.flushing) await this.flushing.catch(() => undefined);
     const run = withFlushLock(this.queue.path, wait, () => flushEntries(this.flowContext(), infohashes));
-    const nothing = (): FlushResponse => ({ placed: [], remaining: [], queueLength: this.queue.entries().length });
+    const nothing = (): FlushResponse => ({ placed: [], remaining: [], notQueued: [], queueLength: this.queue.entries().length });
     // `flushing` only tells waiters "a flush ran"; it must settle either way, or a failed flush
     // (disk full, queue path is a folder, QUEUE_BUSY) becomes an unhandled rejection that ends
     // `watch`/`serve`. The error itself reaches the caller through `await run` below.

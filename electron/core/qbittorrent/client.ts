@@ -107,10 +107,11 @@ export class QbitClient {
   private async call(
     method: 'GET' | 'POST',
     path: string | (() => Promise<string>),
-    o: { body?: string | Buffer; contentType?: string; query?: URLSearchParams; accept?: number[]; retry?: boolean; timeoutMs?: number } = {},
+    o: { body?: string | Buffer; contentType?: string; query?: URLSearchParams; accept?: number[]; retry?: boolean; timeoutMs?: number; sessionOnly?: boolean } = {},
   ): Promise<HttpResponse> {
     const qs = o.query && [...o.query].length ? `?${o.query.toString()}` : '';
     for (let attempt = 0; ; attempt++) {
+      if (o.sessionOnly && !this.session.held()) throw new QbitError('NO_SESSION', 'no session cookie held; not logging in (sessionOnly)');
       let cookie = await this.session.current();
       const endpoint = typeof path === 'string' ? path : await path();
       // Resolving the endpoint may itself have re-logged in (its own 403): send the newest cookie.
@@ -119,7 +120,7 @@ export class QbitClient {
       if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/x-www-form-urlencoded';
       this.stats.requests++;
       const res = await send(this.agent, { method, url: `${this.url}/api/v2/${endpoint}${qs}`, headers, body: o.body }, o.timeoutMs ?? this.timeoutMs);
-      if (res.status === 403 && attempt === 0 && o.retry !== false) {
+      if (res.status === 403 && attempt === 0 && o.retry !== false && !o.sessionOnly) {
         this.session.invalidate(cookie);
         continue;
       }
@@ -226,13 +227,13 @@ export class QbitClient {
     if (filter.filter !== undefined) base.set('filter', filter.filter);
     if (filter.category !== undefined) base.set('category', filter.category);
     if (filter.tag !== undefined) base.set('tag', filter.tag);
-    if (!filter.hashes) return this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: base, timeoutMs: call.timeoutMs }), 'torrents/info');
+    if (!filter.hashes) return this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: base, timeoutMs: call.timeoutMs, sessionOnly: call.sessionOnly }), 'torrents/info');
     const hashes = [...new Set(filter.hashes.map((h) => h.toLowerCase()))];
     const out: TorrentInfo[] = [];
     for (let i = 0; i < hashes.length; i += INFO_CHUNK) {
       const q = new URLSearchParams(base);
       q.set('hashes', hashes.slice(i, i + INFO_CHUNK).join('|'));
-      out.push(...this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: q, timeoutMs: call.timeoutMs }), 'torrents/info'));
+      out.push(...this.json<TorrentInfo[]>(await this.call('GET', 'torrents/info', { query: q, timeoutMs: call.timeoutMs, sessionOnly: call.sessionOnly }), 'torrents/info'));
     }
     return out;
   }

@@ -67,6 +67,11 @@ export class Session {
     return this.inFlight;
   }
 
+  /** The session cookie held now, or null; never logs in. */
+  held(): string | null {
+    return this.cookie;
+  }
+
   /** Drops `cookie` if it is still the current one (a 403 showed it expired). */
   invalidate(cookie: string): void {
     if (this.cookie === cookie) this.cookie = null;

@@ -79,8 +79,12 @@ export interface AddResult {
 
 /** One torrent from `torrents/info` (fields used by the engine; the rest passes through). */
 export interface TorrentInfo {
-  /** Lowercase hex; for v2-only torrents the first 40 hex digits of the SHA-256 infohash. */
+  /** Lowercase hex; for v2-only and hybrid torrents the first 40 hex digits of the SHA-256 infohash. */
   hash: string;
+  /** v1 infohash (4.4+; empty for a v2-only torrent). */
+  infohash_v1?: string;
+  /** Full v2 infohash (4.4+; empty for a v1-only torrent). */
+  infohash_v2?: string;
   name: string;
   /** e.g. `metaDL`, `downloading`, `pausedDL` (4.x) / `stoppedDL` (5.x), `uploading`, `error`. */
   state: string;
@@ -154,4 +158,10 @@ export interface MainData {
 export interface CallOptions {
   /** Whole-request timeout of this call's requests, ms (default: the client's `requestTimeoutMs`; a login keeps the client's). */
   timeoutMs?: number;
+  /**
+   * Use only a session cookie we already hold: never log in (no credentials are sent) and throw
+   * QbitError `NO_SESSION` instead. For asking a VPN-bound instance about duplicates while the
+   * VPN is down: its WebUI may still answer, but a password must not travel outside the tunnel.
+   */
+  sessionOnly?: boolean;
 }

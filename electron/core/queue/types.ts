@@ -3,6 +3,7 @@
  * programs (the old Python tool, shell scripts, other qbit-failover processes), so these
  * types describe what one process believes after reconciling with the file on disk.
  */
+import type { AddOptions } from '../../../shared/contract';
 import type { QueueEntryKind } from '../../../shared/model';
 
 /**
@@ -20,6 +21,8 @@ export interface QueueEntry {
   magnet: string;
   /** For `kind: 'torrent'`: the payload path relative to the queue file's folder. */
   torrentFile?: string;
+  /** The add options given with the input (category, save path, tags, paused), used again at flush. */
+  options?: AddOptions;
   reason: string | null;
   queuedAt: string;
   /** Failed placement attempts so far. */
@@ -39,6 +42,8 @@ export interface NewQueueEntry {
   torrent?: Uint8Array;
   /** Why it was queued, in words (e.g. "Both qBittorrent instances unreachable"). */
   reason: string;
+  /** The add call's options, kept so a flush places it as the user asked. */
+  options?: AddOptions;
 }
 
 /**
