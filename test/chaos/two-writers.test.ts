@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { createEngine, type Engine } from '../../electron/core/engine';
@@ -242,14 +243,18 @@ describe(`two writers: concurrent CLI adds vs a stale, torn, lock-less script ($
       const missingFromFile = [...queued].filter((h) => !inFile.has(h));
       const lostForeign = foreign.filter((h) => !inQueue.has(h));
       const badExits = runs.filter((r) => r.code !== 3);
+      // Where a lost script magnet went: into a file moved aside as corrupt (a torn write we could not wait out)?
+      const asideFiles = readdirSync(dirname(box.queueFile)).filter((f) => f.includes('.corrupt-'));
+      const asideText = asideFiles.map((f) => readFileSync(join(dirname(box.queueFile), f), 'utf8')).join('\n');
+      const lostForeignAside = lostForeign.filter((h) => asideText.includes(h));
       console.log(
         `[two-writers cli ${SCALE}] seed ${seed}: ${runs.length} add processes × ${PER_ADD} (${PARALLEL} at a time), ${queued.size} reported QUEUED; ` +
           `script writes ${writes} (${stale} stale, ${torn} torn), script magnets ${foreign.length}; ` +
-          `lost ours ${lostOurs.length} (missing from the file ${missingFromFile.length}), lost script's ${lostForeign.length}; ` +
+          `lost ours ${lostOurs.length} (missing from the file ${missingFromFile.length}), lost script's ${lostForeign.length} (${lostForeignAside.length} of them in the ${asideFiles.length} file(s) moved aside as corrupt); ` +
           `exit codes ${[...new Set(runs.map((r) => r.code))].join('/')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
       expect(queued.size, 'every magnet reported QUEUED').toBe(ADDERS * PER_ADD);
-      expect(badExits.map((r) => r.stderr.slice(0, 300)), 'add exits 3 (queued)').toEqual([]);
+      expect(badExits.map((r) => `exit ${r.code}: ${r.stdout.split('\n').filter((l) => l.startsWith('[REJECTED]')).join(' | ').slice(0, 400)} ${r.stderr.slice(0, 300)}`), 'add exits 3 (queued)').toEqual([]);
       expect(lostOurs, 'magnets reported QUEUED but gone from the queue').toEqual([]);
       expect(missingFromFile, 'magnets reported QUEUED but not in the queue file after watch repaired it').toEqual([]);
       expect(lostForeign, "the script's magnets not adopted").toEqual([]);

@@ -3,7 +3,7 @@
  * reading, moving a corrupt file aside, and `.torrent` payload files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
@@ -86,15 +86,26 @@ export function textDigest(text: string | null): string | null {
 }
 
 /**
+ * Result of {@link writeDurableIfUnchanged}: not written (someone wrote the file meanwhile), or
+ * written, with the file it replaced still reachable at `displaced` (a hard link; null when
+ * there was no file or the file system has no hard links). The caller inspects, then deletes it.
+ */
+export type GuardedWrite = { written: false } | { written: true; displaced: string | null };
+
+/**
  * Like {@link writeDurable}, but for a file that programs without our lock also write (the old
  * Python tool): the new content is written and fsynced to a temp file first (the slow part),
- * then the file is read again and the rename happens only if it still has the text whose digest is `expectedDigest` (null =
- * missing). Returns false, leaving the file alone, when someone wrote it meanwhile — the caller
- * re-reads and merges, so that writer's magnets are not overwritten. The window left for a
- * lock-less writer shrinks from the whole fsync to the instant between the check and the rename.
+ * then the file is read again and the rename happens only if it still has the text whose digest
+ * is `expectedDigest` (null = missing; `undefined` = do not check). Returns `{ written: false }`,
+ * leaving the file alone, when someone wrote it meanwhile — the caller re-reads and merges, so
+ * that writer's magnets are not overwritten. A lock-less writer can still open the file between
+ * the check and the rename and write into the file we replace: that file is kept (hard link) as
+ * `displaced`, so the caller can pick up what landed in it instead of losing it.
  */
-export async function writeDurableIfUnchanged(file: string, data: string, expectedDigest: string | null): Promise<boolean> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+export async function writeDurableIfUnchanged(file: string, data: string, expectedDigest: string | null | undefined): Promise<GuardedWrite> {
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const tmp = `${file}.${tag}.tmp`;
+  let displaced: string | null = `${file}.${tag}.displaced`;
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {
@@ -103,17 +114,23 @@ export async function writeDurableIfUnchanged(file: string, data: string, expect
     } finally {
       await fh.close();
     }
-    if (textDigest(await readTextOrNull(file)) !== expectedDigest) {
+    if (expectedDigest !== undefined && textDigest(await readTextOrNull(file)) !== expectedDigest) {
       await unlink(tmp).catch(() => undefined);
-      return false;
+      return { written: false };
+    }
+    try {
+      await link(file, displaced);
+    } catch {
+      displaced = null; // no file yet, or no hard links here (FAT, some network shares)
     }
     await rename(tmp, file);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
+    if (displaced) await unlink(displaced).catch(() => undefined);
     throw err;
   }
   await fsyncDir(dirname(file));
-  return true;
+  return { written: true, displaced };
 }
 
 /** Creates the folder of `file` (recursively) so the lock and the file can be made. */

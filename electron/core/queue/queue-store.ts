@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { QueueProblem } from '../../../shared/model';
+import { unlink } from 'node:fs/promises';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
 import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
@@ -267,7 +268,10 @@ export class QueueStore extends EventEmitter {
     try {
       // A lock-less writer (the old tool) may write between our read and our rename: then read
       // again and merge instead of overwriting its magnets (a few tries, then overwrite).
-      for (let attempt = 0; ; attempt++) {
+      // `done` holds op's result once its write landed; further passes only repair (no-op mutation):
+      // they put back magnets a lock-less writer wrote into the file our rename replaced.
+      let done: { result: T } | null = null;
+      for (let attempt = 0, repairs = 0; ; attempt++) {
         let read;
         try {
           read = await this.readFresh(true, warnings);
@@ -275,26 +279,71 @@ export class QueueStore extends EventEmitter {
           throw new QueueWriteError((err as Error).message, err);
         }
         const before = this.entries();
-        const m = await op(this.entries());
+        const m: Mutation<T> = done ? { next: before, result: done.result, changed: false } : await op(this.entries());
+        let lateAdopted = 0;
         if (m.changed || read.needsRepair) {
+          const expected = this.diskDigest;
+          let res;
           try {
             const text = serializeQueueFile(m.next, this.unparsed, this.extra, new Date());
-            if (attempt < 5) {
-              if (!(await writeDurableIfUnchanged(this.path, text, this.diskDigest))) continue;
-            } else await writeDurable(this.path, text);
+            res = await writeDurableIfUnchanged(this.path, text, attempt < MAX_GUARDED_WRITES ? expected : undefined);
           } catch (err) {
-            await m.onWriteFailed?.();
+            if (!done) await m.onWriteFailed?.();
             throw new QueueWriteError(`Could not write queue file ${this.path}: ${(err as Error).message}`, err);
           }
+          if (!res.written) continue;
           await this.journalWrite(m, before);
           this.commit(m.next);
+          if (res.displaced) lateAdopted = await this.adoptDisplaced(res.displaced, expected, m.next);
         }
-        await m.afterWrite?.();
-        return m.result;
+        if (!done) {
+          await m.afterWrite?.();
+          done = { result: m.result };
+        }
+        if (lateAdopted > 0 && repairs++ < MAX_LATE_REPAIRS) continue;
+        return done.result;
       }
     } finally {
       await release().catch((err: Error) => this.warn([], `Queue unlock: ${err.message}`));
     }
+  }
+
+  /**
+   * After our rename: if a lock-less writer wrote into the file we replaced (its text is no
+   * longer `expected`), waits for that write to settle, adopts its magnets that `written` lacks
+   * (journaled, so the next pass writes them back) and deletes the link. Returns how many were
+   * adopted; problems are warnings (the write itself succeeded).
+   */
+  private async adoptDisplaced(displaced: string, expected: string | null, written: QueueEntry[]): Promise<number> {
+    try {
+      let text = await readTextOrNull(displaced);
+      if (textDigest(text) === expected || text === null) return 0;
+      text = await this.settledText(displaced, text);
+      const p = text === null ? null : parseQueueFile(text);
+      const magnets = p === null ? [] : 'corrupt' in p ? salvageMagnets(text ?? '') : p.magnets;
+      const have = new Set(written.map((e) => e.infohash));
+      const late = reconcile({ savedAt: null, reason: null, magnets, block: null, blockProblem: null, extra: {} }, [], new Date())
+        .entries.filter((e) => !have.has(e.infohash) && !this.journaled.live.has(e.infohash));
+      await this.journal.append(late.map((entry) => ({ op: 'add', entry })));
+      return late.length;
+    } catch (err) {
+      this.warn([], `Queue: could not check for a write that raced ours: ${(err as Error).message}`);
+      return 0;
+    } finally {
+      await unlink(displaced).catch(() => undefined);
+    }
+  }
+
+  /** Re-reads `path` until its text stops changing (a writer finishing), see CORRUPT_STABLE_READS. */
+  private async settledText(path: string, first: string | null): Promise<string | null> {
+    let text = first;
+    for (let reads = 1, same = 1; same < CORRUPT_STABLE_READS && reads < CORRUPT_MAX_READS; reads++) {
+      await new Promise((r) => setTimeout(r, CORRUPT_REREAD_MS));
+      const next = await readTextOrNull(path);
+      same = next === text ? same + 1 : 1;
+      text = next;
+    }
+    return text;
   }
 
   /**
@@ -438,6 +487,10 @@ export class QueueStore extends EventEmitter {
  * most CORRUPT_MAX_READS times (a writer still busy after ~2 s: treated as corrupt too).
  */
 const CORRUPT_REREAD_MS = 50;
+/** Writes that give way to a lock-less writer (re-read and merge) before one overwrites. */
+const MAX_GUARDED_WRITES = 5;
+/** Extra passes of one locked operation to put back magnets that raced our rename. */
+const MAX_LATE_REPAIRS = 3;
 const CORRUPT_STABLE_READS = 5;
 const CORRUPT_MAX_READS = 40;
 
@@ -447,8 +500,10 @@ function validate(item: NewQueueEntry): NewQueueEntry {
   const infohash = String(item.infohash).toLowerCase();
   if (!isInfohash(infohash)) throw new QueueInputError(`Not an infohash: ${item.infohash}`);
   if (item.kind === 'torrent' && !item.torrent) throw new QueueInputError(`Torrent ${infohash} has no .torrent bytes`);
-  if (item.kind !== 'torrent' && item.kind !== 'magnet') throw new QueueInputError(`Unknown kind: ${String(item.kind)}`);
-  if (typeof item.magnet !== 'string' || !item.magnet.startsWith('magnet:?')) {
+  if (item.kind !== 'torrent' && item.kind !== 'magnet' && item.kind !== 'url') throw new QueueInputError(`Unknown kind: ${String(item.kind)}`);
+  if (item.kind === 'url') {
+    if (typeof item.magnet !== 'string' || !/^https?:\/\//i.test(item.magnet)) throw new QueueInputError(`Not an http(s) URL: ${String(item.magnet)}`);
+  } else if (typeof item.magnet !== 'string' || !item.magnet.startsWith('magnet:?')) {
     throw new QueueInputError(`Not a magnet URI for ${infohash}: ${item.magnet}`);
   }
   return { ...item, infohash };
