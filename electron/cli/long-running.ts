@@ -18,6 +18,7 @@ type Print = (lines: Lines) => void;
  * ending the process. Node's default for an unhandled rejection is to exit.
  */
 function keepRunningOnUnhandledRejection(log: Logger): void {
+  process.removeAllListeners('unhandledRejection'); // the one-shot handler of main.ts would set exit code 1
   process.on('unhandledRejection', (reason) => {
     const e = (reason ?? {}) as { code?: unknown; message?: unknown };
     const code = typeof e.code === 'string' && e.code ? `${e.code}: ` : '';

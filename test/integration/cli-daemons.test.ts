@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listHashes } from '../harness/direct';
-import { assertCliBuilt, legacyEnv, makeSandbox, spawnCli, writeOldQueueFile, type CliChild, type CliResult, type Sandbox } from '../harness/cli';
+import { assertCliBuilt, CLI_BIN, legacyEnv, makeSandbox, spawnCli, writeOldQueueFile, type CliChild, type CliResult, type Sandbox } from '../harness/cli';
 import { base32Magnet, randomMagnet } from '../harness/inputs';
 import { freePort, makeSelfSignedCert, startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
 
@@ -108,6 +109,54 @@ describe('torrents delete', () => {
     const pause = await s.run(['torrents', 'pause', '--instance', 'primary', m2.base32], env);
     expectExit(pause, 0);
     expect(pause.stdout).toMatch(new RegExp(`\\[OK\\] pause ${m2.infohash} on primary`));
+  });
+});
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `typed` on its stdin. */
+function runOnTerminal(args: string[], s: Sandbox, env: Record<string, string>, typed: string): Promise<{ code: number | null; output: string }> {
+  const cmd = [process.execPath, CLI_BIN, ...args].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { env: s.env(env), cwd: s.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString('utf8');
+      // Answer once the question is on the screen.
+      if (/Type yes to confirm: /.test(output) && typed) {
+        child.stdin.write(typed);
+        typed = '';
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('torrents delete --all on a terminal', () => {
+  it('asks first: an answer other than yes deletes nothing (exit 2); yes deletes every torrent', async () => {
+    const s = sandbox();
+    const env = legacyEnv(a);
+    const m = randomMagnet();
+    expectExit(await s.run(['add', m.magnet], env), 0);
+    const before = await listHashes(a);
+    expect(before.length).toBeGreaterThan(0);
+
+    const no = await runOnTerminal(['torrents', 'delete', '--instance', 'primary', '--all'], s, env, 'no\r');
+    expect(no.output).toMatch(new RegExp(`Delete all ${before.length} torrents on primary\\? Type yes to confirm:`));
+    expect(no.code, no.output).toBe(2);
+    expect(no.output).toMatch(/\[CANCELLED\] nothing deleted/);
+    expect(await listHashes(a)).toEqual(expect.arrayContaining(before));
+
+    const yes = await runOnTerminal(['torrents', 'delete', '--instance', 'primary', '--all'], s, env, 'yes\r');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toMatch(/\[OK\] delete all torrents on primary/);
+    const deadline = Date.now() + 5_000;
+    while ((await listHashes(a)).length && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    expect(await listHashes(a)).toEqual([]);
   });
 });
 
