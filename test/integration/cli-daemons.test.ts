@@ -115,6 +115,7 @@ describe('torrents delete', () => {
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `typed` on its stdin. */
 function runOnTerminal(args: string[], s: Sandbox, env: Record<string, string>, typed: string): Promise<{ code: number | null; output: string }> {
   const cmd = [process.execPath, CLI_BIN, ...args].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+<<<<<<< test/integration/cli-daemons.test.ts
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { env: s.env(env), cwd: s.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -162,8 +163,62 @@ describe('torrents delete --all on a terminal', () => {
 
 /** GET over HTTPS trusting only `ca`; resolves status, headers and body. */
 function httpsGet(url: string, ca: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+=======
+>>>>>>> /tmp/qbfx/m.tmp
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca, headers }, (res) => {
+    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { env: s.env(env), cwd: s.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString('utf8');
+      // Answer once the question is on the screen.
+      if (/Type yes to confirm: /.test(output) && typed) {
+        child.stdin.write(typed);
+        typed = '';
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('torrents delete --all on a terminal', () => {
+  it('asks first: an answer other than yes deletes nothing (exit 2); yes deletes every torrent', async () => {
+    const s = sandbox();
+    const env = legacyEnv(a);
+    const m = randomMagnet();
+    expectExit(await s.run(['add', m.magnet], env), 0);
+    const before = await listHashes(a);
+    expect(before.length).toBeGreaterThan(0);
+
+    const no = await runOnTerminal(['torrents', 'delete', '--instance', 'primary', '--all'], s, env, 'no\r');
+    expect(no.output).toMatch(new RegExp(`Delete all ${before.length} torrents on primary\\? Type yes to confirm:`));
+    expect(no.code, no.output).toBe(2);
+    expect(no.output).toMatch(/\[CANCELLED\] nothing deleted/);
+    expect(await listHashes(a)).toEqual(expect.arrayContaining(before));
+
+    const yes = await runOnTerminal(['torrents', 'delete', '--instance', 'primary', '--all'], s, env, 'yes\r');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toMatch(/\[OK\] delete all torrents on primary/);
+    const deadline = Date.now() + 5_000;
+    while ((await listHashes(a)).length && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    expect(await listHashes(a)).toEqual([]);
+  });
+});
+
+/** A request over HTTPS trusting only `ca` (GET unless `method`); resolves status, headers and body. */
+function httpsGet(
+  url: string,
+  ca: Buffer,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca, headers, method }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -188,6 +243,15 @@ describe('serve', () => {
     const page = await httpsGet(new URL('/', url).toString(), ca, { cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
     expect(page.body).toMatch(/<html/i);
+    // The API answers a same-origin https call; the Origin check knows the scheme.
+    const token = new URL(url).searchParams.get('token')!;
+    const api = new URL('/api/getSnapshot', url).toString();
+    const origin = new URL(url).origin;
+    const ok = await httpsGet(api, ca, { 'x-qbf-token': token, origin, 'content-type': 'application/json' }, 'POST');
+    expect(ok.status, ok.body).toBe(200);
+    expect(JSON.parse(ok.body)).toHaveProperty('queueFile');
+    const foreign = await httpsGet(api, ca, { 'x-qbf-token': token, origin: origin.replace('https:', 'http:') }, 'POST');
+    expect(foreign.status).toBe(403);
     expect(srv.output()).not.toMatch(/clear text/);
     srv.child.kill('SIGTERM');
     expect(await srv.exited, srv.output()).toEqual({ code: 0, signal: null });
