@@ -36,8 +36,13 @@ export interface VpnHealth {
   checkedAt: string | null;
 }
 
-/** Kind of a queued payload: a magnet URI, or a `.torrent` file kept beside the queue file. */
-export type QueueEntryKind = 'magnet' | 'torrent';
+/**
+ * Kind of a queued payload: a magnet URI, a `.torrent` file kept beside the queue file, or the
+ * http(s) URL of a `.torrent` that could not be downloaded yet (network down): it is downloaded
+ * at flush time. A `url` entry's `infohash` is a stand-in key (SHA-1 of the URL, see
+ * `urlEntryKey`) until the file is downloaded; its `magnet` field holds the URL.
+ */
+export type QueueEntryKind = 'magnet' | 'torrent' | 'url';
 
 /** One entry of the durable queue, as shown to users. */
 export interface QueueEntryView {

@@ -1,10 +1,12 @@
 import type { AddOptions } from '../../../shared/contract';
 import { failureText, type Failure } from '../../../shared/failure';
 import type { AddResponse, AddResult, AddSummary, FlushResponse } from '../../../shared/model';
-import type { QueueEntry, QueueStore } from '../queue';
+import type { NewQueueEntry, QueueEntry, QueueStore } from '../queue';
 import type { QbitError } from '../qbittorrent';
 import type { InstanceRuntime } from '../instances';
 import { InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
+import { DownloadFailed, downloadTorrent } from './resolve-input';
+import { nameOfUrl, urlEntryKey } from '../queue/magnet';
 import { place, type Placement } from './placer';
 import type { UncertainAdd, UncertainAdds } from './uncertain-adds';
 
@@ -36,8 +38,14 @@ function reasonOf(ctx: FlowContext, failures: Failure[]): string {
 
 const emptyPlacement = (): Placement => ({ placed: new Map(), duplicates: new Map(), refused: new Map(), failed: new Map() });
 
-/** One input's pre-placement state: parsed, or refused with a reason. */
-export type Resolved = { input: string; parsed: ParsedInput } | { input: string; error: { code: string; message: string } };
+/**
+ * One input's pre-placement state: parsed; a `.torrent` URL that could not be downloaded now
+ * (network trouble: queued as a URL, fetched at flush); or refused with a reason.
+ */
+export type Resolved =
+  | { input: string; parsed: ParsedInput }
+  | { input: string; deferred: { url: string; why: string } }
+  | { input: string; error: { code: string; message: string } };
 
 /** Counts results by outcome. */
 export function summarize(results: AddResult[]): AddSummary {
@@ -48,6 +56,7 @@ export function summarize(results: AddResult[]): AddSummary {
 
 /** Typed rejection for an input that failed to parse. */
 export function rejection(input: string, err: unknown): Resolved {
+  if (err instanceof DownloadFailed && err.retryable) return { input, deferred: { url: err.url, why: err.why } };
   if (err instanceof InvalidInput) return { input, error: { code: err.code, message: err.message } };
   return { input, error: { code: 'INVALID_INPUT', message: (err as Error)?.message ?? String(err) } };
 }
@@ -85,12 +94,19 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
   if (ledger) await notePlaced(ctx, new Map([...placement.placed, ...placement.duplicates]), ledger.list);
 
   const queueErrors = new Map<string, string>();
-  const toQueue = [...unique.values()].filter((p) => reasons.has(p.infohash));
+  const toQueue: NewQueueEntry[] = [...unique.values()]
+    .filter((p) => reasons.has(p.infohash))
+    .map((p) => ({ infohash: p.infohash, name: p.name, kind: p.kind, magnet: p.magnet, torrent: p.torrent, reason: reasons.get(p.infohash)!, options }));
+  // A `.torrent` URL the network could not fetch now is kept as a URL and fetched at flush time.
+  for (const r of resolved) {
+    if (!('deferred' in r)) continue;
+    const key = urlEntryKey(r.deferred.url);
+    if (toQueue.some((q) => q.infohash === key)) continue;
+    toQueue.push({ infohash: key, name: nameOfUrl(r.deferred.url), kind: 'url', magnet: r.deferred.url, reason: `could not download: ${r.deferred.why}`, options });
+  }
   if (toQueue.length) {
     try {
-      await ctx.queue.add(
-        toQueue.map((p) => ({ infohash: p.infohash, name: p.name, kind: p.kind, magnet: p.magnet, torrent: p.torrent, reason: reasons.get(p.infohash)!, options })),
-      );
+      await ctx.queue.add(toQueue);
     } catch (err) {
       for (const p of toQueue) queueErrors.set(p.infohash, `could not be queued, NOT saved: ${(err as Error).message}`);
     }
@@ -99,6 +115,13 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
   const seen = new Set<string>();
   const results: AddResult[] = resolved.map((r) => {
     if ('error' in r) return { input: r.input, outcome: 'rejected', infohash: null, name: null, instance: null, reason: null, error: r.error };
+    if ('deferred' in r) {
+      const key = urlEntryKey(r.deferred.url);
+      const base = { input: r.input, infohash: key, name: nameOfUrl(r.deferred.url), instance: null };
+      const qErr = queueErrors.get(key);
+      if (qErr) return { ...base, outcome: 'rejected', reason: null, error: { code: 'QUEUE_WRITE_FAILED', message: qErr } };
+      return { ...base, outcome: 'queued', reason: `could not download: ${r.deferred.why}`, error: null };
+    }
     const { infohash, name } = r.parsed;
     const base = { input: r.input, infohash, name, reason: null, error: null };
     const first = !seen.has(infohash);
@@ -108,7 +131,7 @@ export async function addResolved(ctx: FlowContext, resolved: Resolved[], option
     const dupOn = placement.duplicates.get(infohash);
     if (dupOn) return { ...base, outcome: 'duplicate', instance: dupOn };
     const refused = placement.refused.get(infohash);
-    if (refused) return { ...base, outcome: first ? 'rejected' : 'duplicate', instance: first ? null : refused.instance, error: first ? { code: 'REFUSED', message: refused.message } : null };
+    if (refused) return { ...base, outcome: 'rejected', instance: null, error: { code: 'REFUSED', message: refused.message } };
     const qErr = queueErrors.get(infohash);
     if (qErr) return { ...base, outcome: 'rejected', instance: null, error: { code: 'QUEUE_WRITE_FAILED', message: qErr } };
     return { ...base, outcome: 'queued', instance: null, reason: reasons.get(infohash) ?? null };
@@ -142,28 +165,31 @@ async function notePlaced(ctx: FlowContext, where: Map<string, string>, list: ()
 }
 
 /**
- * A queue entry back as a parsed input, through the same parsers `add` used (the magnet, or the
- * `.torrent` payload kept beside the queue file), so hybrids keep both hashes. Null when the
- * payload is missing or no longer parses.
+ * A queue entry back as a parsed input, through the same parsers `add` used (the magnet, the
+ * `.torrent` payload kept beside the queue file, or — for a `url` entry — the file downloaded
+ * now), so hybrids keep both hashes. `{ failed }` with the reason when the payload is missing,
+ * no longer parses, or the URL still cannot be downloaded.
  */
-async function entryInput(ctx: FlowContext, e: QueueEntry): Promise<ParsedInput | null> {
+async function entryInput(ctx: FlowContext, e: QueueEntry): Promise<ParsedInput | { failed: string }> {
   try {
+    if (e.kind === 'url') return parseTorrent(await downloadTorrent(e.magnet), e.magnet);
     if (e.kind === 'torrent') {
       const data = await ctx.queue.readTorrent(e);
-      if (!data) return null;
+      if (!data) return { failed: 'the .torrent file kept beside the queue is missing' };
       return { ...parseTorrent(data, e.magnet), infohash: e.infohash, name: e.name };
     }
     return { ...parseMagnet(e.magnet), infohash: e.infohash, name: e.name };
-  } catch {
-    return null;
+  } catch (err) {
+    if (e.kind === 'url') return { failed: err instanceof DownloadFailed ? `could not download: ${err.why}` : (err as Error).message };
+    return { failed: e.kind === 'torrent' ? 'the .torrent file kept beside the queue is damaged' : 'the magnet URI in the queue does not parse' };
   }
 }
 
 /**
  * Flushes queue entries (all, or the given infohashes): one batched add per instance, each
  * confirmed by infohash; only confirmed (or already present) entries are removed, the rest get
- * attempts + last error in ONE settle write. `notQueued` lists asked-for infohashes that are
- * not in the queue.
+ * attempts + last error in ONE settle write. A `url` entry is downloaded first and placed by the
+ * real infohash of the file. `notQueued` lists asked-for infohashes that are not in the queue.
  */
 export async function flushEntries(ctx: FlowContext, infohashes?: string[]): Promise<FlushResponse> {
   const all = await ctx.queue.load();
@@ -173,13 +199,19 @@ export async function flushEntries(ctx: FlowContext, infohashes?: string[]): Pro
   if (entries.length === 0) return { placed: [], remaining: [], notQueued, queueLength: all.length };
   // Entries queued with different add options (category, save path…) go in separate batches.
   const groups = new Map<string, { options: AddOptions | undefined; items: ParsedInput[] }>();
-  const broken: QueueEntry[] = [];
+  const failed = new Map<string, string>();
+  /** Infohash placed → its queue entry (the entry's key differs for a `url` entry). */
+  const entryOf = new Map<string, QueueEntry>();
+  const nameOf = new Map<string, string | null>();
   for (const e of entries) {
     const item = await entryInput(ctx, e);
-    if (!item) {
-      broken.push(e);
+    if ('failed' in item) {
+      failed.set(e.infohash, item.failed);
       continue;
     }
+    if (entryOf.has(item.infohash)) continue;
+    entryOf.set(item.infohash, e);
+    nameOf.set(item.infohash, item.name);
     const key = JSON.stringify(e.options ?? {});
     const g = groups.get(key) ?? { options: e.options, items: [] };
     g.items.push(item);
@@ -205,20 +237,19 @@ export async function flushEntries(ctx: FlowContext, infohashes?: string[]): Pro
   }
   const done = new Map([...placement.placed, ...placement.duplicates]);
   await notePlaced(ctx, done, ledger.list);
-  const failed = new Map<string, string>();
-  for (const [h, failures] of placement.failed) failed.set(h, reasonOf(ctx, failures));
-  for (const [h, f] of placement.refused) failed.set(h, failureText([f]));
-  for (const b of broken) failed.set(b.infohash, b.kind === 'torrent' ? 'the .torrent file kept beside the queue is missing or damaged' : 'the magnet URI in the queue does not parse');
-  await ctx.queue.settle([...done.keys()], failed);
-  const byHash = new Map(entries.map((e) => [e.infohash, e] as const));
+  const keyOf = (h: string): string => entryOf.get(h)?.infohash ?? h;
+  for (const [h, failures] of placement.failed) failed.set(keyOf(h), reasonOf(ctx, failures));
+  for (const [h, f] of placement.refused) failed.set(keyOf(h), failureText([f]));
+  await ctx.queue.settle([...done.keys()].map(keyOf), failed);
+  const byKey = new Map(entries.map((e) => [e.infohash, e] as const));
   return {
     placed: [...done].map(([infohash, instance]) => ({
       infohash,
       instance,
-      name: byHash.get(infohash)?.name ?? null,
+      name: nameOf.get(infohash) ?? entryOf.get(infohash)?.name ?? null,
       outcome: placement.placed.has(infohash) ? ('added' as const) : ('duplicate' as const),
     })),
-    remaining: [...failed].map(([infohash, error]) => ({ infohash, name: byHash.get(infohash)?.name ?? null, error })),
+    remaining: [...failed].map(([key, error]) => ({ infohash: key, name: byKey.get(key)?.name ?? null, error })),
     notQueued,
     queueLength: ctx.queue.entries().length,
   };

@@ -5,6 +5,24 @@ import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput
 /** Why a path input is refused when paths are not allowed (same words whether the file exists or not). */
 export const PATHS_REFUSED_MESSAGE = 'file paths are not accepted over the dashboard; upload the .torrent file';
 
+/**
+ * A `.torrent` URL that could not be downloaded. `retryable` when the network or the server
+ * failed (connection refused, DNS, timeout, TLS, HTTP 5xx/429): the URL is queued and fetched
+ * again at flush time. Not retryable for an answer that will not change (HTTP 404/403…, too
+ * large): the input is rejected.
+ */
+export class DownloadFailed extends InvalidInput {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly retryable: boolean,
+    /** The reason alone, without the URL (for the queue entry's reason). */
+    readonly why: string,
+  ) {
+    super(message);
+  }
+}
+
 /** How long a `.torrent` URL download may take, ms. */
 export const DOWNLOAD_TIMEOUT_MS = 15_000;
 
@@ -35,17 +53,21 @@ export async function resolveInput(raw: string, opts: { allowPaths?: boolean } =
   return parseTorrent(new Uint8Array(await fs.readFile(input)), input);
 }
 
-/** Downloads a `.torrent` file, refusing more than {@link INPUT_LIMITS.maxTorrentBytes}. @throws InvalidInput. */
+/**
+ * Downloads a `.torrent` file, refusing more than {@link INPUT_LIMITS.maxTorrentBytes}.
+ * @throws DownloadFailed (retryable for network trouble and HTTP 5xx/408/429), InvalidInput when too large.
+ */
 export async function downloadTorrent(url: string): Promise<Uint8Array> {
   let res: Response;
+  const failed = (why: string, retryable: boolean): DownloadFailed => new DownloadFailed(`could not download ${url.slice(0, 200)}: ${why}`, url, retryable, why);
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
   } catch (err) {
-    throw new InvalidInput(`could not download ${url.slice(0, 200)}: ${describeDownloadError(err, DOWNLOAD_TIMEOUT_MS)}`);
+    throw failed(describeDownloadError(err, DOWNLOAD_TIMEOUT_MS), true);
   }
   if (!res.ok) {
     await res.body?.cancel();
-    throw new InvalidInput(`could not download ${url.slice(0, 200)}: HTTP ${res.status}`);
+    throw failed(`HTTP ${res.status}`, res.status >= 500 || res.status === 408 || res.status === 429);
   }
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > INPUT_LIMITS.maxTorrentBytes) {
@@ -57,7 +79,13 @@ export async function downloadTorrent(url: string): Promise<Uint8Array> {
   const reader = res.body?.getReader();
   if (!reader) return new Uint8Array();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      throw failed(describeDownloadError(err, DOWNLOAD_TIMEOUT_MS), true);
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > INPUT_LIMITS.maxTorrentBytes) {

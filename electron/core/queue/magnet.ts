@@ -3,6 +3,7 @@
  * (`../inputs/magnet-uri.ts`), so an entry `add` queued is read back from the file the same way:
  * infohash extraction, names, magnets built for `.torrent` payloads, and the view shape.
  */
+import { createHash } from 'node:crypto';
 import type { QueueEntryView } from '../../../shared/model';
 import { canonicalMagnet, parseMagnetUri } from '../inputs/magnet-uri';
 import type { QueueEntry } from './types';
@@ -13,6 +14,30 @@ const V2_HEX = /^[0-9a-f]{64}$/;
 /** True for a lowercase hex infohash: 40 digits (v1, SHA-1) or 64 (v2-only, SHA-256). */
 export function isInfohash(value: string): boolean {
   return V1_HEX.test(value) || V2_HEX.test(value);
+}
+
+/**
+ * The queue key of a `.torrent` URL that could not be downloaded yet: SHA-1 of the URL as 40
+ * hex digits (the torrent's own infohash is unknown until the file is fetched at flush time).
+ */
+export function urlEntryKey(url: string): string {
+  return createHash('sha1').update(`url:${url.trim()}`).digest('hex');
+}
+
+/** True for an http(s) URL a queue file may list in `magnets` (qBittorrent's `urls` takes those too). */
+export function isTorrentUrl(item: string): boolean {
+  return /^https?:\/\/\S+$/i.test(item.trim()) && item.length <= 4096;
+}
+
+/** A short display name for a URL entry: its last path segment (decoded), else its host. */
+export function nameOfUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const last = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? '');
+    return (last || u.host).slice(0, 200);
+  } catch {
+    return url.slice(0, 200);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@
  *   foreign rewrites, in every process, not just the one that remembers it.
  */
 import { randomUUID } from 'node:crypto';
-import { infohashOfMagnet, isInfohash, nameOfMagnet } from './magnet';
+import { infohashOfMagnet, isInfohash, isTorrentUrl, nameOfMagnet, nameOfUrl, urlEntryKey } from './magnet';
 import { magnetsDigest, parseTimestamp, type ParsedQueueFile } from './file-format';
 import type { QueueEntry } from './types';
 import { AddOptionsSchema } from '../../../shared/contract';
@@ -53,7 +53,7 @@ export function reconcile(
   const inFile = new Map<string, string>();
   const unparsed: unknown[] = [];
   for (const item of file?.magnets ?? []) {
-    const ih = typeof item === 'string' ? infohashOfMagnet(item) : null;
+    const ih = typeof item === 'string' ? (isTorrentUrl(item) ? urlEntryKey(item) : infohashOfMagnet(item)) : null;
     if (ih === null) unparsed.push(item);
     else if (!inFile.has(ih)) inFile.set(ih, item as string);
   }
@@ -94,11 +94,12 @@ export function reconcile(
 }
 
 function adopt(infohash: string, magnet: string, reason: string | null, queuedAt: string): QueueEntry {
+  const url = isTorrentUrl(magnet);
   return {
     id: randomUUID(),
     infohash,
-    name: nameOfMagnet(magnet),
-    kind: 'magnet',
+    name: url ? nameOfUrl(magnet) : nameOfMagnet(magnet),
+    kind: url ? 'url' : 'magnet',
     magnet,
     reason,
     queuedAt,
@@ -133,7 +134,7 @@ export function entryFromJson(raw: unknown): QueueEntry | null {
   const infohash = str(r.infohash)?.toLowerCase();
   const magnet = str(r.magnet);
   if (!infohash || !isInfohash(infohash) || !magnet) return null;
-  const kind = r.kind === 'torrent' ? 'torrent' : 'magnet';
+  const kind = r.kind === 'torrent' ? 'torrent' : r.kind === 'url' && isTorrentUrl(magnet) ? 'url' : 'magnet';
   const entry: QueueEntry = {
     id: str(r.id) ?? randomUUID(),
     infohash,

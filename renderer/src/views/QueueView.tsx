@@ -21,7 +21,7 @@ function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
         </code>
       </div>
       <p className="muted small">
-        {e.kind === 'torrent' ? '.torrent · ' : ''}queued <time title={absoluteTime(e.queuedAt)}>{relativeTime(e.queuedAt, now)}</time>
+        {e.kind === 'torrent' ? '.torrent · ' : e.kind === 'url' ? '.torrent URL, downloaded at flush · ' : ''}queued <time title={absoluteTime(e.queuedAt)}>{relativeTime(e.queuedAt, now)}</time>
         {' · '}
         {e.attempts} {e.attempts === 1 ? 'attempt' : 'attempts'}
         {e.reason ? ` · ${statusCodesInWords(e.reason)}` : ''}

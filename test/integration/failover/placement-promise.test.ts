@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { FileSecretStore } from '../../../electron/core/config/secret-store';
 import { saveSettingsFile } from '../../../electron/core/config/settings-file';
 import { directLogin, listHashes, listTorrents, waitForHashes } from '../../harness/direct';
 import { freePort, startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
-import { hybridMagnet, makeHybridTorrentFile, randomMagnet } from '../../harness/inputs';
+import { hybridMagnet, makeHybridTorrentFile, makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { FakeVpn } from '../../chaos/support/vpn';
 
 /**
@@ -210,5 +212,50 @@ describe('flush tells duplicates and unknown hashes apart', () => {
     expect(f.placed).toEqual([{ infohash: m.infohash, instance: 'a', name: 'already there', outcome: 'duplicate' }]);
     expect(f.notQueued).toEqual([other]);
     expect(f.queueLength).toBe(0);
+  });
+});
+
+describe('a .torrent URL the network cannot fetch now is queued as a URL, not lost', () => {
+  it('connection refused → queued (kind url, reason in words); once the server answers, flush downloads and places it', async () => {
+    const t = makeTorrentFile(`qbf-url-${Date.now()}`);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/files/later.torrent`;
+    const { engine, queueFile } = await engineWith({ instances: [inst('a', a)] });
+    await engine.checkAll();
+    const res = await engine.add([url]);
+    expect(res.results[0]).toMatchObject({ outcome: 'queued', name: 'later.torrent' });
+    expect(res.results[0]!.reason).toMatch(/could not download: connection refused/);
+    expect(engine.snapshot().queue).toEqual([expect.objectContaining({ kind: 'url', magnet: url })]);
+    // The old tool's readers see the URL in `magnets` (qBittorrent's `urls` field takes it too).
+    expect((JSON.parse(readFileSync(queueFile, 'utf8')) as { magnets: string[] }).magnets).toEqual([url]);
+
+    const server = createServer((req, reply) => {
+      if (req.url === '/files/later.torrent') reply.writeHead(200, { 'content-type': 'application/x-bittorrent' }).end(t.data);
+      else reply.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    try {
+      const f = await engine.flush();
+      expect(f.placed).toEqual([expect.objectContaining({ infohash: t.infohash, instance: 'a', outcome: 'added' })]);
+      expect(f.queueLength).toBe(0);
+      await waitForHashes(a, [t.infohash], 2_000);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a URL that answers 404 is rejected with the reason (it will not get better by waiting)', async () => {
+    const server = createServer((_req, reply) => reply.writeHead(404).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { engine } = await engineWith({ instances: [inst('a', a)] });
+      const res = await engine.add([`http://127.0.0.1:${port}/gone.torrent`]);
+      expect(res.results[0]).toMatchObject({ outcome: 'rejected', error: { code: 'INVALID_INPUT' } });
+      expect(res.results[0]!.error!.message).toMatch(/HTTP 404/);
+      expect(engine.snapshot().queue).toHaveLength(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
