@@ -36,8 +36,9 @@ export interface TrayState {
   menu: MenuItemSpec[];
 }
 
-/** Colour for a snapshot: paused monitoring wins, then the route kind. */
+/** Colour for a snapshot: a queue-file problem (queued magnets at stake) wins, then paused monitoring, then the route kind. */
 export function trayColorFor(snapshot: EngineSnapshot): TrayColor {
+  if (snapshot.queueProblem) return 'red';
   if (snapshot.monitoringPaused) return 'grey';
   switch (snapshot.route.kind) {
     case 'primary':
@@ -77,6 +78,14 @@ export function instanceLine(i: InstanceHealth): string {
   return `${i.name}: ${words}${latency}${unusable}`;
 }
 
+/** Disabled menu line of a queue-file problem, e.g. `Queue file corrupt — moved aside to /path/q.json.corrupt-…`; null when none. */
+export function queueProblemLine(snapshot: EngineSnapshot): string | null {
+  const p = snapshot.queueProblem;
+  if (!p) return null;
+  if (p.code === 'QUEUE_UNREADABLE') return `Queue file unreadable: ${snapshot.queueFile}`;
+  return p.movedTo ? `Queue file corrupt — moved aside to ${p.movedTo}` : `Queue file corrupt: ${snapshot.queueFile}`;
+}
+
 /** Disabled status line of the VPN probe. */
 export function vpnLine(v: VpnHealth): string {
   switch (v.state) {
@@ -100,6 +109,8 @@ export function trayStateFrom(snapshot: EngineSnapshot): TrayState {
     ? snapshot.instances.map((i) => ({ type: 'normal', label: instanceLine(i), enabled: false }))
     : [{ type: 'normal', label: 'No instance configured', enabled: false }];
   status.push({ type: 'normal', label: vpnLine(snapshot.vpn), enabled: false });
+  const problem = queueProblemLine(snapshot);
+  if (problem) status.unshift({ type: 'normal', label: problem, enabled: false });
   const menu: MenuItemSpec[] = [
     ...status,
     { type: 'separator' },
@@ -120,7 +131,7 @@ export function trayStateFrom(snapshot: EngineSnapshot): TrayState {
     { type: 'normal', label: 'Open logs', enabled: true, action: 'open-logs' },
     { type: 'normal', label: 'Quit', enabled: true, action: 'quit' },
   ];
-  const tooltip = `qbit-failover: ${headline(snapshot)} · queue ${queued}`.slice(0, 127);
+  const tooltip = `qbit-failover: ${snapshot.queueProblem ? 'QUEUE FILE PROBLEM · ' : ''}${headline(snapshot)} · queue ${queued}`.slice(0, 127);
   return { color: trayColorFor(snapshot), tooltip, menu };
 }
 

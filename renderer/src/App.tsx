@@ -2,6 +2,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { tabFromHash, useApp, type Tab } from './store/app-store';
 import { useWindowDrop } from './components/use-window-drop';
 import { Toasts } from './components/Toasts';
+import { QueueProblemBanner } from './components/QueueProblemBanner';
 import { StatusView } from './views/StatusView';
 import { QueueView } from './views/QueueView';
 import { AddView } from './views/AddView';
@@ -78,6 +79,7 @@ export function App() {
           </button>
         ))}
       </div>
+      <QueueProblemBanner />
       <main className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1}>
         {tab === 'status' && <StatusView />}
         {tab === 'queue' && <QueueView />}

@@ -253,8 +253,8 @@ describe(`two writers: concurrent CLI adds vs a stale, torn, lock-less script ($
           `lost ours ${lostOurs.length} (missing from the file ${missingFromFile.length}), lost script's ${lostForeign.length} (${lostForeignAside.length} of them in the ${asideFiles.length} file(s) moved aside as corrupt); ` +
           `exit codes ${[...new Set(runs.map((r) => r.code))].join('/')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
-      expect(queued.size, 'every magnet reported QUEUED').toBe(ADDERS * PER_ADD);
       expect(badExits.map((r) => `exit ${r.code}: ${r.stdout.split('\n').filter((l) => l.startsWith('[REJECTED]')).join(' | ').slice(0, 400)} ${r.stderr.slice(0, 300)}`), 'add exits 3 (queued)').toEqual([]);
+      expect(queued.size, 'every magnet reported QUEUED').toBe(ADDERS * PER_ADD);
       expect(lostOurs, 'magnets reported QUEUED but gone from the queue').toEqual([]);
       expect(missingFromFile, 'magnets reported QUEUED but not in the queue file after watch repaired it').toEqual([]);
       expect(lostForeign, "the script's magnets not adopted").toEqual([]);
