@@ -115,56 +115,6 @@ describe('torrents delete', () => {
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `typed` on its stdin. */
 function runOnTerminal(args: string[], s: Sandbox, env: Record<string, string>, typed: string): Promise<{ code: number | null; output: string }> {
   const cmd = [process.execPath, CLI_BIN, ...args].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
-<<<<<<< test/integration/cli-daemons.test.ts
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { env: s.env(env), cwd: s.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString('utf8');
-      // Answer once the question is on the screen.
-      if (/Type yes to confirm: /.test(output) && typed) {
-        child.stdin.write(typed);
-        typed = '';
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
-describe('torrents delete --all on a terminal', () => {
-  it('asks first: an answer other than yes deletes nothing (exit 2); yes deletes every torrent', async () => {
-    const s = sandbox();
-    const env = legacyEnv(a);
-    const m = randomMagnet();
-    expectExit(await s.run(['add', m.magnet], env), 0);
-    const before = await listHashes(a);
-    expect(before.length).toBeGreaterThan(0);
-
-    const no = await runOnTerminal(['torrents', 'delete', '--instance', 'primary', '--all'], s, env, 'no\r');
-    expect(no.output).toMatch(new RegExp(`Delete all ${before.length} torrents on primary\\? Type yes to confirm:`));
-    expect(no.code, no.output).toBe(2);
-    expect(no.output).toMatch(/\[CANCELLED\] nothing deleted/);
-    expect(await listHashes(a)).toEqual(expect.arrayContaining(before));
-
-    const yes = await runOnTerminal(['torrents', 'delete', '--instance', 'primary', '--all'], s, env, 'yes\r');
-    expect(yes.code, yes.output).toBe(0);
-    expect(yes.output).toMatch(/\[OK\] delete all torrents on primary/);
-    const deadline = Date.now() + 5_000;
-    while ((await listHashes(a)).length && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    expect(await listHashes(a)).toEqual([]);
-  });
-});
-
-/** GET over HTTPS trusting only `ca`; resolves status, headers and body. */
-function httpsGet(url: string, ca: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-=======
->>>>>>> /tmp/qbfx/m.tmp
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { env: s.env(env), cwd: s.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
