@@ -1,5 +1,6 @@
 import path from 'node:path';
 import log from 'electron-log/main';
+import { safeText } from '../../shared/terminal-text';
 import type { Logger } from './engine-types';
 
 /**
@@ -23,11 +24,12 @@ export function setupLogging(): ShellLogging {
   log.transports.console.level = process.env.QBF_DEBUG ? 'debug' : 'warn';
   log.errorHandler.startCatching({ showDialog: false });
   const meta = (m?: object) => (m && Object.keys(m).length ? [m] : []);
+  // Messages carry torrent names and server replies: terminal-safe, like the CLI's (shared/terminal-text).
   const logger: Logger = {
-    debug: (msg, m) => log.debug(msg, ...meta(m)),
-    info: (msg, m) => log.info(msg, ...meta(m)),
-    warn: (msg, m) => log.warn(msg, ...meta(m)),
-    error: (msg, m) => log.error(msg, ...meta(m)),
+    debug: (msg, m) => log.debug(safeText(msg), ...meta(m)),
+    info: (msg, m) => log.info(safeText(msg), ...meta(m)),
+    warn: (msg, m) => log.warn(safeText(msg), ...meta(m)),
+    error: (msg, m) => log.error(safeText(msg), ...meta(m)),
   };
   return { logger, logDir: path.dirname(log.transports.file.getFile().path) };
 }
