@@ -44,11 +44,14 @@ afterAll(() => {
 });
 
 describe('usage errors exit 2 and name the user-facing flag', () => {
-  it('unknown option, missing argument, unknown torrents action → 2', async () => {
+  it('unknown option, unknown command, missing argument, unknown torrents action → 2', async () => {
     const s = sandbox();
     const unknown = await s.run(['status', '--bogus']);
     expectExit(unknown, 2);
     expect(unknown.stderr).toMatch(/unknown option '--bogus'/);
+    const command = await s.run(['frobnicate']);
+    expectExit(command, 2);
+    expect(command.stderr).toMatch(/unknown command 'frobnicate'/);
     const missing = await s.run(['add']);
     expectExit(missing, 2);
     expect(missing.stderr).toMatch(/missing required argument/);
