@@ -37,6 +37,19 @@ function causes(err: unknown): { code?: unknown; name?: unknown; message?: unkno
 }
 
 /**
+ * True when a failed download may work later (the network, DNS, a timeout, TLS, a reset): a
+ * known system or undici code, or our own timeout, in the cause chain. False for what will never
+ * work (fetch's "bad port", a malformed URL).
+ */
+export function isTransientDownloadError(err: unknown): boolean {
+  return causes(err).some((e) => {
+    if (e.name === 'TimeoutError') return true;
+    const code = typeof e.code === 'string' ? e.code : '';
+    return !!WORDS[code] || /^(ERR_TLS_|ERR_SSL_)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH|^E[A-Z]+$/.test(code);
+  });
+}
+
+/**
  * A short reason for a failed download: `connection refused`, `host name not found (DNS)`,
  * `timed out after 15 s`, `TLS error (CERT_HAS_EXPIRED)`, … from the first known code in the
  * error's cause chain; otherwise `network error (<code or message>)`. Never a JS-internal text

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { describeDownloadError } from './download-error';
+import { describeDownloadError, isTransientDownloadError } from './download-error';
 import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
 
 /** Why a path input is refused when paths are not allowed (same words whether the file exists or not). */
@@ -63,7 +63,7 @@ export async function downloadTorrent(url: string): Promise<Uint8Array> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
   } catch (err) {
-    throw failed(describeDownloadError(err, DOWNLOAD_TIMEOUT_MS), true);
+    throw failed(describeDownloadError(err, DOWNLOAD_TIMEOUT_MS), isTransientDownloadError(err));
   }
   if (!res.ok) {
     await res.body?.cancel();

@@ -244,6 +244,13 @@ describe('a .torrent URL the network cannot fetch now is queued as a URL, not lo
     }
   });
 
+  it('a URL fetch refuses outright (a blocked port) is rejected, not queued for ever', async () => {
+    const { engine } = await engineWith({ instances: [inst('a', a)] });
+    const res = await engine.add(['http://127.0.0.1:9/blocked.torrent']);
+    expect(res.results[0]).toMatchObject({ outcome: 'rejected', error: { code: 'INVALID_INPUT' } });
+    expect(engine.snapshot().queue).toHaveLength(0);
+  });
+
   it('a URL that answers 404 is rejected with the reason (it will not get better by waiting)', async () => {
     const server = createServer((_req, reply) => reply.writeHead(404).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
