@@ -14,7 +14,10 @@ export type ReleaseLock = () => Promise<void>;
 /**
  * Takes the cross-process lock (`<file>.lock` directory, `proper-lockfile`, the same one
  * every qbit-failover process uses). A lock older than `staleMs` (ms, min 2000) is taken
- * over, so a crashed holder blocks others for at most that long. Retries for ~3 s in all.
+ * over, so a crashed holder blocks others for at most that long. Polls every ≤ 50–100 ms (so
+ * the lock does not sit idle between busy holders) for ~9 s in all: many CLI `add`s, `watch`
+ * and a lock-less writer forcing re-reads can keep it busy for seconds, and giving up means
+ * telling the user their magnets were not queued.
  * `onCompromised` is called (instead of throwing asynchronously) if the lock is lost.
  * Throws the underlying error (`ELOCKED`, `ENOENT`, `ENOTDIR`…) when not obtained.
  */
@@ -26,7 +29,7 @@ export async function acquireLock(
   return lockfile.lock(file, {
     realpath: false,
     stale: staleMs,
-    retries: { retries: 25, factor: 1.4, minTimeout: 5, maxTimeout: 200, randomize: true },
+    retries: { retries: 120, factor: 1.5, minTimeout: 5, maxTimeout: 50, randomize: true },
     onCompromised,
   });
 }

@@ -71,6 +71,8 @@ export class QueueStore extends EventEmitter {
   /** Digest of the file's text at our last read (null: missing or moved aside), to detect lock-less writers; not the text: 10 000 entries are ~5 MB. */
   private diskDigest: string | null = null;
   private readonly warned = new Set<string>();
+  /** False once a write could not keep the replaced file (no hard links here): then give way more. */
+  private hardLinks = true;
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(opts: QueueStoreOptions) {
@@ -286,7 +288,8 @@ export class QueueStore extends EventEmitter {
           let res;
           try {
             const text = serializeQueueFile(m.next, this.unparsed, this.extra, new Date());
-            res = await writeDurableIfUnchanged(this.path, text, attempt < MAX_GUARDED_WRITES ? expected : undefined);
+            const guarded = attempt < (this.hardLinks ? GUARDED_WRITES_WITH_LINKS : MAX_GUARDED_WRITES);
+            res = await writeDurableIfUnchanged(this.path, text, guarded ? expected : undefined);
           } catch (err) {
             if (!done) await m.onWriteFailed?.();
             throw new QueueWriteError(`Could not write queue file ${this.path}: ${(err as Error).message}`, err);
@@ -295,6 +298,7 @@ export class QueueStore extends EventEmitter {
           await this.journalWrite(m, before);
           this.commit(m.next);
           if (res.displaced) lateAdopted = await this.adoptDisplaced(res.displaced, expected, m.next);
+          else if (expected !== null) this.hardLinks = false;
         }
         if (!done) {
           await m.afterWrite?.();
@@ -318,9 +322,13 @@ export class QueueStore extends EventEmitter {
     try {
       let text = await readTextOrNull(displaced);
       if (textDigest(text) === expected || text === null) return 0;
-      text = await this.settledText(displaced, text);
-      const p = text === null ? null : parseQueueFile(text);
-      const magnets = p === null ? [] : 'corrupt' in p ? salvageMagnets(text ?? '') : p.magnets;
+      // A whole JSON document means that write finished; anything else may still be growing.
+      let p = parseQueueFile(text);
+      if ('corrupt' in p) {
+        text = await this.settledText(displaced, text);
+        p = parseQueueFile(text ?? '');
+      }
+      const magnets = 'corrupt' in p ? salvageMagnets(text ?? '') : p.magnets;
       const have = new Set(written.map((e) => e.infohash));
       const late = reconcile({ savedAt: null, reason: null, magnets, block: null, blockProblem: null, extra: {} }, [], new Date())
         .entries.filter((e) => !have.has(e.infohash) && !this.journaled.live.has(e.infohash));
@@ -487,11 +495,16 @@ export class QueueStore extends EventEmitter {
  * most CORRUPT_MAX_READS times (a writer still busy after ~2 s: treated as corrupt too).
  */
 const CORRUPT_REREAD_MS = 50;
-/** Writes that give way to a lock-less writer (re-read and merge) before one overwrites. */
+/**
+ * Writes that give way to a lock-less writer (re-read and merge) before one overwrites. Where
+ * hard links work, an overwrite loses nothing (the replaced file is inspected, see
+ * `adoptDisplaced`), so giving way once is enough and keeps the lock short for other processes.
+ */
 const MAX_GUARDED_WRITES = 5;
+const GUARDED_WRITES_WITH_LINKS = 1;
 /** Extra passes of one locked operation to put back magnets that raced our rename. */
 const MAX_LATE_REPAIRS = 3;
-const CORRUPT_STABLE_READS = 5;
+const CORRUPT_STABLE_READS = 3;
 const CORRUPT_MAX_READS = 40;
 
 const digest = (text: string): string => createHash('sha1').update(text).digest('hex');
