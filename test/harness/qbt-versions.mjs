@@ -7,7 +7,7 @@
 // `node test/harness/prepare-versions.mjs` (CI: .ci/run). Tests never build a tree; they only
 // find one (the newest that answers the label's version) and bind-mount /tmp, /proc and /dev.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where chroot trees are cached between runs (override: QBF_QBT_CACHE). */
@@ -179,6 +179,7 @@ export function prepareVersion(label, { refresh = false, log = () => {} } = {}) 
   }
   const dest = join(CACHE_ROOT, `${spec.suite}-${today()}`);
   const tmp = `${dest}.tmp`;
+  mkdirSync(CACHE_ROOT, { recursive: true });
   if (existsSync(tmp)) removeTree(tmp);
   log(`${label}: building ${dest} with mmdebstrap (${spec.suite})`);
   const args = ['--variant=apt', ...spec.aptOpts.map((o) => `--aptopt=${o}`), '--include=qbittorrent-nox,ca-certificates',
