@@ -83,14 +83,13 @@ describe('routing by health and VPN', () => {
     expect(await listHashes(primary)).not.toContain(m.infohash);
   });
 
-  it('primary killed → secondary, the whole CLI run within 2 s', async () => {
+  // How long this takes is a row of `npm run bench` (failover, primary refused), not a test limit.
+  it('primary killed → secondary: the add is confirmed there and the primary is reported CONNECTION_REFUSED', async () => {
     const s = sandbox();
     await primary.kill();
     const m = randomMagnet();
     const r = await s.run(['add', m.magnet], legacyEnv(primary, secondary, 'up'));
     expectExit(r, 0);
-    console.info(`[figure] killed primary → secondary: CLI wall time ${r.ms} ms`);
-    expect(r.ms).toBeLessThan(2_000);
     expect(r.stdout).toMatch(/primary .*: CONNECTION_REFUSED/);
     expect(r.stdout).toMatch(new RegExp(`\\[ADDED\\] .*${m.infohash}.* → secondary`));
     await waitForHashes(secondary, [m.infohash], 2_000);
@@ -107,9 +106,7 @@ describe('routing by health and VPN', () => {
       primary.thaw();
     }
     expectExit(r, 0);
-    console.info(`[figure] frozen primary → secondary: CLI wall time ${r.ms} ms`);
-    // Health probe deadline = connect timeout (3 s) + 1 s; a little slack for a busy machine.
-    expect(r.ms).toBeLessThan(7_000);
+    // The whole run's time is a row of `npm run bench` (frozen primary, whole CLI add).
     expect(r.stdout).toMatch(/primary .*: TIMEOUT/);
     expect(r.stdout).toMatch(new RegExp(`\\[ADDED\\] .*${m.infohash}.* → secondary`));
     await waitForHashes(secondary, [m.infohash], 2_000);

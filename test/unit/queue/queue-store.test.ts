@@ -98,33 +98,28 @@ describe('QueueStore', () => {
     expect((await readJson(file)).magnets).toEqual([magnetOf('kept')]);
   });
 
-  it('adds and removes 1 000 entries in one write each; 10 000 stay fast', async () => {
+  // How fast this is at 10 000 and 100 000 entries is a row of `npm run bench`, not a test limit.
+  it('adds and removes 1 000 entries in one write each; another store reads 10 000 and appends one', async () => {
     const file = join(dir, 'queue.json');
     const q = new QueueStore({ path: file });
     let changes = 0;
     q.on('change', () => changes++);
     const items = Array.from({ length: 1000 }, (_, n) => item(`bulk-${n}`));
-    let t = performance.now();
     await q.add(items);
-    const addMs = performance.now() - t;
     expect(changes).toBe(1);
-    t = performance.now();
     await q.remove(items.map((i) => i.infohash));
-    const removeMs = performance.now() - t;
     expect(changes).toBe(2);
     expect(q.entries()).toEqual([]);
 
     const many = Array.from({ length: 10_000 }, (_, n) => item(`many-${n}`));
-    t = performance.now();
     await q.add(many);
-    const add10kMs = performance.now() - t;
     const other = new QueueStore({ path: file });
-    t = performance.now();
     expect((await other.load()).length).toBe(10_000);
     await other.add([item('one more')]);
-    const loadWrite10kMs = performance.now() - t;
-    console.log(`queue timings: add 1000 ${addMs.toFixed(1)} ms, remove 1000 ${removeMs.toFixed(1)} ms, ` +
-      `add 10000 ${add10kMs.toFixed(1)} ms, load+add at 10000 ${loadWrite10kMs.toFixed(1)} ms`);
-    expect(loadWrite10kMs).toBeLessThan(1000);
+    const magnets = (await readJson(file)).magnets;
+    expect(magnets).toHaveLength(10_001);
+    expect(magnets[0]).toBe(magnetOf('many-0'));
+    expect(magnets[10_000]).toBe(magnetOf('one more'));
   });
+
 });
