@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { cspMeta } from './vite-csp';
 
 /**
  * electron-vite build of the desktop app (`npx electron-vite build -c build/electron.vite.config.ts`):
@@ -36,7 +37,7 @@ export default defineConfig({
   renderer: {
     root: at('renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     build: {
       outDir: at('out/renderer'),
       target: 'es2022',

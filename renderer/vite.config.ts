@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { cspMeta } from '../build/vite-csp.js';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -9,7 +10,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspMeta()],
   build: {
     outDir: `${repo}out/renderer`,
     emptyOutDir: true,

@@ -5,6 +5,8 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { isApiMethod, validateApiArg, type ApiBackend } from '../../shared/contract';
 import type { EngineEvent } from '../../shared/model';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { DASHBOARD_BODY_MAX_BYTES } from '../../shared/limits';
 
 /**
  * The headless dashboard: serves the built renderer and bridges the shared API contract over
@@ -17,13 +19,6 @@ import type { EngineEvent } from '../../shared/model';
  * unknown `Host` (DNS rebinding) are refused; strict CSP on every response.
  */
 
-/** CSP of the dashboard page; identical to the `<meta>` in `renderer/index.html`. */
-export const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-/** Largest accepted POST body, bytes (16 MiB: a 10 MiB `.torrent` in base64 plus slack). */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Interval of the SSE heartbeat comment, ms. */
 export const HEARTBEAT_MS = 15_000;
 /** Name of the auth cookie. */
@@ -105,7 +100,7 @@ class HttpError extends Error {
 }
 
 function setSecurityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
@@ -138,15 +133,15 @@ function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-/** Reads the body up to {@link MAX_BODY_BYTES}; 413 beyond. */
+/** Reads the body up to {@link DASHBOARD_BODY_MAX_BYTES}; 413 beyond. */
 async function readBody(req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body larger than 16 MiB');
+  if (declared > DASHBOARD_BODY_MAX_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body larger than 16 MiB');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body larger than 16 MiB');
+    if (size > DASHBOARD_BODY_MAX_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body larger than 16 MiB');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -4,7 +4,9 @@
 // - The tool lives in build/tools/electronegativity/ with its own pinned package.json/lock (at the
 //   root its commander clashes with ours); the first run installs it with `npm ci` there.
 // - electron/ and renderer/ are copied into one temp folder and scanned together, so global checks
-//   (CSP) see the renderer's <meta> CSP next to the main process code.
+//   (CSP) see the renderer's <meta> CSP next to the main process code. The copied index.html gets
+//   the <meta> the build writes into it (build/vite-csp.ts, from shared/csp.ts), so the scan sees
+//   the policy as shipped rather than a hand-kept copy.
 // - The tool itself honours `eng-disable CHECK_ID` in a comment on the finding's own line (or the
 //   file's first line) and drops that finding. This gate adds the rule that every such comment must
 //   say why: `// eng-disable CHECK_A CHECK_B -- reason in words`. Punctuation ends the tool's list of
@@ -17,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const toolDir = join(root, 'build/tools/electronegativity');
@@ -67,6 +69,14 @@ function unexplainedDisables() {
   return bad;
 }
 
+/** Imports a TypeScript module (bundled with esbuild, a dev dependency) from Node without a loader. */
+async function loadTs(file, tmp) {
+  const { build } = await import('esbuild');
+  const outfile = join(tmp, 'loaded-module.mjs');
+  await build({ entryPoints: [file], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+  return import(pathToFileURL(outfile).href);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'qbf-electronegativity-'));
 try {
   ensureTool();
@@ -87,6 +97,9 @@ try {
   for (const top of SCANNED) {
     cpSync(join(root, top), join(scanRoot, top), { recursive: true, filter: (src) => !src.split(/[\\/]/).includes('node_modules') });
   }
+  const { withCspMeta } = await loadTs(join(root, 'build/vite-csp.ts'), work);
+  const html = join(scanRoot, 'renderer/index.html');
+  writeFileSync(html, withCspMeta(readFileSync(html, 'utf8')));
 
   const out = join(work, 'findings.json');
   const r = spawnSync(process.execPath, [join(toolDir, 'scan.cjs'), out, electronVersion(), bad, silenced, scanRoot], {

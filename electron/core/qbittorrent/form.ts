@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { QBITTORRENT_ADD_BODY_MAX_BYTES } from '../../../shared/limits';
 import type { AddParams } from './types';
 
 /**
  * Request bodies for `torrents/add`: url-encoded magnet batches and multipart `.torrent`
- * batches, each kept under the server's body limit.
+ * batches, each kept under the server's body limit (`QBITTORRENT_ADD_BODY_MAX_BYTES`).
  */
-
-/** qBittorrent refuses bodies above exactly 64 MiB (400, connection closed); we stay under 60 MiB. */
-export const MAX_BODY_BYTES = 60 * 1024 * 1024;
 
 /**
  * Form fields for the add options: `category`, `savepath`, `tags` (trimmed, empties
@@ -36,7 +34,7 @@ function formEncode(v: string): string {
  * `urls` field separated by `\n`; a new batch starts only when the body would pass
  * `maxBytes`. Returns `[]` for no URIs.
  */
-export function magnetBodies(uris: string[], opts: AddParams = {}, maxBytes = MAX_BODY_BYTES): string[] {
+export function magnetBodies(uris: string[], opts: AddParams = {}, maxBytes = QBITTORRENT_ADD_BODY_MAX_BYTES): string[] {
   const tail = addFields(opts)
     .map(([k, v]) => `&${k}=${formEncode(v)}`)
     .join('');
@@ -78,7 +76,7 @@ function quoteName(name: string): string {
 export function torrentBodies(
   files: { name: string; data: Uint8Array }[],
   opts: AddParams = {},
-  maxBytes = MAX_BODY_BYTES,
+  maxBytes = QBITTORRENT_ADD_BODY_MAX_BYTES,
 ): MultipartBody[] {
   const boundary = `----qbf${randomBytes(12).toString('hex')}`;
   const contentType = `multipart/form-data; boundary=${boundary}`;

@@ -1,7 +1,7 @@
 /** WebUI API client of one qBittorrent instance: session, add, info, versions. */
 export { QbitClient, compareVersions } from './client';
 export { QbitError, CertificatePinError, toQbitError, httpError, httpStatusCode } from './errors';
-export { MAX_BODY_BYTES, addFields, magnetBodies, torrentBodies } from './form';
+export { addFields, magnetBodies, torrentBodies } from './form';
 export { normaliseFingerprint } from './http';
 export { BAN_DURATION_MS, sessionCookie } from './session';
 export type {

@@ -2,11 +2,12 @@
  * File-system primitives of the queue: the cross-process lock, atomic durable writes,
  * reading, moving a corrupt file aside, and `.torrent` payload files.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
+import { sha1Hex } from '../digest';
 
 /** Releases a lock taken by `acquireLock`. */
 export type ReleaseLock = () => Promise<void>;
@@ -85,7 +86,7 @@ export async function writeDurable(file: string, data: string | Uint8Array): Pro
 
 /** SHA-1 of a file's text, to tell whether it changed without keeping the text (null: no file). */
 export function textDigest(text: string | null): string | null {
-  return text === null ? null : createHash('sha1').update(text).digest('hex');
+  return text === null ? null : sha1Hex(text);
 }
 
 /**
