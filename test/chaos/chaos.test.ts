@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { createEngine, type Engine } from '../../electron/core/engine';
-import { randomMagnet } from '../harness/inputs';
 import { assertCliBuilt, killAllCli, parseReport, runCli } from './support/cli';
-import { byScale, census, disposeMembers, makeSandbox, pick, queuedHashes, rand, restartWithPassword, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
+import { chaosSeed, makePrng, seededMagnet } from './support/prng';
+import { byScale, census, disposeMembers, makeSandbox, queuedHashes, restartWithPassword, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
 import { FakeVpn } from './support/vpn';
 
 /**
@@ -26,12 +26,20 @@ import { FakeVpn } from './support/vpn';
  * Then faults stop, everything is restored, the engine auto-flushes (the CLI `flush` runs once
  * if the queue has not emptied after 20 s), and every instance is listed with an independent
  * client (harness/direct.ts).
+ *
+ * Every random choice (magnets, fault kinds and victims, delays, batch sizes, new passwords)
+ * comes from one generator seeded by `CHAOS_SEED` or a fresh seed, printed first: replay a
+ * failing run with `CHAOS_SEED=<seed>` (timings on a busy machine still differ).
  */
 
 const N = byScale(200, 1_000);
 const FAULT_PHASE_MS = byScale(60_000, 240_000);
 const SETTLE_MS = byScale(60_000, 120_000);
 const POLL_MS = Number(process.env.CHAOS_POLL_MS ?? 15_000);
+const SEED = chaosSeed();
+const rng = makePrng(SEED);
+const rand = rng.int;
+const pick = rng.pick;
 
 let members: Member[] = [];
 let sb: Sandbox;
@@ -64,12 +72,13 @@ type Outcome = 'added' | 'duplicate' | 'queued' | 'rejected';
 
 describe(`chaos (${SCALE})`, () => {
   it(`${N} magnets from CLI children and an engine under crashes, freezes, password changes and VPN flips: each on exactly one instance, none lost, none on the VPN instance while it was down`, async () => {
+    console.log(`[chaos ${SCALE}] seed ${SEED} (replay with CHAOS_SEED=${SEED})`);
     const t0 = Date.now();
     engine = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home), watchQueueFile: true });
     await engine.start();
     const eng = engine;
 
-    const all = Array.from({ length: N }, (_, i) => randomMagnet(`qbf-chaos-${i}`));
+    const all = Array.from({ length: N }, (_, i) => seededMagnet(rng, `qbf-chaos-${i}`));
     const viaCli = all.slice(0, N / 2);
     const viaEngine = all.slice(N / 2);
     const outcome = new Map<string, { how: Outcome; instance: string | null; by: 'cli' | 'engine' }>();
@@ -136,7 +145,7 @@ describe(`chaos (${SCALE})`, () => {
         } else {
           passwordBusy = true;
           spawnTask(async () => {
-            const pw = `pw-${Math.random().toString(36).slice(2, 10)}`;
+            const pw = `pw-${rng.hex(5)}`;
             await restartWithPassword(m, pw);
             note(`${m.name} restarted with a new password`);
             await sleep(rand(1_500, 4_000));
@@ -198,14 +207,14 @@ describe(`chaos (${SCALE})`, () => {
     let lastTrace = 0;
     let placement = await census(members);
     for (;;) {
-      const queueLeft = (await eng.queue.load()).length;
+      const queueLeft = queuedHashes(sb.queueFile).size;
       placement = await census(members);
       const missing = [...want].filter((h) => !placement.has(h)).length;
       const doubled = [...want].filter((h) => (placement.get(h)?.on.length ?? 0) > 1).length;
       if (queueLeft === 0 && missing === 0 && doubled === 0) break;
       if (Date.now() - lastTrace > 5_000) {
         lastTrace = Date.now();
-        note(`settling: queue ${queueLeft}, missing ${missing}, on two ${doubled}; engine sees ${eng.instances.map((i) => `${i.name}=${i.health.status}`).join(' ')}`);
+        note(`settling: queue ${queueLeft}, missing ${missing}, on two ${doubled}; engine sees ${eng.snapshot().instances.map((i) => `${i.name}=${i.status}`).join(' ')}`);
       }
       if (Date.now() - faultsEndedAt > SETTLE_MS) break;
       if (!flushRun && queueLeft > 0 && Date.now() - faultsEndedAt > 20_000) {
@@ -246,7 +255,7 @@ describe(`chaos (${SCALE})`, () => {
         `[chaos ${SCALE}] ${N} magnets (${viaCli.length} via CLI add, ${viaEngine.length} via engine), submitted in ${((submittedAt - t0) / 1000).toFixed(1)} s; faults ${JSON.stringify(faults)}; VPN (${vpn.mode} ${vpn.name}) down ${vpn.windows.length}× for ${(downMs / 1000).toFixed(1)} s in all`,
         `[chaos ${SCALE}] reported: ${JSON.stringify(counts)}; CLI problems ${cliProblems.length}${flushRun ? '; CLI flush was run' : ''}`,
         `[chaos ${SCALE}] settled ${(settledMs / 1000).toFixed(1)} s after faults stopped; on instances ${JSON.stringify(perInstance)}; missing ${missing.length}; on two or more ${doubled.length}; queue left ${queueLeft.size}; added to primary while VPN down ${vpnViolations.length}; reported-added but now elsewhere ${moved}`,
-        `[chaos ${SCALE}] total ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        `[chaos ${SCALE}] total ${((Date.now() - t0) / 1000).toFixed(1)} s; seed ${SEED} (replay with CHAOS_SEED=${SEED})`,
       ].join('\n'),
     );
     if (missing.length || doubled.length || vpnViolations.length || cliProblems.length || settledMs > 20_000) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomMagnet } from '../harness/inputs';
 import { assertCliBuilt, killAllCli, parseReport, runCli, startCli, type CliRun } from './support/cli';
-import { byScale, census, disposeMembers, makeSandbox, pick, queuedHashes, rand, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
+import { chaosSeed, makePrng, seededMagnet } from './support/prng';
+import { byScale, census, disposeMembers, makeSandbox, queuedHashes, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
 
 /**
  * SIGKILL the CLI (`add`, `flush`) and the engine (`watch`) at random moments — 0–300 ms after
@@ -11,9 +11,15 @@ import { byScale, census, disposeMembers, makeSandbox, pick, queuedHashes, rand,
  * `[ADDED] … → instance` (complete lines printed before the kill) is on that instance; every
  * input reported `[QUEUED]` is in the queue file. At the end, with both instances up: every
  * accepted input is on an instance or in the queue (nothing lost).
+ * Every random choice comes from one generator seeded by `CHAOS_SEED` or a fresh seed, printed
+ * first: replay with `CHAOS_SEED=<seed>`.
  */
 
 const KILLS = byScale(25, 100);
+const SEED = chaosSeed();
+const rng = makePrng(SEED);
+const rand = rng.int;
+const pick = rng.pick;
 
 let members: Member[] = [];
 let sb: Sandbox;
@@ -41,6 +47,7 @@ async function setUp(m: Member, up: boolean): Promise<void> {
 
 describe(`crash safety (${SCALE})`, () => {
   it(`${KILLS} SIGKILLs of add/flush/watch at random moments never corrupt the queue nor unsay a report`, async () => {
+    console.log(`[crash-safety ${SCALE}] seed ${SEED} (replay with CHAOS_SEED=${SEED})`);
     const t0 = Date.now();
     const accepted = new Set<string>();
     const tally: Record<string, number> = {};
@@ -56,7 +63,7 @@ describe(`crash safety (${SCALE})`, () => {
       await setUp(members[0]!, state === 'both-up');
       await setUp(members[1]!, state !== 'both-down');
       const cmd = pick(['add', 'add', 'add', 'flush', 'watch']);
-      const batch = Array.from({ length: rand(1, 40) }, () => randomMagnet());
+      const batch = Array.from({ length: rand(1, 40) }, () => seededMagnet(rng));
       const args = cmd === 'add' ? ['add', ...batch.map((b) => b.magnet)] : [cmd];
       const how = pick(['spawn', 'startup', 'bytes']);
       const opts =
@@ -103,7 +110,7 @@ describe(`crash safety (${SCALE})`, () => {
     const where = await census(members);
     const lost = [...accepted].filter((h) => !where.has(h) && !queued.has(h));
     console.log(
-      `[crash-safety ${SCALE}] ${kills} kills; runs ${JSON.stringify(tally)}; reported ADDED ${reportedAdded}, QUEUED ${reportedQueued}; accepted ${accepted.size}, now on instances ${[...accepted].filter((h) => where.has(h)).length}, queued ${queued.size}; lost ${lost.length}; problems ${problems.length}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `[crash-safety ${SCALE}] seed ${SEED}: ${kills} kills; runs ${JSON.stringify(tally)}; reported ADDED ${reportedAdded}, QUEUED ${reportedQueued}; accepted ${accepted.size}, now on instances ${[...accepted].filter((h) => where.has(h)).length}, queued ${queued.size}; lost ${lost.length}; problems ${problems.length}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
     if (problems.length) console.log(problems.slice(0, 20).join('\n'));
     expect(kills).toBe(KILLS);

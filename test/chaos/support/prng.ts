@@ -11,6 +11,15 @@ export interface Prng {
   int(lo: number, hi: number): number;
   /** `bytes` random bytes as lowercase hex (e.g. 20 → a v1 infohash). */
   hex(bytes: number): string;
+  /** One element of a non-empty list. */
+  pick<T>(list: readonly T[]): T;
+}
+
+/** A magnet URI with a seeded v1 infohash and no trackers (as the harness's randomMagnet, but replayable). */
+export function seededMagnet(rng: Prng, name?: string): { magnet: string; infohash: string } {
+  const infohash = rng.hex(20);
+  const dn = name ?? `qbf-test-${infohash.slice(0, 8)}`;
+  return { magnet: `magnet:?xt=urn:btih:${infohash}&dn=${encodeURIComponent(dn)}`, infohash };
 }
 
 /** The seed of this run: `CHAOS_SEED` when set (decimal), else a random 31-bit integer. */
@@ -29,10 +38,12 @@ export function makePrng(seed: number): Prng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   return {
     seed,
     next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    int,
+    pick: (list) => list[int(0, list.length - 1)]!,
     hex: (bytes) => Array.from({ length: bytes }, () => Math.floor(next() * 256).toString(16).padStart(2, '0')).join(''),
   };
 }
