@@ -7,7 +7,7 @@
 //   electron/cli/    plain Node: no 'electron', no electron/main|preload, no renderer/
 //   electron/main|preload  core + shared; never renderer/
 //   renderer/src/    imports shared/ only: no electron/, no 'electron', no Node builtins
-//   ipcMain          only in electron/main/ipc.ts (the one module wrapping it)
+//   ipcMain          only in electron/main/ipc/ipc-main.ts (the one module wrapping it)
 //   ipcRenderer      only in electron/preload/
 // ESLint cannot resolve relative paths in `no-restricted-imports`, so each layer bans, by regex,
 // relative specifiers that climb (`../`) into a forbidden folder. Flat config replaces (does not
@@ -25,7 +25,7 @@ const ELECTRON_ALL = { name: 'electron', message: 'This layer never imports Elec
 const NO_IPC_MAIN = {
   name: 'electron',
   importNames: ['ipcMain'],
-  message: 'Raw ipcMain only in electron/main/ipc.ts; register handlers through setupIpc().',
+  message: 'Raw ipcMain only in electron/main/ipc/ipc-main.ts; register handlers through setupIpc().',
 };
 const NO_IPC_RENDERER = {
   name: 'electron',
@@ -65,12 +65,12 @@ export const layers = [
   {
     name: 'layering/main',
     files: ['electron/main/**/*.{ts,tsx,mts,js,mjs}'],
-    ignores: ['electron/main/ipc.ts'],
+    ignores: ['electron/main/ipc/ipc-main.ts'],
     rules: restrict([NO_IPC_MAIN, NO_IPC_RENDERER], [NOT_RENDERER]),
   },
   {
     name: 'layering/main-ipc',
-    files: ['electron/main/ipc.ts'],
+    files: ['electron/main/ipc/ipc-main.ts'],
     rules: restrict([NO_IPC_RENDERER], [NOT_RENDERER]),
   },
   {

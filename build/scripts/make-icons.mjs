@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Generates the tray and app icons as PNG using only node:zlib (no image libraries).
 //   node build/scripts/make-icons.mjs
-// Writes build/icons/{tray/*.png, 256x256.png, 512x512.png}, build/icon.png, and copies the tray
-// icons to electron/main/resources/tray/ (shipped via electron-builder `extraResources`,
-// because electron-builder never packs build/ into the app).
+// Writes the app icons build/icons/{256x256,512x512}.png and build/icon.png (electron-builder reads
+// them from build/), and the tray icons, once, to electron/main/tray/images/: the shell loads them
+// from there in development and electron-builder ships that folder as `extraResources` (tray/).
 import { deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const buildIcons = join(root, 'build', 'icons');
-const trayOut = [join(buildIcons, 'tray'), join(root, 'electron', 'main', 'resources', 'tray')];
+const trayOut = [join(root, 'electron', 'main', 'tray', 'images')];
 
 /** Tray state colours, RGB. */
 const COLORS = {
@@ -130,4 +130,4 @@ function appIcon(x, y) {
 }
 for (const size of [256, 512]) writeAll([buildIcons], `${size}x${size}.png`, render(size, appIcon));
 writeAll([join(root, 'build')], 'icon.png', render(512, appIcon));
-console.log('icons written to build/icons, build/icon.png and electron/main/resources/tray');
+console.log('icons written to build/icons, build/icon.png and electron/main/tray/images');

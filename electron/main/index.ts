@@ -2,23 +2,23 @@ import path from 'node:path';
 import { app, dialog, safeStorage } from 'electron';
 import type { SettingsView } from '../../shared/contract';
 import { defaultSettings } from '../../shared/settings';
-import { createTrayActions } from './app-actions';
-import { registerAppScheme, setupAppProtocol } from './app-protocol';
-import { createApiBackend, createEngine } from './core-bridge';
-import type { Engine, Logger } from './engine-types';
-import { iconPathFor } from './icons';
-import { setupIpc } from './ipc';
-import { parseLaunchArgs } from './launch-args';
-import { setupLogging } from './logging';
-import { setupNotifier } from './notifier';
-import { addLaunchRequest, PendingLaunches } from './pending-launches';
-import { setupProtocolHandling } from './protocol-handling';
-import { SafeStorageSecretStore } from './safe-storage-secret-store';
-import { setupSecurityGuards } from './security-guards';
-import { setupTray } from './tray';
-import { createUiSettingsApplier } from './ui-settings';
-import { createMainWindowController } from './window';
-import { isPopoverPlatform } from './window-options';
+import { createTrayActions } from './tray/actions';
+import { registerAppScheme, setupAppScheme } from './security/app-scheme';
+import { createApiBackend, createEngine } from './engine/bridge';
+import type { Engine, Logger } from './engine/types';
+import { iconPathFor } from './tray/icons';
+import { setupIpc } from './ipc/ipc-main';
+import { parseLaunchArgs } from './launch/args';
+import { setupLogging } from './logging/logging';
+import { setupNotifier } from './notifications/desktop';
+import { addLaunchRequest, PendingLaunches } from './launch/pending';
+import { setupLaunchSources } from './launch/sources';
+import { SafeStorageSecretStore } from './security/secret-store';
+import { setupSecurityGuards } from './security/guards';
+import { setupTray } from './tray/tray';
+import { createUiSettingsApplier } from './os/ui-settings';
+import { createMainWindowController } from './window/window';
+import { isPopoverPlatform } from './window/options';
 
 /**
  * Electron main entry: wires the `setupXxx()` modules in order. Before `ready`: privileged scheme,
@@ -40,7 +40,7 @@ function main(): void {
   const { logger, logDir } = setupLogging();
   let onSecondInstance = (_hadInputs: boolean) => {};
   const pending = new PendingLaunches((err) => logger.error('launch request failed', { error: String(err) }));
-  setupProtocolHandling({ pending, onSecondInstance: (had) => onSecondInstance(had), logger });
+  setupLaunchSources({ pending, onSecondInstance: (had) => onSecondInstance(had), logger });
   // Tray app: closing every window must not quit (https://www.electronjs.org/docs/latest/api/app#event-window-all-closed).
   app.on('window-all-closed', () => {});
   app
@@ -64,7 +64,7 @@ async function onReady(ctx: {
   const home = app.getPath('userData');
   if (process.platform === 'darwin') app.dock?.hide(); // tray-only (LSUIElement when packaged)
   setupSecurityGuards(logger);
-  setupAppProtocol(path.join(appPath, 'out', 'renderer'), logger);
+  setupAppScheme(path.join(appPath, 'out', 'renderer'), logger);
 
   const secrets = new SafeStorageSecretStore({ home, cipher: safeStorage, logger });
   const storage = secrets.status();

@@ -1,7 +1,7 @@
 import { isApiMethod, validateApiArg } from '../../shared/contract';
 import type { ApiBackend, ApiErrorBody, ApiMethod, ApiResults } from '../../shared/contract';
 import type { IpcReply } from '../preload/make-api';
-import { isAppUrl } from './security-policy';
+import { isAppUrl } from './security/policy';
 
 /**
  * Pure IPC decisions: who may call, what reaches the backend, and how failures look on the wire.

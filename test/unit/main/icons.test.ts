@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { iconPathFor } from '../../../electron/main/icons';
+import { iconPathFor, TRAY_IMAGES_DIR } from '../../../electron/main/tray/icons';
 import type { TrayColor } from '../../../electron/main/tray-state';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -32,6 +32,16 @@ describe('iconPathFor', () => {
 
   it('electron-builder ships the tray folder as extraResources "tray"', () => {
     const yml = readFileSync(path.join(repo, 'build', 'electron-builder.yml'), 'utf8');
-    expect(yml).toMatch(/from: electron\/main\/resources\/tray\s+to: tray/);
+    expect(yml).toContain(`from: ${TRAY_IMAGES_DIR}\n    to: tray`);
+  });
+
+  it('keeps one copy of the tray PNGs: none under build/ (a second copy drifts)', () => {
+    const build = path.join(repo, 'build');
+    const pngs = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? (e.name === 'tools' ? [] : pngs(path.join(dir, e.name))) : /^tray.*\.png$/.test(e.name) ? [e.name] : [],
+      );
+    expect(pngs(build)).toEqual([]);
+    expect(readdirSync(path.join(repo, TRAY_IMAGES_DIR)).filter((f) => f.endsWith('.png'))).toHaveLength(32);
   });
 });

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseLaunchArgs } from '../../../electron/main/launch-args';
-import { addLaunchRequest, PendingLaunches } from '../../../electron/main/pending-launches';
+import { parseLaunchArgs } from '../../../electron/main/launch/args';
+import { addLaunchRequest, PendingLaunches } from '../../../electron/main/launch/pending';
 
 const M1 = 'magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=one';
 const M2 = 'MAGNET:?xt=urn:btih:89ABCDEF0123456789ABCDEF0123456789ABCDEF&dn=two';
@@ -64,9 +64,10 @@ describe('PendingLaunches', () => {
     p.push({ args: parseLaunchArgs([M1]), cwd: '/' });
     p.push({ args: parseLaunchArgs([M2]), cwd: '/' });
     p.push({ args: parseLaunchArgs(['junk']), cwd: '/' }); // nothing to add: not held
-    expect(p.pending).toBe(2);
     const seen: string[] = [];
-    await p.setReady(async (r) => void seen.push(...r.args.magnets));
+    let handled = 0;
+    await p.setReady(async (r) => void (handled++, seen.push(...r.args.magnets)));
+    expect(handled).toBe(2);
     expect(seen).toEqual([M1, M2]);
     p.push({ args: parseLaunchArgs([M1]), cwd: '/' });
     await p.idle();

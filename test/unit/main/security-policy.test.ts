@@ -2,12 +2,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   APP_INDEX_URL,
-  CONTENT_SECURITY_POLICY,
   isAllowedNavigation,
   isPermissionAllowed,
   resolveAppProtocolPath,
   windowOpenDecision,
-} from '../../../electron/main/security-policy';
+} from '../../../electron/main/security/policy';
+import { CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 
 const root = path.resolve('/app/out/renderer');
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { API_METHODS, ApiArgSchemas, isApiMethod, LIMITS, validateApiArg, type ApiMethod } from '../../../shared/contract';
-import { parseLaunchArgs } from '../../../electron/main/launch-args';
+import { parseLaunchArgs } from '../../../electron/main/launch/args';
 
 const RUNS = 10_000;
 
