@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { LIMITS, MAX_TORRENT_BASE64_CHARS } from './limits';
 import { CategorySchema, InstanceNameSchema, InstanceSchema, SavePathSchema, SettingsSchema, TagSchema, type Settings } from './settings';
-import type { AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth } from './model';
+import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from './model';
 
 /**
  * The one API contract between the engine and every UI: the Electron preload exposes exactly
@@ -9,15 +10,8 @@ import type { AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceH
  * by the schema of the same name in {@link ApiArgSchemas}.
  */
 
-/** Caps on renderer/dashboard input (bytes and counts), enforced before anything reaches the engine. */
-export const LIMITS = {
-  /** Most characters of pasted/dropped text in one call (1 MiB). */
-  maxTextChars: 1_048_576,
-  /** Most inputs in one add call. */
-  maxInputs: 10_000,
-  /** Largest `.torrent` file accepted, bytes (10 MiB). */
-  maxTorrentBytes: 10 * 1024 * 1024,
-} as const;
+/** Caps on renderer/dashboard input (bytes and counts), enforced before anything reaches the engine; defined in `limits.ts`. */
+export { LIMITS } from './limits';
 
 /** Options for one add call; each overrides the receiving instance's own setting. */
 export const AddOptionsSchema = z
@@ -33,7 +27,7 @@ export type AddOptions = z.infer<typeof AddOptionsSchema>;
 const Infohash = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/i, 'infohash must be 40 or 64 hex digits');
 const Base64 = z
   .string()
-  .max(Math.ceil((LIMITS.maxTorrentBytes * 4) / 3) + 4, 'torrent file too large (max 10 MiB)')
+  .max(MAX_TORRENT_BASE64_CHARS, 'torrent file too large (max 10 MiB)')
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 
 /** A settings document without secrets, as the renderer edits it. */
@@ -42,6 +36,10 @@ export const SettingsViewSchema = SettingsSchema;
 /** Argument schemas, one per API method. */
 export const ApiArgSchemas = {
   getSnapshot: z.object({}).strict(),
+  /** Every queue entry at the current revision (then `queue` events keep it current). */
+  getQueue: z.object({}).strict(),
+  /** The activity log, newest first, at most `ACTIVITY_LIMIT` items (then `activity` events add to it). */
+  getActivity: z.object({}).strict(),
   /** Magnet URIs, `.torrent` URLs, or text holding several of them (split on whitespace). */
   addText: z
     .object({ text: z.string().max(LIMITS.maxTextChars, 'text too long (max 1 MiB)'), options: AddOptionsSchema.optional() })
@@ -84,6 +82,8 @@ export interface SettingsView {
 /** Result type of each method. */
 export interface ApiResults {
   getSnapshot: EngineSnapshot;
+  getQueue: QueueListing;
+  getActivity: ActivityItem[];
   addText: AddResponse;
   addTorrentFile: AddResponse;
   flush: FlushResponse;
@@ -115,10 +115,7 @@ export function ipcChannel(method: ApiMethod): `qbf:${ApiMethod}` {
 /** Every method name, in a stable order. */
 export const API_METHODS = Object.keys(ApiArgSchemas) as ApiMethod[];
 
-/** Error returned by a call: a typed code and words, never a stack trace. */
-export interface ApiErrorBody {
-  error: { code: string; message: string };
-}
+export type { ApiErrorBody } from './wire-error';
 
 /**
  * What a transport (Electron IPC handlers, the dashboard's HTTP bridge) talks to: one

@@ -1,3 +1,4 @@
+import type { Failure } from './failure';
 import type { StatusCode, VpnState } from './status';
 import type { RoutingPolicy } from './settings';
 
@@ -53,7 +54,14 @@ export interface QueueEntryView {
   kind: QueueEntryKind;
   /** Magnet URI (for a `.torrent` payload: built from its infohash and name). */
   magnet: string;
+  /** Why it was queued, one line (the queue file's old-format text; see `failures` for the typed list). */
   reason: string | null;
+  /**
+   * Why no instance took it at the latest attempt (when queued, then at each flush), one typed
+   * failure per instance; null for entries written by old versions or by other programs, and
+   * for failures that are not an instance's (a missing `.torrent` payload: see `lastError`).
+   */
+  failures: Failure[] | null;
   queuedAt: string;
   attempts: number;
   lastError: string | null;
@@ -72,8 +80,10 @@ export interface AddResult {
   name: string | null;
   /** Instance that holds it (`added`, `duplicate`). */
   instance: string | null;
-  /** Why it was queued (`queued`). */
+  /** Why it was queued (`queued`), one line of text. */
   reason: string | null;
+  /** Why it was queued (`queued`), typed: one failure per instance tried or unusable; null otherwise. */
+  failures: Failure[] | null;
   /** Why it was refused (`rejected`) — a typed code and words. */
   error: { code: string; message: string } | null;
 }
@@ -110,6 +120,9 @@ export interface RouteState {
   instance: string | null;
 }
 
+/** Most activity items the engine keeps and a UI shows (newest first); older ones drop off. */
+export const ACTIVITY_LIMIT = 200;
+
 /** One line of the activity log (recent adds and status changes). */
 export interface ActivityItem {
   id: number;
@@ -132,11 +145,32 @@ export interface QueueProblem {
   movedTo: string | null;
 }
 
-/** Everything the UI shows, pushed on every change. */
+/**
+ * The queue in a few numbers, carried by every snapshot (the entries themselves travel as `queue`
+ * events and `getQueue`, so a health change does not resend 10 000 entries).
+ */
+export interface QueueSummary {
+  /** Entries queued now. */
+  length: number;
+  /** Bumped on every change of the entries; a {@link QueueListing} with this revision is current. */
+  revision: number;
+  /** Entries that appeared in the queue since the engine started (queued by us or written by another program). */
+  arrived: number;
+  /** `queuedAt` of the oldest entry (ISO 8601); null when empty. */
+  oldestQueuedAt: string | null;
+}
+
+/** Every queue entry, in queue order, at one revision (the `queue` event and `getQueue`). */
+export interface QueueListing {
+  revision: number;
+  entries: QueueEntryView[];
+}
+
+/** Everything the UI shows at a glance, pushed on every change (small: no queue entries, no activity). */
 export interface EngineSnapshot {
   vpn: VpnHealth;
   instances: InstanceHealth[];
-  queue: QueueEntryView[];
+  queue: QueueSummary;
   queueFile: string;
   /** Problem with the queue file (see {@link QueueProblem}); null when it reads normally. */
   queueProblem: QueueProblem | null;
@@ -146,10 +180,18 @@ export interface EngineSnapshot {
   monitoringPaused: boolean;
   /** True while a flush runs. */
   flushing: boolean;
-  activity: ActivityItem[];
+  /** Flushes finished since the engine started that placed at least one entry (a counter: a change means "a flush placed entries"). */
+  flushesPlaced: number;
 }
 
-/** Events pushed from the engine to shells. */
+/**
+ * Events pushed from the engine to shells, each from its own store: `snapshot` (health, route,
+ * queue summary) on any change; `queue` with every entry when the entries change; `activity`
+ * with one new item. A shell that starts late fetches `getSnapshot`, `getQueue` and
+ * `getActivity` once, then applies events (a `queue` event replaces the list when its revision
+ * is newer; activity items are merged by id).
+ */
 export type EngineEvent =
   | { type: 'snapshot'; snapshot: EngineSnapshot }
+  | { type: 'queue'; queue: QueueListing }
   | { type: 'activity'; item: ActivityItem };

@@ -31,9 +31,10 @@ export function queuedText(n: number): string {
  * Notifications for the change `prev` → `next` (none for the first snapshot, `prev` null):
  * - failover: the route left the primary for a fallback, moved to another fallback, or fell to
  *   the queue (no instance usable);
- * - queued: entries appeared in the queue (count = new entry ids);
+ * - queued: entries appeared in the queue (count = growth of `queue.arrived`, entries new since
+ *   the engine started: no entry list is needed);
  * - flushed: the queue was emptied by a flush (was non-empty, now 0, and a flush was running or
- *   logged);
+ *   `flushesPlaced` grew);
  * - vpn: the probe went CONNECTED → DOWN or DOWN → CONNECTED.
  * Kinds switched off in `prefs` are left out.
  */
@@ -51,14 +52,11 @@ export function notificationsFor(prev: EngineSnapshot | null, next: EngineSnapsh
     }
   }
   if (prefs.queued) {
-    const before = new Set(prev.queue.map((e) => e.id));
-    const added = next.queue.filter((e) => !before.has(e.id)).length;
+    const added = Math.max(0, next.queue.arrived - prev.queue.arrived);
     if (added > 0) out.push({ kind: 'queued', title: 'Queued', body: queuedText(added), count: added });
   }
   if (prefs.flushed && prev.queue.length > 0 && next.queue.length === 0) {
-    const lastId = prev.activity.reduce((m, a) => Math.max(m, a.id), -1);
-    const flushLogged = next.activity.some((a) => a.id > lastId && a.kind === 'flush');
-    if (prev.flushing || next.flushing || flushLogged) {
+    if (prev.flushing || next.flushing || next.flushesPlaced > prev.flushesPlaced) {
       out.push({ kind: 'flushed', title: 'Queue flushed', body: `${plural(prev.queue.length, 'queued entry was', 'queued entries were')} added.` });
     }
   }

@@ -1,5 +1,6 @@
 import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel } from '../../shared/contract';
-import type { ApiErrorBody, ApiMethod, QbitFailoverApi } from '../../shared/contract';
+import type { ApiMethod, QbitFailoverApi } from '../../shared/contract';
+import { ApiError, codedMessage } from '../../shared/wire-error';
 import type { EngineEvent } from '../../shared/model';
 
 /**
@@ -9,13 +10,6 @@ import type { EngineEvent } from '../../shared/model';
  * itself (https://www.electronjs.org/docs/latest/tutorial/context-isolation#security-considerations).
  */
 
-/**
- * Reply of every IPC call: `{ result }` on success or the contract's `{ error: { code, message } }`.
- * The success value is wrapped because some results (e.g. `InstanceHealth`) have their own
- * `error` field, so a bare result could be mistaken for a failure.
- */
-export type IpcReply<T = unknown> = { result: T } | ApiErrorBody;
-
 /** What the preload needs from `ipcRenderer`, reduced to plain functions. */
 export interface IpcTransport {
   /** `ipcRenderer.invoke(channel, arg)`. */
@@ -24,29 +18,14 @@ export interface IpcTransport {
   on(channel: string, listener: (payload: unknown) => void): () => void;
 }
 
-/** Error thrown to the renderer for an `{ error }` reply; `code` is the contract's error code. */
-export class ApiCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    // The code is repeated in the message because contextBridge copies only an Error's message
-    // across worlds, not custom properties (https://www.electronjs.org/docs/latest/api/context-bridge#parameter--error--return-type-support).
-    super(`${code}: ${message}`);
-    this.name = 'ApiCallError';
-  }
-}
-
-/** Turns an IPC reply into the value, or throws {@link ApiCallError}; a malformed reply is `BAD_REPLY`. */
+/** Turns an IPC reply into the value, or throws the shared {@link ApiError} (message `CODE: words`); a malformed reply is `BAD_REPLY`. */
 export function unwrapReply<T>(reply: unknown): T {
-  if (reply && typeof reply === 'object') {
-    if ('result' in reply) return (reply as { result: T }).result;
-    const err = (reply as Partial<ApiErrorBody>).error;
-    if (err && typeof err === 'object') {
-      throw new ApiCallError(String(err.code ?? 'UNKNOWN'), String(err.message ?? 'call failed'));
-    }
-  }
-  throw new ApiCallError('BAD_REPLY', 'unexpected reply from the main process');
+  if (reply && typeof reply === 'object' && 'result' in reply) return (reply as { result: T }).result;
+  const err = ApiError.fromBody(reply) ?? new ApiError('BAD_REPLY', 'unexpected reply from the main process');
+  // The code goes into the message too: contextBridge copies only an Error's message across worlds
+  // (https://www.electronjs.org/docs/latest/api/context-bridge#parameter--error--return-type-support);
+  // the renderer reads it back with ApiError.fromCrossed.
+  throw new ApiError(err.code, codedMessage(err.code, err.message));
 }
 
 /** Builds the exposed API: one function per `API_METHODS` entry, plus `subscribe`. Nothing else. */

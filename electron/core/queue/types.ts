@@ -4,6 +4,7 @@
  * types describe what one process believes after reconciling with the file on disk.
  */
 import type { AddOptions } from '../../../shared/contract';
+import type { Failure } from '../../../shared/failure';
 import type { QueueEntryKind } from '../../../shared/model';
 
 /**
@@ -23,7 +24,14 @@ export interface QueueEntry {
   torrentFile?: string;
   /** The add options given with the input (category, save path, tags, paused), used again at flush. */
   options?: AddOptions;
+  /** The old-format one-line reason (old readers show it); `failures` is the typed list. */
   reason: string | null;
+  /**
+   * Why no instance took it at the latest attempt (when queued, then at each flush): one typed
+   * failure per instance. Absent for entries written by old versions or other programs, and
+   * when the last failure was not an instance's (then only `lastError` says why).
+   */
+  failures?: Failure[];
   queuedAt: string;
   /** Failed placement attempts so far. */
   attempts: number;
@@ -42,6 +50,8 @@ export interface NewQueueEntry {
   torrent?: Uint8Array;
   /** Why it was queued, in words (e.g. "Both qBittorrent instances unreachable"). */
   reason: string;
+  /** The same reason typed, one failure per instance (kept in our block beside `reason`). */
+  failures?: Failure[];
   /** The add call's options, kept so a flush places it as the user asked. */
   options?: AddOptions;
 }

@@ -1,17 +1,6 @@
 import { API_METHODS, type ApiMethod, type QbitFailoverApi } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/model';
-
-/** A failed call: the server's typed `{code,message}`, plus the HTTP status (0 when unreachable). */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import { ApiError } from '../../../shared/wire-error';
 
 /** Live state of the event stream, for a "disconnected" hint. */
 export type StreamState = 'connecting' | 'open' | 'closed';
@@ -43,10 +32,7 @@ export function createHttpApi(token: string | null, base = ''): HttpApi {
     } catch {
       /* fall through to the generic error below */
     }
-    if (!res.ok) {
-      const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(err?.code ?? `HTTP_${res.status}`, err?.message ?? `HTTP ${res.status}`, res.status);
-    }
+    if (!res.ok) throw ApiError.fromBody(body, res.status) ?? new ApiError(`HTTP_${res.status}`, `HTTP ${res.status}`, res.status);
     return body;
   };
 

@@ -1,4 +1,5 @@
-import type { QbitFailoverApi } from '../../../shared/contract';
+import { API_METHODS, type QbitFailoverApi } from '../../../shared/contract';
+import { ApiError } from '../../../shared/wire-error';
 import { createHttpApi, type StreamState } from './http-client';
 import { readToken } from './token';
 
@@ -19,9 +20,26 @@ export interface Transport {
 
 /** Picks the transport once at start. */
 export function chooseTransport(): Transport {
-  if (window.qbitFailover) return { kind: 'electron', api: window.qbitFailover, onStreamState: () => () => {} };
+  if (window.qbitFailover) return { kind: 'electron', api: typedErrors(window.qbitFailover), onStreamState: () => () => {} };
   const api = createHttpApi(readToken());
   return { kind: 'http', api, onStreamState: api.onStreamState };
+}
+
+/**
+ * The preload's API with its failures turned back into {@link ApiError}: an Error crossing
+ * contextBridge keeps only its message (`CODE: words`), so the code is read back from it, and
+ * the renderer sees one error class whatever the transport.
+ */
+function typedErrors(preload: QbitFailoverApi): QbitFailoverApi {
+  const api: Record<string, unknown> = { subscribe: preload.subscribe.bind(preload) };
+  for (const m of API_METHODS) {
+    const call = preload[m] as (arg: unknown) => Promise<unknown>;
+    api[m] = (arg: unknown) =>
+      call(arg).catch((err: unknown) => {
+        throw ApiError.fromCrossed(err);
+      });
+  }
+  return api as unknown as QbitFailoverApi;
 }
 
 /** Words of a failed call for a toast (typed `code` + message when present). */
@@ -31,4 +49,5 @@ export function errorText(err: unknown): string {
   return typeof e?.code === 'string' && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }
 
-export { ApiError, type StreamState } from './http-client';
+export { ApiError } from '../../../shared/wire-error';
+export type { StreamState } from './http-client';

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { AddOptions, QbitFailoverApi, SettingsView } from '../../../shared/contract';
-import type { AddResult, EngineEvent, EngineSnapshot, FlushResponse } from '../../../shared/model';
+import { ACTIVITY_LIMIT, type ActivityItem, type AddResult, type EngineEvent, type EngineSnapshot, type FlushResponse, type QueueListing } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { errorText, type StreamState, type Transport } from '../api';
 import { bytesToBase64, isTorrentFile, torrentFileProblem } from '../lib/files';
@@ -21,7 +21,12 @@ export interface AppState {
   transport: Transport['kind'];
   stream: StreamState;
   tab: Tab;
+  /** Health, route, VPN, queue summary: replaced by every `snapshot` event. */
   snapshot: EngineSnapshot | null;
+  /** Every queue entry: fetched once (`getQueue`), then replaced by newer `queue` events. */
+  queue: QueueListing | null;
+  /** The activity log, newest first, at most ACTIVITY_LIMIT: fetched once (`getActivity`), then `activity` events. */
+  activity: ActivityItem[];
   settingsView: SettingsView | null;
   addOptions: AddOptions;
   adding: boolean;
@@ -36,6 +41,10 @@ export interface AppState {
   toast(message: string, tone?: Toast['tone']): void;
   dismissToast(id: number): void;
   refresh(): Promise<void>;
+  /** Fetches the queue entries and the activity log (at start, and after the event stream was lost). */
+  loadLists(): Promise<void>;
+  /** Applies one pushed event. */
+  apply(event: EngineEvent): void;
   checkNow(): Promise<void>;
   setMonitoringPaused(paused: boolean): Promise<void>;
   addText(text: string): Promise<boolean>;
@@ -78,6 +87,8 @@ export const useApp = create<AppState>()((set, get) => {
     stream: 'connecting',
     tab: tabFromHash(typeof location === 'undefined' ? '' : location.hash),
     snapshot: null,
+    queue: null,
+    activity: [],
     settingsView: null,
     addOptions: {},
     adding: false,
@@ -97,6 +108,21 @@ export const useApp = create<AppState>()((set, get) => {
     refresh: async () => {
       const snapshot = await attempt('Loading status', () => api.getSnapshot({}));
       if (snapshot) set({ snapshot });
+    },
+    loadLists: async () => {
+      const [queue, activity] = await Promise.all([
+        attempt('Loading the queue', () => api.getQueue({})),
+        attempt('Loading activity', () => api.getActivity({})),
+      ]);
+      set((s) => ({
+        ...(queue ? { queue: newerQueue(s.queue, queue) } : {}),
+        ...(activity ? { activity: mergeActivity(s.activity, activity) } : {}),
+      }));
+    },
+    apply: (event) => {
+      if (event.type === 'snapshot') set({ snapshot: event.snapshot, stream: 'open' });
+      else if (event.type === 'queue') set((s) => ({ queue: newerQueue(s.queue, event.queue) }));
+      else if (event.type === 'activity') set((s) => ({ activity: mergeActivity(s.activity, [event.item]) }));
     },
     checkNow: async () => {
       const snapshot = await attempt('Check', () => api.checkNow({}));
@@ -120,7 +146,7 @@ export const useApp = create<AppState>()((set, get) => {
         const problem = isTorrentFile(f) ? torrentFileProblem(f) : `${f.name} is not a .torrent file`;
         if (problem) {
           get().toast(problem, 'error');
-          results.push({ input: f.name, outcome: 'rejected', infohash: null, name: null, instance: null, reason: null, error: { code: 'INVALID_INPUT', message: problem } });
+          results.push({ input: f.name, outcome: 'rejected', infohash: null, name: null, instance: null, reason: null, failures: null, error: { code: 'INVALID_INPUT', message: problem } });
           continue;
         }
         const dataBase64 = bytesToBase64(await f.arrayBuffer());
@@ -177,21 +203,44 @@ export function tabFromHash(hash: string): Tab {
   return (['status', 'queue', 'add', 'settings', 'activity'] as const).find((t) => t === id) ?? 'status';
 }
 
-/** Connects the store to a transport: first snapshot, then every pushed event. Returns a disposer. */
+/** `next` when it is at least as new as `have` (events and a fetch can cross), else `have`. */
+export function newerQueue(have: QueueListing | null, next: QueueListing): QueueListing {
+  return have && have.revision > next.revision ? have : next;
+}
+
+/** Activity items merged by id (an item can come both in the fetched list and as an event), newest first, at most ACTIVITY_LIMIT. */
+export function mergeActivity(have: readonly ActivityItem[], more: readonly ActivityItem[]): ActivityItem[] {
+  const byId = new Map<number, ActivityItem>();
+  for (const a of [...have, ...more]) byId.set(a.id, a);
+  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, ACTIVITY_LIMIT);
+}
+
+/**
+ * Connects the store to a transport: subscribes first (nothing is missed), then fetches the
+ * snapshot, the queue entries and the activity log once; afterwards only events change them.
+ * When the event stream comes back after a loss, the lists are fetched again (events sent while
+ * it was down are gone). Returns a disposer.
+ */
 export function connectStore(transport: Transport): () => void {
   api = transport.api;
   useApp.setState({ transport: transport.kind, stream: transport.kind === 'electron' ? 'open' : 'connecting' });
-  const offState = transport.onStreamState((stream) => useApp.setState({ stream }));
-  const offEvents = api.subscribe((event: EngineEvent) => {
-    if (event.type === 'snapshot') useApp.setState({ snapshot: event.snapshot, stream: 'open' });
-    else
-      useApp.setState((s) =>
-        s.snapshot && !s.snapshot.activity.some((a) => a.id === event.item.id)
-          ? { snapshot: { ...s.snapshot, activity: [event.item, ...s.snapshot.activity].slice(0, 200) } }
-          : {},
-      );
+  let seenOpen = false;
+  let lost = false;
+  const offState = transport.onStreamState((stream) => {
+    useApp.setState({ stream });
+    if (stream !== 'open') {
+      lost = seenOpen;
+      return;
+    }
+    seenOpen = true;
+    if (lost) {
+      lost = false;
+      void useApp.getState().loadLists();
+    }
   });
+  const offEvents = api.subscribe((event: EngineEvent) => useApp.getState().apply(event));
   void useApp.getState().refresh();
+  void useApp.getState().loadLists();
   void useApp.getState().loadSettings();
   return () => {
     offState();

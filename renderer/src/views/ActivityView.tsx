@@ -4,9 +4,9 @@ import { useApp } from '../store/app-store';
 
 /** Activity: recent adds and status changes, newest first. */
 export function ActivityView() {
-  const activity = useApp((s) => s.snapshot?.activity ?? []);
+  // Kept newest first and capped by the store (mergeActivity).
+  const items = useApp((s) => s.activity);
   const now = useNow();
-  const items = [...activity].sort((a, b) => b.id - a.id);
   if (items.length === 0) return <p className="muted">Nothing has happened yet.</p>;
   return (
     <ol className="activity" data-testid="activity-list">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { QueueEntryView } from '../../../shared/model';
 import { useNow } from '../components/use-now';
-import { absoluteTime, relativeTime, shortHash, statusCodesInWords } from '../lib/format';
+import { absoluteTime, lastAttemptError, queuedBecause, relativeTime, shortHash } from '../lib/format';
 import { useApp } from '../store/app-store';
 
 function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
@@ -10,6 +10,8 @@ function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
   const busy = useApp((s) => s.flushBusy || (s.snapshot?.flushing ?? false));
   const [removing, setRemoving] = useState(false);
   const label = e.name ?? shortHash(e.infohash);
+  const because = queuedBecause(e);
+  const lastError = lastAttemptError(e);
   return (
     <li className="card queue-row" data-testid={`queue-row-${e.infohash}`}>
       <div className="queue-main">
@@ -24,9 +26,9 @@ function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
         {e.kind === 'torrent' ? '.torrent · ' : e.kind === 'url' ? '.torrent URL, downloaded at flush · ' : ''}queued <time title={absoluteTime(e.queuedAt)}>{relativeTime(e.queuedAt, now)}</time>
         {' · '}
         {e.attempts} {e.attempts === 1 ? 'attempt' : 'attempts'}
-        {e.reason ? ` · ${statusCodesInWords(e.reason)}` : ''}
+        {because ? ` · ${because}` : ''}
       </p>
-      {e.lastError && <p className="error-text small">Last error: {statusCodesInWords(e.lastError)}</p>}
+      {lastError && <p className="error-text small">Last error: {lastError}</p>}
       <div className="row">
         <button type="button" disabled={busy} aria-label={`Retry ${label}`} onClick={() => void flush([e.infohash])}>
           Retry
@@ -51,13 +53,15 @@ function QueueRow({ e, now }: { e: QueueEntryView; now: number }) {
 /** Queue: every queued entry with Retry/Remove, and "Flush queue (N)" with its result. */
 export function QueueView() {
   const snapshot = useApp((s) => s.snapshot);
+  const listing = useApp((s) => s.queue);
   const flushBusy = useApp((s) => s.flushBusy);
   const flushResult = useApp((s) => s.flushResult);
   const flush = useApp((s) => s.flush);
   const now = useNow();
-  if (!snapshot) return <p className="muted">Loading…</p>;
+  if (!snapshot || !listing) return <p className="muted">Loading…</p>;
   const busy = flushBusy || snapshot.flushing;
-  const n = snapshot.queue.length;
+  const entries = listing.entries;
+  const n = entries.length;
   return (
     <div className="stack">
       <div className="row">
@@ -86,7 +90,7 @@ export function QueueView() {
         </p>
       ) : (
         <ul className="list" aria-label="Queued entries">
-          {snapshot.queue.map((e) => (
+          {entries.map((e) => (
             <QueueRow key={e.id} e={e} now={now} />
           ))}
         </ul>

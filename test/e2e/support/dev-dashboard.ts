@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { SettingsSchema } from '../../../shared/settings';
 import type { QueueEntryView } from '../../../shared/model';
-import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard-server';
+import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard/server';
 import { createMemoryBackend, type MemoryBackend, type MemoryBackendSeed } from './memory-backend';
 
 /**
@@ -21,12 +21,16 @@ export function demoSeed(): MemoryBackendSeed {
   const queue: QueueEntryView[] = [
     {
       id: 'q1', infohash: hash('a'), name: 'Debian 12.7 netinst amd64 — a rather long torrent name that must not break the layout',
-      kind: 'magnet', magnet: `magnet:?xt=urn:btih:${hash('a')}`, reason: 'no instance usable', queuedAt: ago(42),
-      attempts: 3, lastError: 'primary: Connection refused; secondary: Timed out', lastAttempt: ago(2),
+      kind: 'magnet', magnet: `magnet:?xt=urn:btih:${hash('a')}`, reason: 'primary: CONNECTION_REFUSED; secondary: TIMEOUT', queuedAt: ago(42),
+      failures: [
+        { instance: 'primary', code: 'CONNECTION_REFUSED', message: 'connection refused' },
+        { instance: 'secondary', code: 'TIMEOUT', message: 'timed out after 10000 ms' },
+      ],
+      attempts: 3, lastError: 'primary: CONNECTION_REFUSED; secondary: TIMEOUT', lastAttempt: ago(2),
     },
     {
       id: 'q2', infohash: hash('b'), name: null, kind: 'torrent', magnet: `magnet:?xt=urn:btih:${hash('b')}`,
-      reason: 'VPN down', queuedAt: ago(5), attempts: 0, lastError: null, lastAttempt: null,
+      reason: 'VPN down', failures: null, queuedAt: ago(5), attempts: 0, lastError: null, lastAttempt: null,
     },
   ];
   return {

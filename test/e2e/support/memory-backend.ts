@@ -1,5 +1,5 @@
 import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, SettingsView } from '../../../shared/contract';
-import type { AddResult, EngineEvent, EngineSnapshot, InstanceHealth, QueueEntryView } from '../../../shared/model';
+import type { ActivityItem, AddResult, EngineEvent, EngineSnapshot, InstanceHealth, QueueEntryView, QueueListing } from '../../../shared/model';
 import { defaultSettings, type InstanceSettings, type Settings } from '../../../shared/settings';
 import type { StatusCode } from '../../../shared/status';
 
@@ -33,7 +33,12 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
   let queue: QueueEntryView[] = [...(seed.queue ?? [])];
   let paused = false;
   let activityId = 0;
-  const activity: EngineSnapshot['activity'] = [];
+  const activity: ActivityItem[] = [];
+  let revision = 1;
+  let arrived = 0;
+  let flushesPlaced = 0;
+  /** The queue as last sent, to send a `queue` event only when it changed. */
+  let sentQueue = JSON.stringify(queue);
   const listeners = new Set<(e: EngineEvent) => void>();
   const checkedAt = new Date().toISOString();
 
@@ -68,27 +73,36 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
     return {
       vpn: { state: 'DISABLED', check: 'none', target: null, error: null, checkedAt },
       instances,
-      queue: [...queue],
+      queue: { length: queue.length, revision, arrived, oldestQueuedAt: queue.reduce<string | null>((m, e) => (m === null || e.queuedAt < m ? e.queuedAt : m), null) },
       queueFile: '/tmp/fake/qbittorrent_queue.json',
       queueProblem: null,
       route,
       routing: settings.routing,
       monitoringPaused: paused,
       flushing: false,
-      activity: [...activity].reverse(),
+      flushesPlaced,
     };
   };
 
-  const emit = (kind: EngineSnapshot['activity'][number]['kind'], message: string): void => {
+  const listing = (): QueueListing => ({ revision, entries: queue.map((e) => ({ ...e })) });
+
+  const emit = (kind: ActivityItem['kind'], message: string): void => {
     const item = { id: ++activityId, at: new Date().toISOString(), kind, message };
     activity.push(item);
     for (const l of listeners) l({ type: 'activity', item });
+    const now = JSON.stringify(queue);
+    if (now !== sentQueue) {
+      sentQueue = now;
+      revision++;
+      const q = listing();
+      for (const l of listeners) l({ type: 'queue', queue: q });
+    }
     const snap = snapshot();
     for (const l of listeners) l({ type: 'snapshot', snapshot: snap });
   };
 
   const addOne = (input: string, infohash: string | null, name: string | null): AddResult => {
-    const base = { input, infohash, name, instance: null, reason: null, error: null };
+    const base = { input, infohash, name, instance: null, reason: null, failures: null, error: null };
     if (!infohash) return { ...base, outcome: 'rejected', error: { code: 'INVALID_INPUT', message: 'not a magnet URI' } };
     const owner = [...held].find(([, set]) => set.has(infohash));
     if (owner) return { ...base, outcome: 'duplicate', instance: owner[0] };
@@ -96,8 +110,9 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
     if (!target) {
       queue.push({
         id: infohash, infohash, name, kind: 'magnet', magnet: `magnet:?xt=urn:btih:${infohash}`,
-        reason: 'no instance usable', queuedAt: new Date().toISOString(), attempts: 0, lastError: null, lastAttempt: null,
+        reason: 'no instance usable', failures: null, queuedAt: new Date().toISOString(), attempts: 0, lastError: null, lastAttempt: null,
       });
+      arrived++;
       return { ...base, outcome: 'queued', reason: 'no instance usable' };
     }
     if (!held.has(target.name)) held.set(target.name, new Set());
@@ -120,6 +135,8 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
 
   const handlers: { [M in ApiMethod]: (arg: ApiArgs[M]) => ApiResults[M] } = {
     getSnapshot: () => snapshot(),
+    getQueue: () => listing(),
+    getActivity: () => [...activity].reverse(),
     importEnvironment: () => ({ applied: [], view: view() }),
     addText: ({ text }) =>
       summarize(
@@ -145,6 +162,7 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
         placed.push({ infohash: e.infohash, instance: target.name, name: e.name, outcome: 'added' });
         queue = queue.filter((q) => q !== e);
       }
+      if (placed.length) flushesPlaced++;
       emit('flush', `flushed ${placed.length}`);
       const remaining = wanted.filter((e) => queue.includes(e)).map((e) => ({ infohash: e.infohash, name: e.name, error: e.lastError }));
       const notQueued = (infohashes ?? []).filter((h) => !wanted.some((e) => e.infohash === h));

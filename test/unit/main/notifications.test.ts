@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NotificationBatcher, notificationsFor, type NotificationSpec } from '../../../electron/main/notifications';
-import { entry, snapshot } from './snapshot-fixture';
+import { queued, snapshot } from './snapshot-fixture';
 
 const ALL = { failover: true, queued: true, flushed: true, vpn: true };
 const kinds = (ns: NotificationSpec[]) => ns.map((n) => n.kind);
 
 describe('notificationsFor', () => {
   it('says nothing for the first snapshot', () => {
-    expect(notificationsFor(null, snapshot({ queue: [entry(1)] }), ALL)).toEqual([]);
+    expect(notificationsFor(null, snapshot({ queue: queued(1) }), ALL)).toEqual([]);
   });
 
   it('failover: primary → fallback names the new instance', () => {
@@ -26,27 +26,28 @@ describe('notificationsFor', () => {
     expect(notificationsFor(snapshot(), snapshot({ monitoringPaused: true, route: { kind: 'fallback', instance: 's' } }), ALL)).toEqual([]);
   });
 
+  it('queued: counts entries that arrived, even when as many left (a flush placed one, another was queued)', () => {
+    const n = notificationsFor(snapshot({ queue: queued(2, 5) }), snapshot({ queue: queued(2, 6) }), ALL);
+    expect(n).toEqual([{ kind: 'queued', title: 'Queued', body: '1 magnet queued; they are added when an instance is reachable.', count: 1 }]);
+  });
+
   it('queued: counts new entries', () => {
-    const n = notificationsFor(snapshot({ queue: [entry(1)] }), snapshot({ queue: [entry(1), entry(2), entry(3)] }), ALL);
+    const n = notificationsFor(snapshot({ queue: queued(1) }), snapshot({ queue: queued(3) }), ALL);
     expect(n).toEqual([{ kind: 'queued', title: 'Queued', body: '2 magnets queued; they are added when an instance is reachable.', count: 2 }]);
   });
 
   it('flushed: queue emptied by a flush', () => {
-    const n = notificationsFor(snapshot({ queue: [entry(1), entry(2)], flushing: true }), snapshot({ queue: [] }), ALL);
+    const n = notificationsFor(snapshot({ queue: queued(2), flushing: true }), snapshot({ queue: queued(0, 2) }), ALL);
     expect(n).toEqual([{ kind: 'flushed', title: 'Queue flushed', body: '2 queued entries were added.' }]);
   });
 
-  it('flushed: also when only the activity log shows the flush', () => {
-    const n = notificationsFor(
-      snapshot({ queue: [entry(1)] }),
-      snapshot({ activity: [{ id: 1, at: 'x', kind: 'flush', message: 'flushed 1' }] }),
-      ALL,
-    );
+  it('flushed: also when the whole flush ran between two snapshots (only its counter moved)', () => {
+    const n = notificationsFor(snapshot({ queue: queued(1) }), snapshot({ queue: queued(0, 1), flushesPlaced: 1 }), ALL);
     expect(kinds(n)).toEqual(['flushed']);
   });
 
   it('no flushed notification when the user removed the last entry by hand', () => {
-    expect(notificationsFor(snapshot({ queue: [entry(1)] }), snapshot(), ALL)).toEqual([]);
+    expect(notificationsFor(snapshot({ queue: queued(1) }), snapshot({ queue: queued(0, 1) }), ALL)).toEqual([]);
   });
 
   it('vpn: down and back up; DISABLED transitions are silent', () => {
@@ -61,7 +62,7 @@ describe('notificationsFor', () => {
     const prev = snapshot({ vpn: { state: 'CONNECTED', check: 'ping', target: 'g', error: null, checkedAt: 'x' } });
     const next = snapshot({
       route: { kind: 'fallback', instance: 'seedbox' },
-      queue: [entry(1)],
+      queue: queued(1),
       vpn: { state: 'DOWN', check: 'ping', target: 'g', error: null, checkedAt: 'x' },
     });
     expect(kinds(notificationsFor(prev, next, ALL))).toEqual(['failover', 'queued', 'vpn']);
@@ -79,7 +80,7 @@ describe('NotificationBatcher', () => {
     const b = new NotificationBatcher((n) => shown.push(n));
     let prev = snapshot();
     for (let i = 1; i <= 5; i++) {
-      const next = snapshot({ queue: [...prev.queue, entry(i)] });
+      const next = snapshot({ queue: queued(i) });
       b.push(...notificationsFor(prev, next, ALL));
       prev = next;
       vi.advanceTimersByTime(300);

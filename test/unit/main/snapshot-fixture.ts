@@ -1,4 +1,4 @@
-import type { EngineSnapshot, InstanceHealth, QueueEntryView } from '../../../shared/model';
+import type { EngineSnapshot, InstanceHealth, QueueSummary } from '../../../shared/model';
 
 /** A health line as the engine reports it after a successful probe. */
 export function instance(name: string, over: Partial<InstanceHealth> = {}): InstanceHealth {
@@ -19,21 +19,9 @@ export function instance(name: string, over: Partial<InstanceHealth> = {}): Inst
   };
 }
 
-/** A queue entry with a distinct id/infohash per `n`. */
-export function entry(n: number): QueueEntryView {
-  const hex = n.toString(16).padStart(40, '0');
-  return {
-    id: `e${n}`,
-    infohash: hex,
-    name: `file ${n}`,
-    kind: 'magnet',
-    magnet: `magnet:?xt=urn:btih:${hex}`,
-    reason: 'no instance usable',
-    queuedAt: '2025-01-01T00:00:00.000Z',
-    attempts: 0,
-    lastError: null,
-    lastAttempt: null,
-  };
+/** The snapshot's queue summary for `length` entries, `arrived` of them since the start (default: all). */
+export function queued(length: number, arrived = length): QueueSummary {
+  return { length, revision: arrived, arrived, oldestQueuedAt: length ? '2025-01-01T00:00:00.000Z' : null };
 }
 
 /** A snapshot with a healthy primary `nas` and fallback `seedbox`, VPN disabled, empty queue. */
@@ -41,14 +29,14 @@ export function snapshot(over: Partial<EngineSnapshot> = {}): EngineSnapshot {
   return {
     vpn: { state: 'DISABLED', check: 'none', target: null, error: null, checkedAt: null },
     instances: [instance('nas'), instance('seedbox')],
-    queue: [],
+    queue: queued(0),
     queueFile: '/home/u/.config/qbit-failover/qbittorrent_queue.json',
     queueProblem: null,
     route: { kind: 'primary', instance: 'nas' },
     routing: 'priority',
     monitoringPaused: false,
     flushing: false,
-    activity: [],
+    flushesPlaced: 0,
     ...over,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sameTrayState, trayStateFrom, type MenuItemSpec } from '../../../electron/main/tray-state';
-import { entry, instance, snapshot } from './snapshot-fixture';
+import { instance, queued, snapshot } from './snapshot-fixture';
 
 const labels = (menu: MenuItemSpec[]) => menu.map((m) => (m.type === 'separator' ? '---' : m.label));
 const item = (menu: MenuItemSpec[], label: string) => menu.find((m) => m.type === 'normal' && m.label === label) as Extract<MenuItemSpec, { type: 'normal' }> | undefined;
@@ -22,7 +22,7 @@ describe('trayStateFrom', () => {
   });
 
   it('is red and says adds are queued when no instance is usable', () => {
-    const s = trayStateFrom(snapshot({ route: { kind: 'queue', instance: null }, queue: [entry(1), entry(2), entry(3)] }));
+    const s = trayStateFrom(snapshot({ route: { kind: 'queue', instance: null }, queue: queued(3) }));
     expect(s.color).toBe('red');
     expect(s.tooltip).toBe('qbit-failover: no instance usable, queuing · queue 3');
     const flush = item(s.menu, 'Flush queue (3)');
@@ -79,13 +79,13 @@ describe('trayStateFrom', () => {
   });
 
   it('disables flushing while a flush runs', () => {
-    const s = trayStateFrom(snapshot({ queue: [entry(1)], flushing: true }));
+    const s = trayStateFrom(snapshot({ queue: queued(1), flushing: true }));
     expect(item(s.menu, 'Flushing queue (1)…')?.enabled).toBe(false);
   });
 
   it('reports equal states as the same (so the tray is not rebuilt) and different ones as not', () => {
     expect(sameTrayState(null, trayStateFrom(snapshot()))).toBe(false);
     expect(sameTrayState(trayStateFrom(snapshot()), trayStateFrom(snapshot()))).toBe(true);
-    expect(sameTrayState(trayStateFrom(snapshot()), trayStateFrom(snapshot({ queue: [entry(1)] })))).toBe(false);
+    expect(sameTrayState(trayStateFrom(snapshot()), trayStateFrom(snapshot({ queue: queued(1) })))).toBe(false);
   });
 });

@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDashboardServer, type DashboardServer } from '../../electron/cli/dashboard-server';
-import { createMemoryBackend } from '../e2e/support/memory-backend';
+import { startDashboardServer, type DashboardServer } from '../../../../electron/cli/dashboard/server';
+import { createMemoryBackend } from '../../../e2e/support/memory-backend';
 
 interface Reply {
   status: number;
