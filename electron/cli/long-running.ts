@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createApiBackend } from '../core/api';
 import { createStreamLogger, type Logger } from '../core/logger';
 import { cliEngine } from './engine-factory';
-import { DashboardTlsError, isLoopbackHost, startDashboardServer, type DashboardTls } from './dashboard-server';
+import { isLoopbackHost } from './dashboard/auth';
+import type { DashboardTls } from './dashboard/server';
 import { EXIT, printErr, type Lines } from './output';
-
-export { registerTorrents } from './torrents-command';
 
 type Print = (lines: Lines) => void;
 
@@ -129,6 +127,8 @@ export function registerServe(program: Command, print: Print): void {
       keepRunningOnUnhandledRejection(createStreamLogger('info'));
       const engine = await cliEngine({ verbose: true, watchQueueFile: true });
       await engine.start();
+      // Loaded only by `serve` (their own chunks in the bundle): other commands never load the dashboard.
+      const [{ createApiBackend }, { DashboardTlsError, startDashboardServer }] = await Promise.all([import('../core/api'), import('./dashboard/server')]);
       let server;
       try {
         server = await startDashboardServer({ backend: createApiBackend(engine), host: o.host, port: o.port, allowNonLoopback: !!o.allowRemote, staticDir, tls });

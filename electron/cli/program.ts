@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import type { AddOptions } from '../../shared/contract';
 import { cliEngine, readStdinLines, withEngine } from './engine-factory';
 import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, queueLines, resultLine, statusJson, summaryLine, writeCommanderText } from './output';
-import { registerServe, registerTorrents, registerWatch } from './long-running';
+import { registerServe, registerWatch } from './long-running';
+import { registerTorrents } from './torrents-command';
 import { withQueueProblem } from './queue-problem';
 import { envReportJson, envReportLines } from './env-report';
 
@@ -44,9 +45,9 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.add(all, options);
-        if (o.json) printJson({ ...addJson(res), queueProblem: engine.queue.problem() });
+        if (o.json) printJson({ ...addJson(res), queueProblem: engine.queueProblem() });
         else print([...res.results.map(resultLine), summaryLine(res)]);
-        process.exitCode = withQueueProblem(engine.queue.problem(), addExitCode(res));
+        process.exitCode = withQueueProblem(engine.queueProblem(), addExitCode(res));
       }, { verbose: program.opts().verbose });
     });
 
@@ -57,8 +58,8 @@ export function buildProgram(version: string): Command {
     .action(async (o: { json?: boolean }) => {
       await withEngine(async (engine) => {
         const snap = await engine.checkAll();
-        if (o.json) printJson({ ...statusJson(snap), settingsFrom: envReportJson(engine.envReport) });
-        else print([...envReportLines(engine.envReport), ...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
+        if (o.json) printJson({ ...statusJson(snap), settingsFrom: envReportJson(engine.environmentReport()) });
+        else print([...envReportLines(engine.environmentReport()), ...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
         process.exitCode = withQueueProblem(snap.queueProblem, snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED);
       });
     });
@@ -67,8 +68,9 @@ export function buildProgram(version: string): Command {
   queue.action(async (o: { json?: boolean }) => {
     const engine = await cliEngine();
     const snap = engine.snapshot();
-    if (o.json) printJson({ file: snap.queueFile, entries: snap.queue, queueProblem: snap.queueProblem });
-    else print(queueLines(snap.queue, snap.queueFile));
+    const { entries } = engine.queueListing();
+    if (o.json) printJson({ file: snap.queueFile, entries, queueProblem: snap.queueProblem });
+    else print(queueLines(entries, snap.queueFile));
     process.exitCode = withQueueProblem(snap.queueProblem, EXIT.OK);
     await engine.stop();
   });
@@ -86,7 +88,7 @@ export function buildProgram(version: string): Command {
             print(`[NOT QUEUED] ${h}`);
           }
         }
-        process.exitCode = withQueueProblem(engine.queue.problem(), missing ? EXIT.REJECTED : EXIT.OK);
+        process.exitCode = withQueueProblem(engine.queueProblem(), missing ? EXIT.REJECTED : EXIT.OK);
       });
     });
 
@@ -100,10 +102,10 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.flush(hashes.length ? hashes : undefined);
-        if (o.json) printJson({ ...res, queueProblem: engine.queue.problem() });
+        if (o.json) printJson({ ...res, queueProblem: engine.queueProblem() });
         else print(flushLines(res));
         // An infohash that is not queued is a usage error (exit 2), as for any bad argument.
-        process.exitCode = withQueueProblem(engine.queue.problem(), res.notQueued.length ? EXIT.REJECTED : res.remaining.length ? EXIT.QUEUED : EXIT.OK);
+        process.exitCode = withQueueProblem(engine.queueProblem(), res.notQueued.length ? EXIT.REJECTED : res.remaining.length ? EXIT.QUEUED : EXIT.OK);
       }, { verbose: program.opts().verbose });
     });
 

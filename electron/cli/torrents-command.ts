@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Argument, type Command } from 'commander';
-import { base32ToHex } from '../core/failover/inputs';
+import { base32ToHex } from '../core/inputs/magnet-uri';
+import type { Engine } from '../core/engine';
 import { withEngine } from './engine-factory';
 import { EXIT, print, printErr, printJson, type Lines } from './output';
 
@@ -80,45 +81,50 @@ export function registerTorrents(program: Command, out: (lines: Lines) => void =
         });
       }
       await withEngine(async (engine) => {
-        const rt = engine.instances.find((i) => i.name === o.instance);
-        if (!rt) {
-          printErr(`[ERROR] no instance named ${o.instance} (configured: ${engine.instances.map((i) => i.name).join(', ') || 'none'})`);
-          process.exitCode = EXIT.REJECTED;
-          return;
-        }
-        if (action === 'list') {
-          const list = await rt.client.info(hashes.length ? { hashes: hashes.map(listedId) } : {});
-          if (o.json) printJson(list.map((t) => ({ hash: t.hash, name: t.name, state: t.state, progress: t.progress, category: t.category })));
-          else out(list.map((t) => `${t.hash}  ${t.state.padEnd(11)} ${(t.progress * 100).toFixed(1).padStart(5)}%  ${t.name}`));
-          return;
-        }
-        let target: string[] | 'all' = 'all';
-        let missing: string[] = [];
-        if (o.all) {
-          if (action === 'delete' && !o.yes) {
-            const count = (await rt.client.info({})).length;
-            const sure = await confirmOnTerminal(`Delete all ${count} torrents on ${rt.name}${o.deleteFiles ? ' AND their downloaded data' : ''}? Type yes to confirm: `);
-            if (!sure) {
-              printErr('[CANCELLED] nothing deleted');
-              process.exitCode = EXIT.REJECTED;
-              return;
-            }
-          }
-        } else {
-          const present = new Set((await rt.client.info({ hashes: hashes.map(listedId) })).map((t) => t.hash.toLowerCase()));
-          target = hashes.filter((h) => present.has(listedId(h))).map(listedId);
-          missing = hashes.filter((h) => !present.has(listedId(h)));
-        }
-        if (target === 'all' || target.length) {
-          if (action === 'pause') await rt.client.pause(target);
-          else if (action === 'resume') await rt.client.resume(target);
-          else await rt.client.delete(target, !!o.deleteFiles);
-          out(`[OK] ${action} ${target === 'all' ? 'all torrents' : target.join(', ')} on ${rt.name}`);
-        }
-        if (missing.length) {
-          out(missing.map((h) => `[NOT FOUND] ${h} is not on ${rt.name}`));
+        try {
+          await runTorrents(engine, action, hashes, o, out);
+        } catch (err) {
+          // An unknown instance name is a usage error; server trouble goes to the CLI's last resort.
+          if ((err as { code?: unknown }).code !== 'NOT_CONFIGURED') throw err;
+          printErr(`[ERROR] ${(err as Error).message}`);
           process.exitCode = EXIT.REJECTED;
         }
       });
     });
+}
+
+/** One `torrents` action through the engine's methods (never a client of its own). @throws NOT_CONFIGURED for an unknown instance. */
+async function runTorrents(engine: Engine, action: TorrentAction, hashes: string[], o: TorrentsOptions, out: (lines: Lines) => void): Promise<void> {
+  const name = o.instance;
+  if (action === 'list') {
+    const list = await engine.listTorrents(name, hashes.length ? hashes.map(listedId) : undefined);
+    if (o.json) printJson(list.map((t) => ({ hash: t.hash, name: t.name, state: t.state, progress: t.progress, category: t.category })));
+    else out(list.map((t) => `${t.hash}  ${t.state.padEnd(11)} ${(t.progress * 100).toFixed(1).padStart(5)}%  ${t.name}`));
+    return;
+  }
+  let target: string[] | 'all' = 'all';
+  let missing: string[] = [];
+  if (o.all) {
+    if (action === 'delete' && !o.yes) {
+      const count = (await engine.listTorrents(name)).length;
+      const sure = await confirmOnTerminal(`Delete all ${count} torrents on ${name}${o.deleteFiles ? ' AND their downloaded data' : ''}? Type yes to confirm: `);
+      if (!sure) {
+        printErr('[CANCELLED] nothing deleted');
+        process.exitCode = EXIT.REJECTED;
+        return;
+      }
+    }
+  } else {
+    const present = new Set((await engine.listTorrents(name, hashes.map(listedId))).map((t) => t.hash.toLowerCase()));
+    target = hashes.filter((h) => present.has(listedId(h))).map(listedId);
+    missing = hashes.filter((h) => !present.has(listedId(h)));
+  }
+  if (target === 'all' || target.length) {
+    await engine.torrentAction(name, action, target, !!o.deleteFiles);
+    out(`[OK] ${action} ${target === 'all' ? 'all torrents' : target.join(', ')} on ${name}`);
+  }
+  if (missing.length) {
+    out(missing.map((h) => `[NOT FOUND] ${h} is not on ${name}`));
+    process.exitCode = EXIT.REJECTED;
+  }
 }

@@ -5,9 +5,9 @@ import type { Engine } from './engine';
 /** Builds the settings view: settings without secrets, which instances have a password, and paths. */
 async function settingsView(engine: Engine): Promise<SettingsView> {
   return {
-    settings: engine.settings,
+    settings: engine.currentSettings(),
     passwordsSet: await engine.passwordsSet(),
-    paths: { home: engine.opts.home, queueFile: engine.queue.path },
+    paths: engine.paths(),
   };
 }
 
@@ -16,6 +16,8 @@ type Handlers = { [M in ApiMethod]: (engine: Engine, arg: ApiArgs[M], ctx: CallC
 /** One handler per contract method; arguments arrive validated by the transport. */
 const handlers: Handlers = {
   getSnapshot: async (e) => e.snapshot(),
+  getQueue: async (e) => e.queueListing(),
+  getActivity: async (e) => e.activityList(),
   addText: (e, a, ctx) => e.addText(a.text, a.options, ctx),
   addTorrentFile: (e, a) => e.addTorrentBytes(a.fileName, new Uint8Array(Buffer.from(a.dataBase64, 'base64')), a.options),
   flush: (e, a) => e.flush(a.infohashes),

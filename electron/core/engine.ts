@@ -1,25 +1,27 @@
 import { EventEmitter } from 'node:events';
 import { AddOptionsSchema, type AddOptions } from '../../shared/contract';
-import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, VpnHealth } from '../../shared/model';
+import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from '../../shared/model';
+import { ActivityLog, QueueFeed } from './activity';
 import type { InstanceSettings, Settings } from '../../shared/settings';
 import { applyLegacyEnv, readEnvWithSources, type EnvOverlay, type EnvSource } from './config/env-import';
 import { defaultQueueFile } from './config/paths';
 import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/settings-file';
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
-import { addResolved, flushEntries, rejection, type FlowContext, type Resolved } from './failover/add-flow';
-import { parseTorrent, splitText } from './failover/inputs';
-import { resolveInput } from './failover/resolve-input';
-import { orderCandidates, routeState } from './failover/router';
-import { reconcileUncertain } from './failover/reconcile';
-import { withFlushLock } from './failover/flush-lock';
-import { UncertainAdds } from './failover/uncertain-adds';
-import { AuthMemory } from './health/login-guard';
-import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS } from './health/poll-scheduler';
-import { probeVpn, VpnReconnector } from './health/vpn-probe';
-import { InstanceRuntime } from './instances';
+import { addResolved, rejection, type Resolved } from './failover/add';
+import type { FlowDeps } from './failover/flow';
+import { flushEntries } from './failover/flush';
+import { removeStrayCopies } from './failover/stray-cleanup';
+import { Fleet } from './fleet/fleet';
+import { InstanceRuntime } from './fleet/instance';
+import { nextProbeDelay, PollScheduler } from './fleet/poll-scheduler';
+import { parseTorrent, splitText } from './inputs/parse';
+import { resolveInput } from './inputs/resolve-input';
+import { FailedLoginMemory } from './ledgers/failed-logins';
+import { UncertainAdds } from './ledgers/uncertain-adds';
+import { withFlushLock } from './queue/flush-lock';
 import { silentLogger, type Logger } from './logger';
-import { toEntryView, QueueStore } from './queue';
-import { QbitError, type LoginGuard } from './qbittorrent';
+import { QueueStore, type QueueEntry } from './queue';
+import { QbitError, type LoginGuard, type TorrentInfo } from './qbittorrent';
 
 /** How an engine is made. */
 export interface EngineOptions {
@@ -59,11 +61,7 @@ export interface EnvReport {
 export const COMMAND_LOCKED_MESSAGE =
   "the VPN reconnect command can only be set in config.json or in the desktop app's settings, not over the dashboard; nothing was saved";
 
-/** Age of a VPN probe after which an add re-probes first, ms (an `interface:` probe costs nothing; `ping` ≤ its timeout). */
-const VPN_FRESH_FOR_ADD_MS = 1_000;
-/** Most activity items kept for the UI. */
-const ACTIVITY_LIMIT = 200;
-/** Scheduler key of the retry after a failed auto-flush (instance names are the other keys). */
+/** Scheduler key of the retry after a failed auto-flush. */
 const AUTO_FLUSH_RETRY_KEY = '\u0000auto-flush';
 
 /**
@@ -72,38 +70,48 @@ const AUTO_FLUSH_RETRY_KEY = '\u0000auto-flush';
  * change; shells (CLI, dashboard, Electron) only translate. Never imports `electron`.
  */
 export class Engine extends EventEmitter {
-  settings!: Settings;
-  instances: InstanceRuntime[] = [];
-  vpn: VpnHealth = { state: 'DISABLED', check: 'none', target: null, error: null, checkedAt: null };
-  queue!: QueueStore;
-  readonly uncertain: UncertainAdds;
-  readonly auth: AuthMemory;
+  private settings!: Settings;
+  /** Instances, VPN state, probe scheduling and routing: the one owner. */
+  private readonly fleet: Fleet;
+  private queue!: QueueStore;
+  private readonly uncertain: UncertainAdds;
+  private readonly auth: FailedLoginMemory;
   /** Passwords: the given store, overlaid with the environment's when `env` is used. */
-  secrets: SecretStore;
+  private secrets: SecretStore;
   /** What `.env` and the environment changed at load (empty when `env` is not used). */
-  envReport: EnvReport = { fromDotenv: [], fromEnvironment: [], warnings: [] };
-  readonly logger: Logger;
-  private readonly scheduler = new PollScheduler();
-  private readonly reconnector: VpnReconnector;
-  private activity: ActivityItem[] = [];
-  private activitySeq = 0;
-  private paused = false;
+  private envReport: EnvReport = { fromDotenv: [], fromEnvironment: [], warnings: [] };
+  private readonly logger: Logger;
+  /** Runs the retry after a failed auto-flush (the fleet schedules the probes). */
+  private readonly retry = new PollScheduler();
+  /** The activity log (ring buffer; its items go out as `activity` events). */
+  private readonly activity = new ActivityLog();
+  /** Revision and arrivals of the queue's entries (they go out as `queue` events). */
+  private readonly queueFeed = new QueueFeed();
+  /** The entries changed since the last `queue` event. */
+  private queueDirty = false;
+  /** Flushes that placed entries (the snapshot's `flushesPlaced`). */
+  private flushesPlaced = 0;
   private flushing: Promise<FlushResponse> | null = null;
   private running = false;
   private stopWatch: (() => void) | null = null;
   private emitTimer: NodeJS.Timeout | null = null;
-  private turn = 0;
-  private lastCheckAll = 0;
   /** Auto-flushes failed in a row (drives the retry backoff). */
   private autoFlushFailures = 0;
 
-  constructor(readonly opts: EngineOptions) {
+  constructor(private readonly opts: EngineOptions) {
     super();
     this.logger = opts.logger ?? silentLogger;
-    this.auth = new AuthMemory(opts.home);
+    this.auth = new FailedLoginMemory(opts.home);
     this.uncertain = new UncertainAdds(opts.home);
-    this.reconnector = new VpnReconnector(this.logger);
     this.secrets = opts.secrets;
+    this.fleet = new Fleet(this.logger);
+    this.fleet.on('note', (kind, message) => this.note(kind, message));
+    this.fleet.on('change', () => this.emitSoon());
+    // An instance that answers again may hold a stray copy of an add that timed out there and was placed elsewhere.
+    this.fleet.on('ok', (rt) => void removeStrayCopies(rt, this.uncertain, this.logger).catch(() => undefined));
+    this.fleet.on('usable', () => {
+      if (this.queue.entries().length) void this.autoFlush();
+    });
   }
 
   /** Loads `config.json` (+ environment), builds instance sessions, and reads the queue. @throws ConfigError. */
@@ -143,24 +151,26 @@ export class Engine extends EventEmitter {
   }
 
   private async applySettings(settings: Settings): Promise<void> {
-    const old = this.instances;
     this.settings = settings;
-    this.instances = await Promise.all(settings.instances.map((s) => this.makeRuntime(s)));
-    await Promise.all(old.map((o) => o.close().catch(() => undefined)));
+    await this.fleet.configure(settings, await Promise.all(settings.instances.map((s) => this.makeRuntime(s))));
     const queueFile = settings.queueFile ?? defaultQueueFile();
     if (!this.queue || this.queue.path !== queueFile) {
       this.stopWatch?.();
       this.stopWatch = null;
       this.queue = new QueueStore({ path: queueFile });
       this.queue.on('warning', (m: string) => this.note('error', m));
-      this.queue.on('change', () => this.onQueueChange());
+      this.queue.on('change', (entries: QueueEntry[]) => {
+        this.queueFeed.update(entries);
+        this.queueDirty = true;
+        this.onQueueChange();
+      });
       this.queue.on('problem', () => this.emitSoon());
       // Read only: `queue` and `status` must never move or rewrite the file. Writers repair it
       // on their first locked write; watching engines right away (startQueueWatch).
       await this.queue.load({ repair: false }).catch((err: Error) => this.note('error', `queue file: ${err.message}`));
       if (this.running && this.opts.watchQueueFile) this.startQueueWatch();
     }
-    this.vpn = { ...this.vpn, check: settings.vpn.check };
+    this.emit('settings', settings);
   }
 
   /**
@@ -193,16 +203,73 @@ export class Engine extends EventEmitter {
   /** Names of instances whose stored password may be used at their current URL (for the settings view). */
   async passwordsSet(): Promise<string[]> {
     const out: string[] = [];
-    for (const rt of this.instances) if (typeof (await this.storedPasswordFor(rt.settings)) === 'string') out.push(rt.name);
+    for (const rt of this.fleet.list()) if (typeof (await this.storedPasswordFor(rt.settings)) === 'string') out.push(rt.name);
     return out;
+  }
+
+  /** The settings in force (`config.json` with the environment applied). Do not mutate: save a changed copy with {@link saveSettings}. */
+  currentSettings(): Readonly<Settings> {
+    return this.settings;
+  }
+
+  /**
+   * Calls `listener` with the settings in force after every change (saved from a UI, imported
+   * from the environment). Returns the unsubscribe function.
+   */
+  onSettings(listener: (settings: Readonly<Settings>) => void): () => void {
+    this.on('settings', listener);
+    return () => this.off('settings', listener);
+  }
+
+  /** Where this engine keeps its files: the home folder and the queue file. */
+  paths(): { home: string; queueFile: string } {
+    return { home: this.opts.home, queueFile: this.queue.path };
+  }
+
+  /** What is wrong with the queue file now (corrupt, moved aside, unreadable), or null. */
+  queueProblem(): ReturnType<QueueStore['problem']> {
+    return this.queue.problem();
+  }
+
+  /** Which settings came from `.env` and the environment at load (names only). */
+  environmentReport(): EnvReport {
+    return this.envReport;
+  }
+
+  /**
+   * Lists an instance's torrents (`torrents/info`, optionally filtered by the ids qBittorrent
+   * lists them under). @throws Error code `NOT_CONFIGURED` for an unknown instance; QbitError for server trouble.
+   */
+  async listTorrents(instance: string, ids?: string[]): Promise<TorrentInfo[]> {
+    return this.instanceNamed(instance).client.info(ids ? { hashes: ids } : {});
+  }
+
+  /**
+   * Pauses, resumes or deletes torrents on one instance by listed id, or `'all'` of them;
+   * `delete` removes downloaded data only with `deleteFiles`. @throws as {@link listTorrents}.
+   */
+  async torrentAction(instance: string, action: 'pause' | 'resume' | 'delete', ids: string[] | 'all', deleteFiles = false): Promise<void> {
+    const client = this.instanceNamed(instance).client;
+    if (action === 'pause') await client.pause(ids);
+    else if (action === 'resume') await client.resume(ids);
+    else await client.delete(ids, deleteFiles);
+    this.note('status', `${action} ${ids === 'all' ? 'all torrents' : `${ids.length} torrent(s)`} on ${instance}`);
+  }
+
+  /** The runtime of `name`. @throws Error code `NOT_CONFIGURED` naming the configured instances. */
+  private instanceNamed(name: string): InstanceRuntime {
+    const rt = this.fleet.find(name);
+    if (rt) return rt;
+    const names = this.fleet.names();
+    throw Object.assign(new Error(`no instance named ${name} (configured: ${names.join(', ') || 'none'})`), { code: 'NOT_CONFIGURED', httpStatus: 404 });
   }
 
   /** Starts polling (and the queue watcher); the first check runs now. */
   async start(): Promise<void> {
     this.running = true;
-    this.scheduler.resume();
+    this.retry.resume();
     if (this.opts.watchQueueFile && !this.stopWatch) this.startQueueWatch();
-    await this.checkAll();
+    await this.fleet.start();
   }
 
   /** Watches the queue file and repairs it now (journaled entries a rewrite dropped, a corrupt file). */
@@ -214,99 +281,24 @@ export class Engine extends EventEmitter {
   /** Stops timers, the watcher and sessions; waits for a running flush. */
   async stop(): Promise<void> {
     this.running = false;
-    this.scheduler.stop();
+    this.retry.stop();
     this.stopWatch?.();
     this.stopWatch = null;
     await this.flushing?.catch(() => undefined);
-    await Promise.all(this.instances.map((i) => i.close().catch(() => undefined)));
+    await this.fleet.stop();
     if (this.emitTimer) clearTimeout(this.emitTimer);
   }
 
   /** Probes the VPN, then every instance in parallel ("Check now"). */
   async checkAll(): Promise<EngineSnapshot> {
-    this.lastCheckAll = Date.now();
-    await this.checkVpn();
-    await Promise.all(this.instances.map((rt) => this.checkInstance(rt)));
+    await this.fleet.checkAll();
     return this.snapshot();
   }
 
-  private async checkVpn(): Promise<void> {
-    const prev = this.vpn.state;
-    this.vpn = await probeVpn(this.settings.vpn);
-    if (prev !== this.vpn.state && this.vpn.checkedAt) {
-      this.note('vpn', `VPN ${this.vpn.state === 'CONNECTED' ? 'up' : this.vpn.state === 'DOWN' ? 'down' : 'check disabled'}${this.vpn.error ? `: ${this.vpn.error}` : ''}`);
-      if (this.vpn.state === 'DOWN') this.reconnector.maybeRun(this.settings.vpn);
-      if (prev === 'DOWN') for (const rt of this.instances.filter((i) => i.settings.requiresVpn)) void this.checkInstance(rt);
-    }
-    if (this.running && !this.paused) this.scheduler.schedule('vpn', this.settings.pollIntervalMs, () => void this.checkVpn().then(() => this.emitSoon()));
-    this.emitSoon();
-  }
-
-  private async checkInstance(rt: InstanceRuntime): Promise<InstanceHealth> {
-    const wasUsable = rt.isUsable(this.vpn);
-    const prev = rt.health.status;
-    const health = await rt.probe(this.vpn);
-    if (!this.instances.includes(rt)) return health;
-    if (prev !== health.status) this.note('status', `${rt.name}: ${health.status}${health.error ? ` — ${health.error}` : ''}`);
-    if (health.status === 'OK') void reconcileUncertain(rt, this.uncertain, this.logger).catch(() => undefined);
-    if (!wasUsable && rt.isUsable(this.vpn) && this.running && !this.paused && this.queue.entries().length) void this.autoFlush();
-    this.scheduleProbe(rt);
-    this.emitSoon();
-    return health;
-  }
-
-  private scheduleProbe(rt: InstanceRuntime, delay?: number): void {
-    if (!this.running || this.paused) return;
-    const ms = delay ?? nextProbeDelay(rt.failures, this.settings.pollIntervalMs, this.settings.maxBackoffMs);
-    this.scheduler.schedule(rt.name, ms, () => void this.checkInstance(rt));
-  }
-
-  /** Marks an instance down after a failed add and schedules a re-check soon. */
-  private onDown = (rt: InstanceRuntime, err: QbitError): void => {
-    const prev = rt.health.status;
-    rt.markDown(err);
-    if (prev !== rt.health.status) this.note('status', `${rt.name}: ${err.code} — ${err.message}`);
-    this.scheduleProbe(rt, Math.min(RECHECK_AFTER_FAILED_ADD_MS, this.settings.pollIntervalMs));
-    this.emitSoon();
-  };
-
-  /**
-   * Re-probes the VPN before an add when a `requiresVpn` instance exists and the last probe is
-   * older than {@link VPN_FRESH_FOR_ADD_MS}: the poll runs every 15 s by default, and an add
-   * routed on a 14-s-old "CONNECTED" would reach the VPN-bound instance after the VPN dropped.
-   */
-  private async refreshVpnBeforeAdd(): Promise<void> {
-    if (this.settings.vpn.check === 'none' || !this.instances.some((i) => i.settings.requiresVpn)) return;
-    const at = this.vpn.checkedAt ? Date.parse(this.vpn.checkedAt) : 0;
-    if (Date.now() - at >= VPN_FRESH_FOR_ADD_MS) await this.checkVpn();
-  }
-
-  private flowContext(): FlowContext {
-    return {
-      queue: this.queue,
-      uncertain: this.uncertain,
-      candidates: async () => {
-        await this.refreshVpnBeforeAdd();
-        let list = orderCandidates(this.instances, this.vpn, this.settings.routing, this.turn++);
-        if (list.length === 0 && this.instances.length && Date.now() - this.lastCheckAll > 5_000) {
-          await this.checkAll();
-          list = orderCandidates(this.instances, this.vpn, this.settings.routing, this.turn);
-        }
-        return list;
-      },
-      reachable: () => this.instances.filter((i) => i.isReachable(this.vpn)),
-      // A VPN-bound instance whose WebUI still answers may hold the torrent: ask it (session only) before adding elsewhere.
-      askOnly: () => this.instances.filter((i) => i.blockedByVpn(this.vpn)),
-      confirmTimeoutMs: this.settings.confirmTimeoutMs,
-      addDelayMs: this.settings.addDelayMs,
-      maxAddsPerCall: this.settings.maxAddsPerCall,
-      onDown: this.onDown,
-      unusable: () =>
-        this.instances.map((i) => {
-          const code = i.blockedByVpn(this.vpn) ? 'VPN_DOWN' : i.health.status;
-          return { instance: i.name, code, message: i.health.error ?? code };
-        }),
-    };
+  /** The owners and limits the add and flush flows work with. */
+  private flowDeps(): FlowDeps {
+    const { confirmTimeoutMs, addDelayMs, maxAddsPerCall } = this.settings;
+    return { fleet: this.fleet, queue: this.queue, uncertain: this.uncertain, limits: { confirmTimeoutMs, addDelayMs, maxAddsPerCall } };
   }
 
   /**
@@ -350,7 +342,7 @@ export class Engine extends EventEmitter {
       const message = checked.error.issues.map((i) => i.message).join('; ');
       resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message } }));
     }
-    const res = await addResolved(this.flowContext(), resolved, checked?.success ? checked.data : options);
+    const res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
     for (const r of res.results) {
       if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}`);
       else if (r.outcome === 'queued') this.note('queue', `queued ${r.name ?? r.infohash}: ${r.reason}`);
@@ -369,7 +361,7 @@ export class Engine extends EventEmitter {
   /** One flush at a time in this process, and across processes sharing the queue file (see withFlushLock). */
   private async flushLocked(infohashes: string[] | undefined, wait: boolean): Promise<FlushResponse | null> {
     while (this.flushing) await this.flushing.catch(() => undefined);
-    const run = withFlushLock(this.queue.path, wait, () => flushEntries(this.flowContext(), infohashes));
+    const run = withFlushLock(this.queue.path, wait, () => flushEntries(this.flowDeps(), infohashes));
     const nothing = (): FlushResponse => ({ placed: [], remaining: [], notQueued: [], queueLength: this.queue.entries().length });
     // `flushing` only tells waiters "a flush ran"; it must settle either way, or a failed flush
     // (disk full, queue path is a folder, QUEUE_BUSY) becomes an unhandled rejection that ends
@@ -378,6 +370,7 @@ export class Engine extends EventEmitter {
     this.emitSoon();
     try {
       const res = await run;
+      if (res?.placed.length) this.flushesPlaced++;
       if (res?.placed.length) this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
       return res;
     } finally {
@@ -394,7 +387,7 @@ export class Engine extends EventEmitter {
    */
   private async autoFlush(): Promise<void> {
     if (this.flushing) return;
-    this.scheduler.cancel(AUTO_FLUSH_RETRY_KEY);
+    this.retry.cancel(AUTO_FLUSH_RETRY_KEY);
     try {
       await this.flushLocked(undefined, false);
       this.autoFlushFailures = 0;
@@ -404,9 +397,9 @@ export class Engine extends EventEmitter {
       const delay = nextProbeDelay(this.autoFlushFailures, this.settings.pollIntervalMs, this.settings.maxBackoffMs);
       const what = `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : String(err)}`;
       this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delay / 1000)} s`);
-      if (this.running && !this.paused) {
-        this.scheduler.schedule(AUTO_FLUSH_RETRY_KEY, delay, () => {
-          if (this.queue.entries().length && this.instances.some((i) => i.isUsable(this.vpn))) void this.autoFlush();
+      if (this.fleet.isActive()) {
+        this.retry.schedule(AUTO_FLUSH_RETRY_KEY, delay, () => {
+          if (this.queue.entries().length && this.fleet.anyUsable()) void this.autoFlush();
         });
       }
     }
@@ -414,7 +407,7 @@ export class Engine extends EventEmitter {
 
   private onQueueChange(): void {
     this.emitSoon();
-    if (this.running && !this.paused && !this.flushing && this.instances.some((i) => i.isUsable(this.vpn)) && this.queue.entries().length) {
+    if (this.fleet.isActive() && !this.flushing && this.fleet.anyUsable() && this.queue.entries().length) {
       void this.autoFlush();
     }
   }
@@ -429,12 +422,9 @@ export class Engine extends EventEmitter {
 
   /** Pauses or resumes monitoring (polling and auto-flush); adds still work. */
   async setMonitoringPaused(paused: boolean): Promise<EngineSnapshot> {
-    this.paused = paused;
-    if (paused) this.scheduler.stop();
-    else {
-      this.scheduler.resume();
-      if (this.running) await this.checkAll();
-    }
+    if (paused) this.retry.stop();
+    else this.retry.resume();
+    await this.fleet.setPaused(paused);
     this.note('status', paused ? 'monitoring paused' : 'monitoring resumed');
     return this.snapshot();
   }
@@ -471,19 +461,17 @@ export class Engine extends EventEmitter {
    * @throws Error code `NOT_CONFIGURED` when no `url` is given and no instance has that name.
    */
   async setPassword(instance: string, password: string, url?: string): Promise<string> {
-    const idx = this.instances.findIndex((i) => i.name === instance);
-    const target = url ?? this.instances[idx]?.settings.url;
+    const current = this.fleet.find(instance);
+    const target = url ?? current?.settings.url;
     if (!target) {
       throw Object.assign(new Error(`no instance named ${instance}; add it in the settings (or config.json) first`), { code: 'NOT_CONFIGURED', httpStatus: 404 });
     }
     const origin = originOf(target);
     await this.secrets.set(instance, password, origin);
-    if (idx >= 0 && originOf(this.instances[idx]!.settings.url) === origin) {
-      const old = this.instances[idx]!;
-      await this.auth.forgetCredentials(old.settings.url, old.settings.username, password);
-      this.instances[idx] = await this.makeRuntime(old.settings, password);
-      await old.close().catch(() => undefined);
-      if (this.running) await this.checkInstance(this.instances[idx]!);
+    if (current && originOf(current.settings.url) === origin) {
+      // Entering the password again clears the failed-login memory of these credentials: the login is tried at once.
+      await this.auth.forgetCredentials(current.settings.url, current.settings.username, password);
+      await this.fleet.replace(current, await this.makeRuntime(current.settings, password));
     }
     return origin;
   }
@@ -513,40 +501,57 @@ export class Engine extends EventEmitter {
   async testConnection(settings: InstanceSettings, password?: string): Promise<InstanceHealth> {
     const rt = await this.makeRuntime(settings, password ?? null);
     try {
-      if (this.vpn.checkedAt === null) this.vpn = await probeVpn(this.settings.vpn);
-      return await rt.probe(this.vpn);
+      return await this.fleet.probeOutside(rt);
     } finally {
       await rt.close().catch(() => undefined);
     }
   }
 
-  /** The whole state for UIs. */
+  /** The state UIs show at a glance: health, route, VPN and the queue in numbers (no entries, no activity). */
   snapshot(): EngineSnapshot {
     return {
-      vpn: this.vpn,
-      instances: this.instances.map((i) => ({ ...i.health, usable: i.isUsable(this.vpn) })),
-      queue: this.queue.entries().map(toEntryView),
+      vpn: this.fleet.vpnHealth(),
+      instances: this.fleet.health(),
+      queue: this.queueFeed.summary(),
       queueFile: this.queue.path,
       queueProblem: this.queue.problem(),
-      route: routeState(this.instances, this.vpn, this.paused),
+      route: this.fleet.route(),
       routing: this.settings.routing,
-      monitoringPaused: this.paused,
+      monitoringPaused: this.fleet.isPaused(),
       flushing: this.flushing !== null,
-      activity: [...this.activity],
+      flushesPlaced: this.flushesPlaced,
     };
   }
 
+  /** Every queue entry at the current revision (`getQueue`; then `queue` events). */
+  queueListing(): QueueListing {
+    return this.queueFeed.listing();
+  }
+
+  /** The activity log, newest first (`getActivity`; then `activity` events). */
+  activityList(): ActivityItem[] {
+    return this.activity.list();
+  }
+
+  /** Logs `message` and adds it to the activity log, which sends it as an `activity` event at once. */
   private note(kind: ActivityItem['kind'], message: string): void {
-    const item: ActivityItem = { id: ++this.activitySeq, at: new Date().toISOString(), kind, message };
-    this.activity = [item, ...this.activity].slice(0, ACTIVITY_LIMIT);
     (kind === 'error' ? this.logger.warn : this.logger.info)(message);
+    const item = this.activity.add(kind, message);
     this.emit('event', { type: 'activity', item } satisfies EngineEvent);
   }
 
+  /**
+   * Sends a `snapshot` event (and a `queue` event first when the entries changed) within 25 ms;
+   * calls in between are merged into one.
+   */
   private emitSoon(): void {
     if (this.emitTimer) return;
     this.emitTimer = setTimeout(() => {
       this.emitTimer = null;
+      if (this.queueDirty) {
+        this.queueDirty = false;
+        this.emit('event', { type: 'queue', queue: this.queueFeed.listing() } satisfies EngineEvent);
+      }
       this.emit('event', { type: 'snapshot', snapshot: this.snapshot() } satisfies EngineEvent);
     }, 25);
     this.emitTimer.unref?.();
@@ -568,6 +573,15 @@ function envReportOf(overlay: EnvOverlay, sources: Record<string, EnvSource>): E
     fromEnvironment: overlay.applied.filter((n) => sources[n] !== '.env'),
     warnings: overlay.warnings,
   };
+}
+
+/**
+ * The engine's parts, for tests and the bench only (instrumenting a client, reading the ledger):
+ * never for shells, which go through the engine's methods.
+ */
+export function engineInternals(engine: Engine): { instances: readonly InstanceRuntime[]; queue: QueueStore; uncertain: UncertainAdds } {
+  const e = engine as unknown as { fleet: Fleet; queue: QueueStore; uncertain: UncertainAdds };
+  return { instances: e.fleet.list(), queue: e.queue, uncertain: e.uncertain };
 }
 
 /** Creates and loads an engine (not started). @throws ConfigError when `config.json` is invalid. */

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { app, dialog, safeStorage } from 'electron';
-import type { SettingsView } from '../../shared/contract';
-import { defaultSettings } from '../../shared/settings';
+import { defaultSettings, type Settings } from '../../shared/settings';
 import { createTrayActions } from './tray/actions';
 import { registerAppScheme, setupAppScheme } from './security/app-scheme';
 import { createApiBackend, createEngine } from './engine/bridge';
@@ -74,10 +73,12 @@ async function onReady(ctx: {
 
   let ui = defaultSettings().ui;
   const uiApplier = createUiSettingsApplier(logger);
-  const onSettings = (view: SettingsView) => {
-    ui = view.settings.ui;
+  // Every settings change (saved in a window or over the dashboard, imported from the environment) reaches the tray and window here.
+  const applyUi = (settings: Readonly<Settings>) => {
+    ui = settings.ui;
     void uiApplier.apply(ui);
   };
+  engine.onSettings(applyUi);
 
   let trayBounds: () => Electron.Rectangle | null = () => null;
   const windows = createMainWindowController({
@@ -92,9 +93,6 @@ async function onReady(ctx: {
     ourWebContentsIds: () => windows.webContentsIds(),
     send: (channel, e) => windows.send(channel, e),
     logger,
-    afterCall: (method, result) => {
-      if (method === 'saveSettings' || method === 'getSettings') onSettings(result as SettingsView);
-    },
   });
 
   const notifier = setupNotifier({ prefs: () => ui.notifications, onClick: () => windows.show(), logger });
@@ -131,7 +129,7 @@ async function onReady(ctx: {
 
   // Probing every instance can take a request timeout (10 s); the UI does not wait for it.
   const started = engine.start().catch((err: Error) => logger.error('engine start failed', { error: err.message }));
-  onSettings(await backend.call('getSettings', {}));
+  applyUi(engine.currentSettings());
   const snap = engine.snapshot();
   tray.update(snap);
   notifier.onSnapshot(snap);

@@ -4,6 +4,7 @@
  * kernel still accepts connections, nothing answers), then `engine.add([magnet])` is timed
  * until it returns confirmed on the secondary. Each trial restores the primary afterwards.
  */
+import { engineInternals } from '../../electron/core/engine';
 import { listTorrents } from '../harness/direct';
 import { randomMagnet } from '../harness/inputs';
 import type { QbtProcess } from '../harness/qbittorrent';
@@ -23,12 +24,12 @@ export async function failoverRow(kind: 'kill' | 'freeze', trials: number): Prom
       { name: 'primary', q: p },
       { name: 'secondary', q: s },
     ]);
-    instrument(engine.instances[0]!.client, 'primary', ['info', 'addMagnets'], acc);
-    instrument(engine.instances[1]!.client, 'secondary', ['info', 'addMagnets'], acc);
+    instrument(engineInternals(engine).instances[0]!.client, 'primary', ['info', 'addMagnets'], acc);
+    instrument(engineInternals(engine).instances[1]!.client, 'secondary', ['info', 'addMagnets'], acc);
     acc.clear();
     for (let t = 0; t < trials; t++) {
       await engine.checkAll();
-      const st = engine.instances.map((i) => i.health.status);
+      const st = engineInternals(engine).instances.map((i) => i.health.status);
       if (st.some((x) => x !== 'OK')) throw new Error(`failover ${kind}: not healthy before trial ${t}: ${st.join(', ')}`);
       const warm = await engine.add([randomMagnet().magnet]);
       if (warm.results[0]?.instance !== 'primary') throw new Error(`failover ${kind}: warm add went to ${warm.results[0]?.instance}`);

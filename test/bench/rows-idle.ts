@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../../electron/core/engine';
+import { engineInternals, type Engine } from '../../electron/core/engine';
 import { QueueStore } from '../../electron/core/queue';
 import { randomMagnet } from '../harness/inputs';
 import { freePort } from '../harness/qbittorrent';
@@ -30,7 +30,7 @@ export async function startIdleProbe(): Promise<IdleProbe> {
   let engine: Engine | null = null;
   try {
     engine = await benchEngine('idle', [{ name: 'primary', q: q }], {}, { watchQueueFile: true });
-    const rt = engine.instances[0]!;
+    const rt = engineInternals(engine).instances[0]!;
     const acc: Breakdown = new Map();
     instrument(rt, 'rt', ['probe'], acc);
     await engine.start();
@@ -48,7 +48,7 @@ export async function startIdleProbe(): Promise<IdleProbe> {
           const polls = (acc.get('rt.probe')?.n ?? 0) - base.probes;
           const perHour = (requests / elapsed) * 3_600_000;
           const perPoll = polls ? requests / polls : NaN;
-          const interval = eng.settings.pollIntervalMs;
+          const interval = eng.currentSettings().pollIntervalMs;
           const byPoll = perPoll * (3_600_000 / interval);
           const pass = polls > 0 && logins === 0 && perHour <= 240 && byPoll <= 240 && rt.health.status === 'OK';
           return {

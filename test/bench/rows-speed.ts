@@ -3,7 +3,7 @@
  * old tool's login-per-magnet method. Each figure is measured beside its direct reference in
  * the same run, on fresh loopback qbittorrent-nox instances.
  */
-import { createEngine, type Engine } from '../../electron/core/engine';
+import { engineInternals, createEngine, type Engine } from '../../electron/core/engine';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { QbitClient } from '../../electron/core/qbittorrent';
 import { randomMagnet } from '../harness/inputs';
@@ -39,13 +39,13 @@ async function engineFlush(n: number, acc: Breakdown): Promise<{ ms: number; ok:
   try {
     const engine = await benchEngine('flush', [{ name: 'primary', q }]);
     const em = Array.from({ length: n }, () => randomMagnet());
-    await engine.queue.add(em.map((m) => ({ infohash: m.infohash, name: null, kind: 'magnet' as const, magnet: m.magnet, reason: 'bench' })));
+    await engineInternals(engine).queue.add(em.map((m) => ({ infohash: m.infohash, name: null, kind: 'magnet' as const, magnet: m.magnet, reason: 'bench' })));
     await engine.checkAll();
-    if (engine.instances[0]!.health.status !== 'OK') throw new Error(`flush engine: primary ${engine.instances[0]!.health.status}`);
+    if (engineInternals(engine).instances[0]!.health.status !== 'OK') throw new Error(`flush engine: primary ${engineInternals(engine).instances[0]!.health.status}`);
     acc.clear();
-    instrument(engine.instances[0]!.client, 'client', CLIENT_METHODS, acc);
-    instrument(engine.queue, 'queue', QUEUE_METHODS, acc);
-    instrument(engine.uncertain, 'uncertain', ['list', 'record', 'markPlaced'], acc);
+    instrument(engineInternals(engine).instances[0]!.client, 'client', CLIENT_METHODS, acc);
+    instrument(engineInternals(engine).queue, 'queue', QUEUE_METHODS, acc);
+    instrument(engineInternals(engine).uncertain, 'uncertain', ['list', 'record', 'markPlaced'], acc);
     const flush = await timed(() => engine.flush());
     await stopEngines(engine);
     const present = (await listTorrents(q, em.map((m) => m.infohash))).length;
@@ -135,9 +135,9 @@ export async function addOneRow(n = 200): Promise<Row> {
       await engineOnce(single);
     }
     const acc: Breakdown = new Map();
-    instrument(engine.instances[0]!.client, 'primary', ['info', 'addMagnets'], acc);
-    instrument(engine.instances[1]!.client, 'secondary', ['info'], acc);
-    instrument(engine.uncertain, 'uncertain', ['list'], acc);
+    instrument(engineInternals(engine).instances[0]!.client, 'primary', ['info', 'addMagnets'], acc);
+    instrument(engineInternals(engine).instances[1]!.client, 'secondary', ['info'], acc);
+    instrument(engineInternals(engine).uncertain, 'uncertain', ['list'], acc);
     const d: number[] = [];
     const e2: number[] = [];
     const e1: number[] = [];
@@ -146,7 +146,7 @@ export async function addOneRow(n = 200): Promise<Row> {
       e2.push(await engineOnce(engine));
       e1.push(await engineOnce(single));
     }
-    const reqs = engine.instances.map((i) => i.client.stats.requests);
+    const reqs = engineInternals(engine).instances.map((i) => i.client.stats.requests);
     await c.close();
     const s = {
       direct: { p50: percentile(d, 50), p95: percentile(d, 95) },
@@ -159,8 +159,8 @@ export async function addOneRow(n = 200): Promise<Row> {
       value: `${fmtMs(s.engine.p50)} / ${fmtMs(s.engine.p95)}`,
       reference: `${fmtMs(s.direct.p50)} / ${fmtMs(s.direct.p95)}`,
       ratio: `${fmtRatio(s.engine.p50, s.direct.p50)} / ${fmtRatio(s.engine.p95, s.direct.p95)}`,
-      target: 'p50 ≤ 1.5× direct',
-      pass: s.engine.p50 <= 1.5 * s.direct.p50,
+      target: 'p50 ≤ 1.25× direct',
+      pass: s.engine.p50 <= 1.25 * s.direct.p50,
       note: `engine = primary + secondary (dedupe asks both); primary-only engine ${fmtMs(s.single.p50)} / ${fmtMs(s.single.p95)} (${fmtRatio(s.single.p50, s.direct.p50)})`,
       metric: s.engine.p50,
       ratioNum: s.engine.p50 / s.direct.p50,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
-import { AuthMemory } from '../../electron/core/health/login-guard';
+import { FailedLoginMemory } from '../../electron/core/ledgers/failed-logins';
 import { createEngine, type Engine } from '../../electron/core/engine';
 import { directLogin } from '../harness/direct';
 import { randomMagnet } from '../harness/inputs';
@@ -22,7 +22,7 @@ import { startLoginCountingProxy, type LoginCountingProxy } from './support/prox
  * 15 s) is 240 checks. The engine runs in-process with only `Date` faked (vi.useFakeTimers
  * toFake: ['Date']); the test advances the clock 15 s and awaits `engine.checkAll()` 240 times,
  * so every check the engine would make in that hour really runs (real sockets, real server),
- * and the login guard (AuthMemory, which reads `Date.now`) sees an hour pass. Before that, 20
+ * and the login guard (FailedLoginMemory, which reads `Date.now`) sees an hour pass. Before that, 20
  * `status` CLI runs in real time share the same home (the guard's memory is on disk).
  */
 
@@ -78,7 +78,7 @@ describe('login safety', () => {
     vi.setSystemTime(start);
     const engine = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home) });
     engines.push(engine);
-    expect(engine.settings.pollIntervalMs).toBe(15_000);
+    expect(engine.currentSettings().pollIntervalMs).toBe(15_000);
     const HOUR_OF_CHECKS = 3_600_000 / 15_000;
     const statuses = new Map<string, number>();
     for (let i = 0; i < HOUR_OF_CHECKS; i++) {
@@ -187,7 +187,7 @@ describe('login safety', () => {
     const direct = await directLogin(race);
     expect(loginAccepted(direct), `right password after the thaw: ${direct.status} ${direct.body}`).toBe(true);
     expect(proxy.logins).toBe(1);
-    const remembered = await new AuthMemory(sb.home).stateOf(proxy.url, race.username, 'not-the-password');
+    const remembered = await new FailedLoginMemory(sb.home).stateOf(proxy.url, race.username, 'not-the-password');
     expect(remembered).toMatchObject({ failures: 1, pending: false });
   });
 

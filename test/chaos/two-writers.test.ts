@@ -2,7 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, writeSyn
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
-import { createEngine, type Engine } from '../../electron/core/engine';
+import { engineInternals, createEngine, type Engine } from '../../electron/core/engine';
 import { spawnCli, type CliChild } from '../harness/cli';
 import { randomMagnet } from '../harness/inputs';
 import { assertCliBuilt, killAllCli, parseReport, runCli, type CliRun } from './support/cli';
@@ -94,7 +94,7 @@ describe(`two writers (${SCALE})`, () => {
     })();
 
     await sleep(PHASE_MS / 2);
-    const queuedMidway = (await eng.queue.load()).length;
+    const queuedMidway = (await engineInternals(eng).queue.load()).length;
     for (const m of members) await m.q.restart();
     await sleep(PHASE_MS / 2);
     stop = true;
@@ -107,7 +107,7 @@ describe(`two writers (${SCALE})`, () => {
     let flushed = false;
     for (;;) {
       where = await census(members);
-      const left = (await eng.queue.load()).length;
+      const left = (await engineInternals(eng).queue.load()).length;
       if (left === 0 && want.every((h) => where.get(h)?.on.length === 1)) break;
       if (Date.now() - settleStart > 30_000) break;
       if (!flushed && Date.now() - settleStart > 10_000) {

@@ -79,7 +79,7 @@ describe('a stored password is sent only to the origin it was saved for (item 18
     const { home } = await homeWith({ instances: [{ name: 'nas', url: qbt.url, username: qbt.username }], vpn: { check: 'none' } }, 'nas');
     const engine = await engineFor(home);
     const api = createApiBackend(engine);
-    const nas = engine.settings.instances[0]!;
+    const nas = engine.currentSettings().instances[0]!;
     const health = await api.call('testConnection', { instance: { ...nas, url: listener.url } });
     expectNoCanaryAtListener();
     expect(listener.requests.filter((r) => r.url.includes('/auth/login'))).toEqual([]);
@@ -94,7 +94,7 @@ describe('a stored password is sent only to the origin it was saved for (item 18
     const engine = await engineFor(home);
     await engine.start();
     const api = createApiBackend(engine);
-    const moved = { ...engine.settings, instances: [{ ...engine.settings.instances[0]!, url: listener.url }] };
+    const moved = { ...engine.currentSettings(), instances: [{ ...engine.currentSettings().instances[0]!, url: listener.url }] };
     const view = await api.call('saveSettings', { settings: moved });
     await engine.checkAll();
     expectNoCanaryAtListener();

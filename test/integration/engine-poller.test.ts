@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineSnapshot } from '../../shared/model';
 import type { SettingsInput } from '../../shared/settings';
-import { createEngine, type Engine } from '../../electron/core/engine';
+import { engineInternals, createEngine, type Engine } from '../../electron/core/engine';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { saveSettingsFile } from '../../electron/core/config/settings-file';
 import { QbitClient } from '../../electron/core/qbittorrent';
@@ -180,7 +180,7 @@ describe('poller', () => {
     try {
       await engine.start();
       await new Promise((r) => setTimeout(r, 5_200));
-      for (const rt of engine.instances) {
+      for (const rt of engineInternals(engine).instances) {
         expect(rt.health.status).toBe('OK');
         expect(rt.client.stats.logins, rt.name).toBe(1);
         // ~5 polls of 1 request each (+ version reads on the first): far from one per second per endpoint.
@@ -212,7 +212,7 @@ describe('VPN and routing', () => {
       expect(res.results[0]).toMatchObject({ outcome: 'added', instance: 'b' });
       await waitForHashes(b, [m.infohash], 2_000);
       expect(await listHashes(a)).not.toContain(m.infohash);
-      expect(engine.instances[0]!.client.stats.requests).toBe(0);
+      expect(engineInternals(engine).instances[0]!.client.stats.requests).toBe(0);
     } finally {
       await engine.stop();
     }

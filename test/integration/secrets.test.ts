@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboardServer } from '../../electron/cli/dashboard-server';
+import { startDashboardServer } from '../../electron/cli/dashboard/server';
 import { createApiBackend } from '../../electron/core/api';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { createEngine, type Engine } from '../../electron/core/engine';
@@ -102,9 +102,11 @@ describe('secrets never leak (engine, API, dashboard)', () => {
 
   it('API results and events hold no password, for every method', async () => {
     const backend = createApiBackend(engine);
-    const primary = engine.settings.instances[0]!;
+    const primary = engine.currentSettings().instances[0]!;
     const args: { [M in ApiMethod]: ApiArgs[M] } = {
       getSnapshot: {},
+      getQueue: {},
+      getActivity: {},
       addText: { text: randomMagnet('secrets-api').magnet },
       addTorrentFile: { fileName: 'x.torrent', dataBase64: '' },
       flush: {},
@@ -112,7 +114,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       checkNow: {},
       setMonitoringPaused: { paused: false },
       getSettings: {},
-      saveSettings: { settings: engine.settings },
+      saveSettings: { settings: engine.currentSettings() },
       setPassword: { instance: 'primary', password: CANARY },
       importEnvironment: {},
       testConnection: { instance: primary, password: CANARY },
@@ -149,11 +151,11 @@ describe('secrets never leak (engine, API, dashboard)', () => {
     const server = await startDashboardServer({ backend: createApiBackend(engine), staticDir: www });
     try {
       const h = { 'x-qbf-token': server.token, 'content-type': 'application/json' };
-      const primary = engine.settings.instances[0]!;
+      const primary = engine.currentSettings().instances[0]!;
       const bodies: Record<ApiMethod, unknown> = {
-        getSnapshot: {}, addText: { text: randomMagnet('secrets-http').magnet }, addTorrentFile: { fileName: 'x', dataBase64: '' }, flush: {},
+        getSnapshot: {}, getQueue: {}, getActivity: {}, addText: { text: randomMagnet('secrets-http').magnet }, addTorrentFile: { fileName: 'x', dataBase64: '' }, flush: {},
         removeEntry: { infohash: 'b'.repeat(40) }, checkNow: {}, setMonitoringPaused: { paused: false }, getSettings: {},
-        saveSettings: { settings: engine.settings }, setPassword: { instance: 'primary', password: CANARY }, importEnvironment: {},
+        saveSettings: { settings: engine.currentSettings() }, setPassword: { instance: 'primary', password: CANARY }, importEnvironment: {},
         testConnection: { instance: primary, password: CANARY },
       };
       let seen = '';

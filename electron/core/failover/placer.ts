@@ -1,18 +1,17 @@
 import type { AddOptions } from '../../../shared/contract';
+import type { Failure } from '../../../shared/failure';
 import { toQbitError, type QbitError, type AddParams, type TorrentInfo } from '../qbittorrent';
-import type { InstanceRuntime } from '../instances';
+import type { FleetView } from '../fleet/fleet';
+import type { InstanceRuntime } from '../fleet/instance';
 import { isSameTorrent, listedIds } from '../inputs/magnet-uri';
-import type { ParsedInput } from './inputs';
+import type { ParsedInput } from '../inputs/parse';
+import type { UncertainAdds } from '../ledgers/uncertain-adds';
 
 /** Error codes after which the request surely did not reach qBittorrent's add handler. */
 const NOT_SENT = new Set(['CONNECTION_REFUSED', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED', 'NO_PASSWORD', 'NO_SESSION', 'HTTP_403', 'HTTP_404']);
 
-/** Why one instance did not take an input: typed, turned into words only at the edges. */
-export interface PlaceFailure {
-  instance: string;
-  code: string;
-  message: string;
-}
+/** Why one instance did not take an input: the shared typed {@link Failure}, turned into words only at the edges. */
+export type PlaceFailure = Failure;
 
 /** What happened to a batch of parsed inputs. Keys are infohashes (the queue key, `v1 ?? v2`). */
 export interface Placement {
@@ -30,26 +29,26 @@ export interface Placement {
   failed: Map<string, PlaceFailure[]>;
 }
 
-/** What the placer is given (the engine's fleet state for this call). */
+/** The fleet as the placer reads it: who to ask about duplicates, and where a failed instance is reported. */
+export type PlacerFleet = Pick<FleetView, 'reachable' | 'askOnly' | 'markFailed'>;
+
+/** What the placer is given for one batch. */
 export interface PlaceContext {
-  /** Instances to try, in order. */
+  /** Instances to try, in order (the fleet's routing order for this call). */
   candidates: InstanceRuntime[];
-  /** Instances to ask about duplicates (every reachable one, candidates included). */
-  reachable: InstanceRuntime[];
   /**
-   * Instances the add must not go to but which may still hold the torrent (VPN-bound while the
-   * VPN is down): asked about duplicates with the session cookie already held, never a login.
+   * Every reachable instance is asked about duplicates, candidates included; VPN-bound ones
+   * while the VPN is down (`askOnly`) with the session cookie already held, never a login.
+   * An instance that fails is reported with `markFailed` (down until its next good probe).
    */
-  askOnly?: InstanceRuntime[];
+  fleet: PlacerFleet;
   options?: AddOptions;
   /** How long to poll `torrents/info` for the added infohashes, ms. */
   confirmTimeoutMs: number;
   /** Pause between single adds, ms (0 = one batched request per instance). */
   addDelayMs: number;
-  /** An instance failed (mark it down, schedule a re-check). */
-  onDown(rt: InstanceRuntime, err: QbitError): void;
-  /** Requests that reached an instance but got no answer: the torrents may still appear there. */
-  onUncertain(rt: InstanceRuntime, items: ParsedInput[]): Promise<void>;
+  /** Ledger of requests that reached an instance but got no answer: the torrents may still appear there. */
+  uncertain: Pick<UncertainAdds, 'record'>;
 }
 
 /** qBittorrent add parameters: the call's options over the instance's own settings. */
@@ -118,15 +117,11 @@ function matching(items: ParsedInput[], rows: TorrentInfo[], rt: InstanceRuntime
  * instance (reachable order, then askOnly) that has it; instances that did not answer are added
  * to `failed` with their error.
  */
-export async function findExisting(
-  items: ParsedInput[],
-  reachable: InstanceRuntime[],
-  onDown: PlaceContext['onDown'],
-  failed?: Map<InstanceRuntime, QbitError>,
-  askOnly: InstanceRuntime[] = [],
-): Promise<Map<string, string>> {
+export async function findExisting(items: ParsedInput[], fleet: PlacerFleet, failed?: Map<InstanceRuntime, QbitError>): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (items.length === 0) return found;
+  const reachable = fleet.reachable();
+  const askOnly = fleet.askOnly();
   const asked = [...reachable, ...askOnly.filter((rt) => !reachable.includes(rt))];
   const needAliases = items.some((i) => !i.v2);
   const answers = await Promise.all(
@@ -147,7 +142,7 @@ export async function findExisting(
         if (!gated) {
           const e = toQbitError(err);
           failed?.set(rt, e);
-          onDown(rt, e);
+          fleet.markFailed(rt, e);
         }
         return new Set<string>();
       }
@@ -202,6 +197,11 @@ async function sendAdd(rt: InstanceRuntime, items: ParsedInput[], options: AddOp
   return accepted;
 }
 
+/** Notes adds to `rt` that got no answer (a ledger that cannot be written does not stop the placement). */
+function recordUncertain(ctx: PlaceContext, rt: InstanceRuntime, items: ParsedInput[]): Promise<void> {
+  return ctx.uncertain.record(rt.name, items).catch(() => undefined);
+}
+
 /** qBittorrent's words for an input it refused. */
 const refusal = (rt: InstanceRuntime): PlaceFailure => ({
   instance: rt.name,
@@ -221,7 +221,7 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
   const result: Placement = { placed: new Map(), duplicates: new Map(), refused: new Map(), failed: new Map() };
   // An instance that just failed the duplicate check (frozen, gone) is not sent the add too.
   const noAnswer = new Map<InstanceRuntime, QbitError>();
-  const existing = await findExisting(items, ctx.reachable, ctx.onDown, noAnswer, ctx.askOnly);
+  const existing = await findExisting(items, ctx.fleet, noAnswer);
   let pending: ParsedInput[] = [];
   for (const item of items) {
     const on = existing.get(item.infohash);
@@ -251,9 +251,9 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
         pending = [];
         break;
       }
-      if (!payloadRefused) ctx.onDown(rt, e);
+      if (!payloadRefused) ctx.fleet.markFailed(rt, e);
       note(pending, { instance: rt.name, code: e.code, message: e.message });
-      if (!NOT_SENT.has(e.code) && !payloadRefused) await ctx.onUncertain(rt, pending);
+      if (!NOT_SENT.has(e.code) && !payloadRefused) await recordUncertain(ctx, rt, pending);
       continue;
     }
     const single = pending.length === 1;
@@ -263,9 +263,9 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
       seen = await confirmPresent(rt, pending, accepted || !single ? ctx.confirmTimeoutMs : refusedLookMs(ctx));
     } catch (err) {
       const e = toQbitError(err);
-      ctx.onDown(rt, e);
+      ctx.fleet.markFailed(rt, e);
       note(pending, { instance: rt.name, code: e.code, message: `${e.message} (while confirming)` });
-      await ctx.onUncertain(rt, pending);
+      await recordUncertain(ctx, rt, pending);
       continue;
     }
     let still: ParsedInput[] = [];
@@ -282,7 +282,7 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
       still = await resendOneByOne(rt, still, ctx, result, note);
     } else if (still.length) {
       note(still, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });
-      await ctx.onUncertain(rt, still);
+      await recordUncertain(ctx, rt, still);
     }
     pending = still;
   }
@@ -319,14 +319,14 @@ async function resendOneByOne(
       else left.push(item);
     } catch (err) {
       const e = toQbitError(err);
-      ctx.onDown(rt, e);
+      ctx.fleet.markFailed(rt, e);
       note([item], { instance: rt.name, code: e.code, message: e.message });
       left.push(item);
     }
   }
   if (left.length) {
     note(left, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });
-    await ctx.onUncertain(rt, left);
+    await recordUncertain(ctx, rt, left);
   }
   return left;
 }

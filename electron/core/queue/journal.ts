@@ -13,7 +13,7 @@
 import { open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir, writeDurable } from './disk';
-import { entryFromJson } from './reconcile';
+import { entryFromJson } from './merge';
 import type { QueueEntry } from './types';
 
 /** One journal line. */

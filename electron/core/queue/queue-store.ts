@@ -14,7 +14,7 @@ import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFil
 import { watchFile } from './file-watcher';
 import { QueueJournal, type JournalRecord, type JournalState } from './journal';
 import { isInfohash } from './magnet';
-import { reconcile } from './reconcile';
+import { reconcile } from './merge';
 import {
   QueueInputError,
   QueueReadError,

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VpnReconnector } from '../../../electron/core/health/vpn-probe';
+import { VpnReconnector } from '../../../electron/core/fleet/vpn-probe';
 import { silentLogger } from '../../../electron/core/logger';
 import { CommandLineError, joinCommandLine, splitCommandLine } from '../../../shared/command-line';
 import { SettingsSchema } from '../../../shared/settings';

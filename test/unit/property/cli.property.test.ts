@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInput, parseMagnet } from '../../../electron/core/failover/inputs';
+import { InvalidInput, parseMagnet } from '../../../electron/core/inputs/parse';
 
 const RUNS = 100;
 const BIN = fileURLToPath(new URL('../../../electron/cli/bin.mjs', import.meta.url));

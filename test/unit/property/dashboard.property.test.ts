@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard-server';
+import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard/server';
 import { createApiBackend } from '../../../electron/core/api';
 import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { createEngine, type Engine } from '../../../electron/core/engine';
+import { engineInternals, createEngine, type Engine } from '../../../electron/core/engine';
 import { silentLogger } from '../../../electron/core/logger';
 import { API_METHODS, isApiMethod, validateApiArg, type ApiBackend, type ApiMethod } from '../../../shared/contract';
 
@@ -89,7 +89,7 @@ describe('dashboard HTTP API under generated requests', () => {
     await writeFile(join(dir, 'www', 'index.html'), '<html><head><meta name="qbf-token" content=""></head></html>');
     await writeFile(join(home, 'config.json'), JSON.stringify({ version: 1, instances: [], queueFile }));
     engine = await createEngine({ home, secrets: new FileSecretStore(home), logger: silentLogger });
-    expect(engine.instances).toHaveLength(0);
+    expect(engineInternals(engine).instances).toHaveLength(0);
     backend = counting(createApiBackend(engine));
     server = await startDashboardServer({ backend, staticDir: join(dir, 'www') });
   });
@@ -245,7 +245,7 @@ describe('dashboard HTTP API under generated requests', () => {
     // file changes only through such calls.
     const queueAfter = await readFile(queueFile, 'utf8').catch(() => null);
     if ((backend.calls.addText ?? 0) === 0 && (backend.calls.addTorrentFile ?? 0) === 0) expect(queueAfter).toBe(queueBefore);
-    expect(engine.instances).toHaveLength(0);
+    expect(engineInternals(engine).instances).toHaveLength(0);
   }, 180_000);
 
   it('refuses the event stream without the token, and with a foreign Origin', async () => {

@@ -5,14 +5,14 @@
  * to the queue file other than the intended one.
  *
  * Size caps these tests hold the code to (README "Limits"):
- *   magnet URI                      65 536 characters        INPUT_LIMITS.maxMagnetChars
- *   .torrent file (disk/URL/drop)   10 MiB = 10 485 760 bytes INPUT_LIMITS.maxTorrentBytes = LIMITS.maxTorrentBytes
- *   .torrent as base64 (API)        13 981 018 characters     ceil(10 MiB × 4/3) + 4
+ *   magnet URI                      65 536 characters        LIMITS.maxMagnetChars (shared/limits.ts)
+ *   .torrent file (disk/URL/drop)   10 MiB = 10 485 760 bytes LIMITS.maxTorrentBytes
+ *   .torrent as base64 (API)        13 981 018 characters     MAX_TORRENT_BASE64_CHARS = ceil(10 MiB × 4/3) + 4
  *   pasted/dropped text (API)       1 MiB = 1 048 576 chars   LIMITS.maxTextChars
  *   inputs per add call (API)       10 000                    LIMITS.maxInputs (flush infohashes)
  *   .torrent file path              4 096 characters, no NUL  resolveInput
- *   launch argument                 65 536 characters         parseLaunchArgs (longer ones ignored)
- *   dashboard request body          16 MiB = 16 777 216 bytes MAX_BODY_BYTES (413 beyond)
+ *   launch argument                 65 536 characters         LIMITS.maxMagnetChars, parseLaunchArgs (longer ones ignored)
+ *   dashboard request body          16 MiB = 16 777 216 bytes DASHBOARD_BODY_MAX_BYTES (413 beyond)
  *   category / save path / tag      256 / 4 096 / 128 chars, ≤ 64 tags   AddOptionsSchema
  *   file name (API drop)            1 024 characters          addTorrentFile.fileName
  *   password (API)                  1 024 characters          setPassword / testConnection
@@ -24,8 +24,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, splitText } from '../../../electron/core/failover/inputs';
-import { resolveInput } from '../../../electron/core/failover/resolve-input';
+import { LIMITS } from '../../../shared/limits';
+import { InvalidInput, parseMagnet, parseTorrent, splitText } from '../../../electron/core/inputs/parse';
+import { resolveInput } from '../../../electron/core/inputs/resolve-input';
 import { makeTorrentFile } from '../../harness/inputs';
 
 const RUNS = 10_000;
@@ -79,7 +80,7 @@ describe('parseMagnet', () => {
         expect(r.infohash).toMatch(HASH);
         expect(r.magnet).toMatch(/^magnet:\?/i);
         expect(CONTROL.test(r.magnet)).toBe(false);
-        expect(r.magnet.length).toBeLessThanOrEqual(INPUT_LIMITS.maxMagnetChars);
+        expect(r.magnet.length).toBeLessThanOrEqual(LIMITS.maxMagnetChars);
         if (r.name !== null) expect(r.name.length).toBeLessThanOrEqual(1024);
       }),
       { numRuns: RUNS },
@@ -97,7 +98,7 @@ describe('parseMagnet', () => {
   });
 
   it('refuses a magnet over the cap and control characters anywhere', () => {
-    const big = `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(INPUT_LIMITS.maxMagnetChars)}`;
+    const big = `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(LIMITS.maxMagnetChars)}`;
     expect(() => parseMagnet(big)).toThrow(InvalidInput);
     for (const c of ['\u0000', '\u0007', '\u001b', '\u007f', '\r']) {
       expect(() => parseMagnet(`magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=a${c}b`)).toThrow(InvalidInput);
@@ -199,7 +200,7 @@ describe('parseTorrent', () => {
   });
 
   it('refuses oversized, empty and deeply nested files with InvalidInput', () => {
-    expect(() => parseTorrent(new Uint8Array(INPUT_LIMITS.maxTorrentBytes + 1), 'big.torrent')).toThrow(InvalidInput);
+    expect(() => parseTorrent(new Uint8Array(LIMITS.maxTorrentBytes + 1), 'big.torrent')).toThrow(InvalidInput);
     expect(() => parseTorrent(new Uint8Array(0), 'empty.torrent')).toThrow(InvalidInput);
     const deep = Buffer.concat([Buffer.from('d4:info'), Buffer.alloc(1_000_000, 'l'), Buffer.alloc(1_000_000, 'e'), Buffer.from('e')]);
     expect(() => parseTorrent(new Uint8Array(deep), 'deep.torrent')).toThrow(InvalidInput);

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseMagnet } from '../../../electron/core/failover/inputs';
+import { parseMagnet } from '../../../electron/core/inputs/parse';
 import { parseMagnetUri } from '../../../electron/core/inputs/magnet-uri';
 import { QueueStore } from '../../../electron/core/queue';
 

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueStore } from '../../../electron/core/queue';
 import { parseQueueFile } from '../../../electron/core/queue/file-format';
-import { reconcile } from '../../../electron/core/queue/reconcile';
+import { reconcile } from '../../../electron/core/queue/merge';
 import { cleanup, hash, item, magnetOf, tempDir } from '../queue/helpers';
 
 const PURE_RUNS = 10_000;

@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard-server';
+import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard/server';
 import { createApiBackend } from '../../../electron/core/api';
 import { FileSecretStore } from '../../../electron/core/config/secret-store';
 import { createEngine, type Engine } from '../../../electron/core/engine';
@@ -86,7 +86,7 @@ describe('dashboard: the VPN reconnect command cannot be set over HTTP (item 17)
     const marker = join(dir, 'pwned');
     const before = await readFile(join(home, 'config.json'), 'utf8');
     for (const reconnectCommand of [`touch ${marker}`, ['touch', marker]]) {
-      const settings = { ...engine.settings, vpn: { ...engine.settings.vpn, check: 'interface:nonexistent0', reconnectCommand } };
+      const settings = { ...engine.currentSettings(), vpn: { ...engine.currentSettings().vpn, check: 'interface:nonexistent0', reconnectCommand } };
       const r = await post(server, 'saveSettings', { settings });
       expect(r.status, r.body).toBe(403);
       expect(JSON.parse(r.body).error).toMatchObject({ code: 'COMMAND_LOCKED', message: expect.stringMatching(/only be set in config\.json or in the desktop app/) });
@@ -94,28 +94,28 @@ describe('dashboard: the VPN reconnect command cannot be set over HTTP (item 17)
     expect(await readFile(join(home, 'config.json'), 'utf8')).toBe(before);
     // Force a VPN probe: had the save gone through, the probe would now be DOWN and the command would run.
     await post(server, 'checkNow', {});
-    expect(engine.settings.vpn.check).toBe('none');
+    expect(engine.currentSettings().vpn.check).toBe('none');
     expect(await appears(marker, 1_500)).toBe(false);
   });
 
   it('a hand-set command (legacy string) is migrated to argv, and a dashboard save without it keeps it', async () => {
     const { home, engine, server } = await setup({ vpn: { check: 'none', reconnectCommand: 'true "two words" --flag' } });
-    expect(engine.settings.vpn.reconnectCommand).toEqual(['true', 'two words', '--flag']);
+    expect(engine.currentSettings().vpn.reconnectCommand).toEqual(['true', 'two words', '--flag']);
     expect(JSON.parse(await readFile(join(home, 'config.json'), 'utf8')).vpn.reconnectCommand).toEqual(['true', 'two words', '--flag']);
-    const settings = { ...engine.settings, vpn: { ...engine.settings.vpn, reconnectCommand: undefined }, pollIntervalMs: 20_000 };
+    const settings = { ...engine.currentSettings(), vpn: { ...engine.currentSettings().vpn, reconnectCommand: undefined }, pollIntervalMs: 20_000 };
     const r = await post(server, 'saveSettings', { settings });
     expect(r.status, r.body).toBe(200);
     const saved = JSON.parse(await readFile(join(home, 'config.json'), 'utf8'));
     expect(saved.pollIntervalMs).toBe(20_000);
     expect(saved.vpn.reconnectCommand).toEqual(['true', 'two words', '--flag']);
     // The same command sent back unchanged (what the dashboard page does) is fine too.
-    const again = await post(server, 'saveSettings', { settings: engine.settings });
+    const again = await post(server, 'saveSettings', { settings: engine.currentSettings() });
     expect(again.status, again.body).toBe(200);
   });
 
   it('the desktop app (a local call) still sets the command', async () => {
     const { home, engine } = await setup({});
-    await createApiBackend(engine).call('saveSettings', { settings: { ...engine.settings, vpn: { ...engine.settings.vpn, reconnectCommand: ['wg-quick', 'up', 'wg0'] } } });
+    await createApiBackend(engine).call('saveSettings', { settings: { ...engine.currentSettings(), vpn: { ...engine.currentSettings().vpn, reconnectCommand: ['wg-quick', 'up', 'wg0'] } } });
     expect(JSON.parse(await readFile(join(home, 'config.json'), 'utf8')).vpn.reconnectCommand).toEqual(['wg-quick', 'up', 'wg0']);
   });
 });

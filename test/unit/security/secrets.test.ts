@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiBackend } from '../../../electron/core/api';
 import { FileSecretStore, OverlaySecretStore } from '../../../electron/core/config/secret-store';
 import { createEngine } from '../../../electron/core/engine';
-import { AuthMemory } from '../../../electron/core/health/login-guard';
+import { FailedLoginMemory } from '../../../electron/core/ledgers/failed-logins';
 
 /**
  * Secret handling without a server (the real-qBittorrent version is
@@ -41,7 +41,7 @@ describe('secrets at rest', () => {
   });
 
   it('auth-failures.json keys failures by a hash, never the password, and is 0600', async () => {
-    const mem = new AuthMemory(dir);
+    const mem = new FailedLoginMemory(dir);
     for (const [password, code] of [[CANARY, 'AUTH_FAILED'], [`${CANARY}-2`, 'BANNED']] as const) {
       const permit = await mem.guardFor('http://127.0.0.1:1', 'admin', password).begin(1_000);
       expect(permit.allowed).toBe(true);
@@ -79,7 +79,7 @@ describe('what the renderer sees', () => {
       const seen = [
         await api.call('getSettings', {}),
         await api.call('setPassword', { instance: 'nas', password: CANARY }),
-        await api.call('saveSettings', { settings: engine.settings }),
+        await api.call('saveSettings', { settings: engine.currentSettings() }),
         await api.call('getSnapshot', {}),
       ];
       const view = seen[0] as { passwordsSet: string[] };

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { describeDownloadError, isTransientDownloadError } from './download-error';
-import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './inputs';
+import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './parse';
 
 /** Why a path input is refused when paths are not allowed (same words whether the file exists or not). */
 export const PATHS_REFUSED_MESSAGE = 'file paths are not accepted over the dashboard; upload the .torrent file';

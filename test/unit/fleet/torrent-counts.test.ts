@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TorrentCounts } from '../../../electron/core/health/torrent-counts';
+import { TorrentCounts } from '../../../electron/core/fleet/torrent-counts';
 
 describe('TorrentCounts', () => {
   it('a magnet still fetching metadata (amount_left 0, total_size -1, progress 0) is incomplete', () => {

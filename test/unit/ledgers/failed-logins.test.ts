@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuthMemory, MAX_AUTO_LOGIN_FAILURES } from '../../../electron/core/health/login-guard';
+import { FailedLoginMemory, MAX_AUTO_LOGIN_FAILURES } from '../../../electron/core/ledgers/failed-logins';
 import type { LoginPermit } from '../../../electron/core/qbittorrent';
 
 /**
@@ -55,13 +55,13 @@ function runChild(args: string[]): Promise<string> {
   });
 }
 
-describe('AuthMemory: one lock for every writer', () => {
+describe('FailedLoginMemory: one lock for every writer', () => {
   it('two memories on the same file recording 2 × 25 failures at once lose none', async () => {
-    const a = new AuthMemory(home);
-    const b = new AuthMemory(home);
-    const fail = async (m: AuthMemory, pw: string): Promise<void> => (await allowed(m.guardFor(URL_, 'admin', pw).begin(5_000))).failed('AUTH_FAILED');
+    const a = new FailedLoginMemory(home);
+    const b = new FailedLoginMemory(home);
+    const fail = async (m: FailedLoginMemory, pw: string): Promise<void> => (await allowed(m.guardFor(URL_, 'admin', pw).begin(5_000))).failed('AUTH_FAILED');
     await Promise.all([...Array.from({ length: 25 }, (_, n) => fail(a, `a-${n}`)), ...Array.from({ length: 25 }, (_, n) => fail(b, `b-${n}`))]);
-    const fresh = new AuthMemory(home);
+    const fresh = new FailedLoginMemory(home);
     for (const pw of [...Array.from({ length: 25 }, (_, n) => `a-${n}`), ...Array.from({ length: 25 }, (_, n) => `b-${n}`)]) {
       expect((await fresh.stateOf(URL_, 'admin', pw)).failures, pw).toBe(1);
     }
@@ -69,7 +69,7 @@ describe('AuthMemory: one lock for every writer', () => {
 
   it('four processes recording 15 failures each at once: all 60 are remembered', async () => {
     await Promise.all(['p0', 'p1', 'p2', 'p3'].map((p) => runChild(['fail', p, '15'])));
-    const mem = new AuthMemory(home);
+    const mem = new FailedLoginMemory(home);
     let remembered = 0;
     for (const p of ['p0', 'p1', 'p2', 'p3']) for (let n = 0; n < 15; n++) remembered += (await mem.stateOf(URL_, 'admin', `${p}-${n}`)).failures;
     expect(remembered).toBe(60);
@@ -80,13 +80,13 @@ describe('AuthMemory: one lock for every writer', () => {
     const lines = outs.map((o) => o.trim()).sort();
     expect(lines.filter((l) => l === 'SENT')).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('REFUSED'))).toHaveLength(5);
-    expect((await new AuthMemory(home).stateOf(URL_, 'admin', 'shared-wrong')).failures).toBe(1);
+    expect((await new FailedLoginMemory(home).stateOf(URL_, 'admin', 'shared-wrong')).failures).toBe(1);
   }, 30_000);
 
   it('two guards in one process: the second waits for the first login in flight, then follows its outcome', async () => {
-    const mem = new AuthMemory(home);
+    const mem = new FailedLoginMemory(home);
     const first = await allowed(mem.guardFor(URL_, 'admin', 'pw').begin(5_000));
-    const second = new AuthMemory(home).guardFor(URL_, 'admin', 'pw').begin(5_000);
+    const second = new FailedLoginMemory(home).guardFor(URL_, 'admin', 'pw').begin(5_000);
     await new Promise((r) => setTimeout(r, 150)); // the second is now waiting on the pending record
     await first.succeeded();
     const next = await allowed(second); // a success: the second may log in too
@@ -95,9 +95,9 @@ describe('AuthMemory: one lock for every writer', () => {
   });
 });
 
-describe('AuthMemory: logins without an answer', () => {
+describe('FailedLoginMemory: logins without an answer', () => {
   it('a login that got no answer counts as a failure, and the next is refused (TIMEOUT) without sending', async () => {
-    const mem = new AuthMemory(home);
+    const mem = new FailedLoginMemory(home);
     const g = mem.guardFor(URL_, 'admin', 'pw');
     await (await allowed(g.begin(1_000))).unanswered();
     expect(await mem.stateOf(URL_, 'admin', 'pw')).toMatchObject({ failures: 1, pending: false });
@@ -106,9 +106,9 @@ describe('AuthMemory: logins without an answer', () => {
 
   it('a login reserved by a process that died counts once its time is past; until then others wait and send nothing', async () => {
     let now = 1_000_000;
-    const dead = new AuthMemory(home, () => now);
+    const dead = new FailedLoginMemory(home, () => now);
     await allowed(dead.guardFor(URL_, 'admin', 'pw').begin(1_000)); // never resolved: SIGKILL mid-login
-    const other = new AuthMemory(home, () => now);
+    const other = new FailedLoginMemory(home, () => now);
     expect(await refusal(other.guardFor(URL_, 'admin', 'pw').begin(200))).toBe('TIMEOUT'); // waited, sent nothing
     expect(await other.stateOf(URL_, 'admin', 'pw')).toMatchObject({ failures: 0, pending: true });
     now += 10_000; // past its 1 s timeout and the grace
@@ -117,7 +117,7 @@ describe('AuthMemory: logins without an answer', () => {
   });
 
   it('a login that never reached the server (refused, TLS) does not count', async () => {
-    const mem = new AuthMemory(home);
+    const mem = new FailedLoginMemory(home);
     const g = mem.guardFor(URL_, 'admin', 'pw');
     for (let i = 0; i < MAX_AUTO_LOGIN_FAILURES + 2; i++) await (await allowed(g.begin(1_000))).notSent();
     expect(await mem.stateOf(URL_, 'admin', 'pw')).toMatchObject({ failures: 0, pending: false });
@@ -125,7 +125,7 @@ describe('AuthMemory: logins without an answer', () => {
 
   it(`stops after ${MAX_AUTO_LOGIN_FAILURES} failed or unanswered logins, and a success forgets them`, async () => {
     let now = 5_000_000;
-    const mem = new AuthMemory(home, () => now);
+    const mem = new FailedLoginMemory(home, () => now);
     const g = mem.guardFor(URL_, 'admin', 'pw');
     await (await allowed(g.begin(1_000))).unanswered();
     now += 6 * 60_000;
@@ -141,11 +141,11 @@ describe('AuthMemory: logins without an answer', () => {
   });
 });
 
-describe('AuthMemory: keyed records', () => {
+describe('FailedLoginMemory: keyed records', () => {
   const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
 
   it('holds no unkeyed digest of url + user + password; the key is 32 random bytes, 0600, and differs per install', async () => {
-    const mem = new AuthMemory(home);
+    const mem = new FailedLoginMemory(home);
     await (await allowed(mem.guardFor(URL_, 'admin', 'hunter22').begin(1_000))).failed('AUTH_FAILED');
     const text = await readFile(mem.file, 'utf8');
     expect(text).not.toContain(sha(`${URL_}\nadmin\nhunter22`));
@@ -157,7 +157,7 @@ describe('AuthMemory: keyed records', () => {
 
     const otherHome = await mkdtemp(join(tmpdir(), 'qbf-auth-other-'));
     try {
-      const other = new AuthMemory(otherHome);
+      const other = new FailedLoginMemory(otherHome);
       await (await allowed(other.guardFor(URL_, 'admin', 'hunter22').begin(1_000))).failed('AUTH_FAILED');
       const mine = /cred:[0-9a-f]{64}/.exec(text)![0];
       expect(await readFile(other.file, 'utf8')).not.toContain(mine);
@@ -176,7 +176,7 @@ describe('AuthMemory: keyed records', () => {
         [`ban:${sha(URL_)}`]: { bannedUntil: now + 600_000 },
       }),
     );
-    const mem = new AuthMemory(home);
+    const mem = new FailedLoginMemory(home);
     const g = mem.guardFor(URL_, 'admin', 'old-wrong');
     expect(await refusal(g.begin(1_000))).toBe('BANNED'); // the ban carried over
     const text = await readFile(mem.file, 'utf8');

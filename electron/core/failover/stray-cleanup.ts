@@ -1,6 +1,6 @@
-import type { InstanceRuntime } from '../instances';
+import type { InstanceRuntime } from '../fleet/instance';
 import type { Logger } from '../logger';
-import type { UncertainAdd, UncertainAdds } from './uncertain-adds';
+import type { UncertainAdd, UncertainAdds } from '../ledgers/uncertain-adds';
 import { isSameTorrent, listedIds, type TorrentHashes } from '../inputs/magnet-uri';
 
 /** How long an absent uncertain add is still watched for before it is forgotten, ms. */
@@ -15,7 +15,7 @@ const CLOCK_SLACK_MS = 60_000;
  * it was added after our request was sent), so a magnet is on exactly one instance. Entries are
  * forgotten once settled, or when absent for {@link UNCERTAIN_GRACE_MS}.
  */
-export async function reconcileUncertain(rt: InstanceRuntime, ledger: UncertainAdds, logger: Logger): Promise<void> {
+export async function removeStrayCopies(rt: InstanceRuntime, ledger: UncertainAdds, logger: Logger): Promise<void> {
   const mine = (await ledger.list()).filter((e) => e.instance === rt.name);
   if (mine.length === 0) return;
   const hashesOf = (e: UncertainAdd): TorrentHashes => ({ v1: e.infohash.length === 40 ? e.infohash : null, v2: e.v2 ?? (e.infohash.length === 64 ? e.infohash : null) });

@@ -1,7 +1,7 @@
 import { hashes, info } from '@ctrl/torrent-file';
-import { canonicalMagnet, listedIds, MAX_MAGNET_CHARS, parseMagnetUri } from '../inputs/magnet-uri';
+import { canonicalMagnet, listedIds, MAX_MAGNET_CHARS, parseMagnetUri } from './magnet-uri';
 
-export { base32ToHex } from '../inputs/magnet-uri';
+export { base32ToHex } from './magnet-uri';
 
 /** Size caps on inputs (documented in the README). */
 export const INPUT_LIMITS = {

@@ -1,7 +1,7 @@
-import type { InstanceHealth, VpnHealth } from '../../shared/model';
-import type { InstanceSettings } from '../../shared/settings';
-import { QbitClient, QbitError, toQbitError, type LoginGuard } from './qbittorrent';
-import { TorrentCounts } from './health/torrent-counts';
+import type { InstanceHealth, VpnHealth } from '../../../shared/model';
+import type { InstanceSettings } from '../../../shared/settings';
+import { QbitClient, QbitError, toQbitError, type LoginGuard } from '../qbittorrent';
+import { TorrentCounts } from './torrent-counts';
 
 /** Rejects with TIMEOUT when `p` takes longer than `ms` (the request itself ends at its own timeout). */
 function withDeadline<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
@@ -13,17 +13,21 @@ function withDeadline<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** An instance's last health without `usable`, which depends on the VPN too and is computed by the fleet alone ({@link InstanceRuntime.isUsable}). */
+export type ProbedHealth = Omit<InstanceHealth, 'usable'>;
+
 /** Status codes after which an instance is not tried again until its next successful probe. */
 const DOWN_CODES = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED', 'NO_PASSWORD']);
 
 /**
  * One configured instance at run time: its settings, its WebUI API session (a {@link QbitClient}),
- * its last health, and its torrent counts. Owned by the engine; shells only see `health`.
+ * its last health, and its torrent counts. Owned by the fleet ({@link Fleet}); shells only see
+ * the fleet's health view.
  */
 export class InstanceRuntime {
   readonly client: QbitClient;
   readonly counts = new TorrentCounts();
-  health: InstanceHealth;
+  health: ProbedHealth;
   /** Consecutive failed probes (drives the poller's backoff). */
   failures = 0;
   private version: string | null = null;
@@ -45,7 +49,6 @@ export class InstanceRuntime {
       url: settings.url,
       requiresVpn: settings.requiresVpn,
       status: 'UNKNOWN',
-      usable: false,
       latencyMs: null,
       version: null,
       apiVersion: null,
@@ -56,6 +59,7 @@ export class InstanceRuntime {
     };
   }
 
+  /** The instance's configured name. */
   get name(): string {
     return this.settings.name;
   }
@@ -70,7 +74,7 @@ export class InstanceRuntime {
    * (`connection_status` and torrent counts) — one request in steady state, zero logins.
    * Never contacts the instance while its VPN is down. Never throws; returns the new health.
    */
-  async probe(vpn: VpnHealth): Promise<InstanceHealth> {
+  async probe(vpn: VpnHealth): Promise<ProbedHealth> {
     const checkedAt = new Date().toISOString();
     if (this.blockedByVpn(vpn)) return this.setHealth({ status: 'VPN_DOWN', error: 'VPN is down; this instance requires it', checkedAt, latencyMs: null });
     const t0 = performance.now();
@@ -112,12 +116,12 @@ export class InstanceRuntime {
   }
 
   /** Records a failure seen by a probe or an add; the instance is unusable until a probe succeeds. */
-  markDown(err: QbitError, checkedAt = new Date().toISOString()): InstanceHealth {
+  markDown(err: QbitError, checkedAt = new Date().toISOString()): ProbedHealth {
     this.failures++;
     return this.setHealth({ status: err.code, error: err.message, checkedAt, latencyMs: null });
   }
 
-  /** Whether an add may be tried here now, given the VPN. */
+  /** Whether an add may be tried here now, given the VPN: the one rule behind every `usable`. */
   isUsable(vpn: VpnHealth): boolean {
     return this.health.status === 'OK' && !this.blockedByVpn(vpn);
   }
@@ -127,9 +131,8 @@ export class InstanceRuntime {
     return !this.blockedByVpn(vpn) && !DOWN_CODES.has(this.health.status);
   }
 
-  private setHealth(patch: Partial<InstanceHealth>): InstanceHealth {
+  private setHealth(patch: Partial<ProbedHealth>): ProbedHealth {
     this.health = { ...this.health, ...patch };
-    this.health.usable = this.health.status === 'OK';
     return this.health;
   }
 

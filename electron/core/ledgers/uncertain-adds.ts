@@ -1,7 +1,5 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
+import { JsonLedger } from './json-ledger';
 
 /** An add whose request reached an instance but got no answer (timeout, reset): it may still land there. */
 export interface UncertainAdd {
@@ -19,6 +17,11 @@ export interface UncertainAdd {
 /** Entries older than this are forgotten, ms (1 day). */
 const MAX_AGE_MS = 86_400_000;
 
+/** The file's contents as a list of entries younger than {@link MAX_AGE_MS} (a missing or damaged file is an empty list). */
+function decode(raw: unknown): UncertainAdd[] {
+  return Array.isArray(raw) ? (raw as UncertainAdd[]).filter((e) => e && typeof e.sentAt === 'number' && Date.now() - e.sentAt < MAX_AGE_MS) : [];
+}
+
 /**
  * A small durable ledger (`<home>/uncertain-adds.json`) of adds that timed out after the request
  * was sent. A frozen qBittorrent (SIGSTOP, a stalled VPN) still reads the request from its socket
@@ -27,32 +30,25 @@ const MAX_AGE_MS = 86_400_000;
  * copy, so a magnet ends up on exactly one instance. Shared by the CLI, `watch` and the tray app.
  */
 export class UncertainAdds {
+  /** The ledger file (`<home>/uncertain-adds.json`). */
   readonly file: string;
+  private readonly ledger: JsonLedger<UncertainAdd[]>;
+
   constructor(home: string) {
     this.file = path.join(home, 'uncertain-adds.json');
+    this.ledger = new JsonLedger(this.file, decode);
   }
 
-  /** All entries (possibly from other processes). */
-  async list(): Promise<UncertainAdd[]> {
-    try {
-      const data = JSON.parse(await fs.readFile(this.file, 'utf8')) as unknown;
-      return Array.isArray(data) ? (data as UncertainAdd[]).filter((e) => Date.now() - e.sentAt < MAX_AGE_MS) : [];
-    } catch {
-      return [];
-    }
+  /** All entries (possibly from other processes), read without the lock. */
+  list(): Promise<UncertainAdd[]> {
+    return this.ledger.read();
   }
 
-  /** Applies `fn` to the list under a cross-process lock and writes it back atomically. */
-  async update(fn: (list: UncertainAdd[]) => UncertainAdd[]): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await fs.appendFile(this.file, '');
-    const release = await lockfile.lock(this.file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } });
-    try {
-      const next = fn(await this.list());
-      await writeFileAtomic(this.file, JSON.stringify(next));
-    } finally {
-      await release();
-    }
+  /** Replaces the list with `fn(list)` under the one ledger lock (in-process and cross-process), written atomically. */
+  update(fn: (list: UncertainAdd[]) => UncertainAdd[]): Promise<void> {
+    return this.ledger.update((list) => {
+      list.splice(0, list.length, ...fn([...list]));
+    });
   }
 
   /** Records adds to `instance` that got no answer (`items`: the queue key and, for hybrids/v2, the v2 hash). */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { JsonLedger } from '../ledgers/json-ledger';
+import { JsonLedger } from './json-ledger';
 import { BAN_DURATION_MS, QbitError, type LoginAttempt, type LoginGuard, type LoginPermit } from '../qbittorrent';
 
 /**
@@ -12,8 +12,6 @@ import { BAN_DURATION_MS, QbitError, type LoginAttempt, type LoginGuard, type Lo
  * after ~20 min of polling with a wrong password.
  */
 export const AUTH_RETRY_SCHEDULE_MS = [5 * 60_000, 30 * 60_000] as const;
-/** How long a failing username/password pair is first not retried, ms. */
-export const AUTH_RETRY_AFTER_MS = AUTH_RETRY_SCHEDULE_MS[0];
 /**
  * Failed logins with the same credentials after which no automatic login is tried any more
  * (until the credentials change or are entered again): 3, leaving 2 of qBittorrent's default 5
@@ -95,7 +93,7 @@ const pairText = (i: Identity): string => `${i.url}\n${i.username}\n${i.password
  * file alone cannot be brute-forced — so changing the credentials retries at once. Bans are per
  * IP, so they are keyed by url alone.
  */
-export class AuthMemory {
+export class FailedLoginMemory {
   /** The memory file (`auth-failures.json`). */
   readonly file: string;
   /** The HMAC key file (`auth-failures.key`). */

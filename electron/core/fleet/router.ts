@@ -1,6 +1,9 @@
 import type { RouteState, VpnHealth } from '../../../shared/model';
 import type { RoutingPolicy } from '../../../shared/settings';
-import type { InstanceRuntime } from '../instances';
+import type { InstanceRuntime } from './instance';
+
+/** What routing reads of an instance (a structural slice of {@link InstanceRuntime}, so the rules are testable alone). */
+export type Routable = Pick<InstanceRuntime, 'isUsable'> & { health: Pick<InstanceRuntime['health'], 'torrents'> };
 
 /**
  * Orders the usable instances for the next add by routing policy:
@@ -9,14 +12,14 @@ import type { InstanceRuntime } from '../instances';
  * - `least-loaded`: fewest incomplete torrents first (from the last health poll), ties in order.
  * The instances after the first are the fallbacks, in priority order.
  */
-export function orderCandidates(instances: InstanceRuntime[], vpn: VpnHealth, policy: RoutingPolicy, turn: number): InstanceRuntime[] {
+export function orderCandidates<T extends Routable>(instances: T[], vpn: VpnHealth, policy: RoutingPolicy, turn: number): T[] {
   const usable = instances.filter((i) => i.isUsable(vpn));
   if (usable.length < 2 || policy === 'priority') return usable;
   if (policy === 'round-robin') {
     const start = turn % usable.length;
     return [...usable.slice(start), ...usable.slice(0, start)];
   }
-  const load = (i: InstanceRuntime): number => i.health.torrents?.incomplete ?? Number.MAX_SAFE_INTEGER;
+  const load = (i: T): number => i.health.torrents?.incomplete ?? Number.MAX_SAFE_INTEGER;
   const first = usable.reduce((best, i) => (load(i) < load(best) ? i : best), usable[0]!);
   return [first, ...usable.filter((i) => i !== first)];
 }
@@ -25,7 +28,7 @@ export function orderCandidates(instances: InstanceRuntime[], vpn: VpnHealth, po
  * Where adds go now, for the tray light: `primary` when the first-priority instance is usable,
  * `fallback` when only another one is, `queue` when none is.
  */
-export function routeState(instances: InstanceRuntime[], vpn: VpnHealth, paused: boolean): RouteState {
+export function routeState(instances: (Routable & { name: string })[], vpn: VpnHealth, paused: boolean): RouteState {
   if (instances.length === 0) return { kind: 'unconfigured', instance: null };
   if (paused) return { kind: 'paused', instance: null };
   const usable = instances.filter((i) => i.isUsable(vpn));

@@ -1,0 +1,98 @@
+import type { AddOptions } from '../../../shared/contract';
+import { failureText, type Failure } from '../../../shared/failure';
+import type { FlushResponse } from '../../../shared/model';
+import type { QueueEntry, QueueStore } from '../queue';
+import { parseMagnet, parseTorrent, type ParsedInput } from '../inputs/parse';
+import { DownloadFailed, downloadTorrent } from '../inputs/resolve-input';
+import { emptyPlacement, failuresOf, ledgerAlongside, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
+import { place } from './placer';
+
+/**
+ * A queue entry back as a parsed input, through the same parsers `add` used (the magnet, the
+ * `.torrent` payload kept beside the queue file, or — for a `url` entry — the file downloaded
+ * now), so hybrids keep both hashes. `{ failed }` with the reason when the payload is missing,
+ * no longer parses, or the URL still cannot be downloaded.
+ */
+async function entryInput(queue: QueueStore, e: QueueEntry): Promise<ParsedInput | { failed: string }> {
+  try {
+    if (e.kind === 'url') return parseTorrent(await downloadTorrent(e.magnet), e.magnet);
+    if (e.kind === 'torrent') {
+      const data = await queue.readTorrent(e);
+      if (!data) return { failed: 'the .torrent file kept beside the queue is missing' };
+      return { ...parseTorrent(data, e.magnet), infohash: e.infohash, name: e.name };
+    }
+    return { ...parseMagnet(e.magnet), infohash: e.infohash, name: e.name };
+  } catch (err) {
+    if (e.kind === 'url') return { failed: err instanceof DownloadFailed ? `could not download: ${err.why}` : (err as Error).message };
+    return { failed: e.kind === 'torrent' ? 'the .torrent file kept beside the queue is damaged' : 'the magnet URI in the queue does not parse' };
+  }
+}
+
+/**
+ * The flush flow. Flushes queue entries (all, or the given infohashes): one batched add per instance, each
+ * confirmed by infohash; only confirmed (or already present) entries are removed, the rest get
+ * attempts + last error in ONE settle write. A `url` entry is downloaded first and placed by the
+ * real infohash of the file. `notQueued` lists asked-for infohashes that are not in the queue.
+ */
+export async function flushEntries(deps: FlowDeps, infohashes?: string[]): Promise<FlushResponse> {
+  const all = await deps.queue.load();
+  const wanted = infohashes ? new Set(infohashes.map((h) => h.toLowerCase())) : null;
+  const entries = wanted ? all.filter((e) => wanted.has(e.infohash)) : all;
+  const notQueued = wanted ? [...wanted].filter((h) => !all.some((e) => e.infohash === h)) : [];
+  if (entries.length === 0) return { placed: [], remaining: [], notQueued, queueLength: all.length };
+  // Entries queued with different add options (category, save path…) go in separate batches.
+  const groups = new Map<string, { options: AddOptions | undefined; items: ParsedInput[] }>();
+  const failed = new Map<string, string>();
+  /** Infohash placed → its queue entry (the entry's key differs for a `url` entry). */
+  const entryOf = new Map<string, QueueEntry>();
+  const nameOf = new Map<string, string | null>();
+  for (const e of entries) {
+    const item = await entryInput(deps.queue, e);
+    if ('failed' in item) {
+      failed.set(e.infohash, item.failed);
+      continue;
+    }
+    if (entryOf.has(item.infohash)) continue;
+    entryOf.set(item.infohash, e);
+    nameOf.set(item.infohash, item.name);
+    const key = JSON.stringify(e.options ?? {});
+    const g = groups.get(key) ?? { options: e.options, items: [] };
+    g.items.push(item);
+    groups.set(key, g);
+  }
+  const candidates = await deps.fleet.candidates();
+  const run = ledgerAlongside(deps.uncertain);
+  const placement = emptyPlacement();
+  for (const g of groups.values()) {
+    const part = await place(g.items, placeContext(deps, candidates, run, g.options));
+    for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
+      for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
+    }
+  }
+  const done = new Map([...placement.placed, ...placement.duplicates]);
+  await notePlaced(deps.uncertain, done, run);
+  const keyOf = (h: string): string => entryOf.get(h)?.infohash ?? h;
+  const typed = new Map<string, Failure[]>();
+  for (const [h, failures] of placement.failed) {
+    failed.set(keyOf(h), reasonOf(deps, failures));
+    const list = failuresOf(deps, failures);
+    if (list.length) typed.set(keyOf(h), list);
+  }
+  for (const [h, f] of placement.refused) {
+    failed.set(keyOf(h), failureText([f]));
+    typed.set(keyOf(h), [f]);
+  }
+  await deps.queue.settle([...done.keys()].map(keyOf), failed, typed);
+  const byKey = new Map(entries.map((e) => [e.infohash, e] as const));
+  return {
+    placed: [...done].map(([infohash, instance]) => ({
+      infohash,
+      instance,
+      name: nameOf.get(infohash) ?? entryOf.get(infohash)?.name ?? null,
+      outcome: placement.placed.has(infohash) ? ('added' as const) : ('duplicate' as const),
+    })),
+    remaining: [...failed].map(([key, error]) => ({ infohash: key, name: byKey.get(key)?.name ?? null, error })),
+    notQueued,
+    queueLength: deps.queue.entries().length,
+  };
+}

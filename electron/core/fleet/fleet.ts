@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import type { Failure } from '../../../shared/failure';
+import type { InstanceHealth, RouteState, VpnHealth } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
+import type { Logger } from '../logger';
+import type { QbitError } from '../qbittorrent';
+import type { InstanceRuntime } from './instance';
+import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS } from './poll-scheduler';
+import { orderCandidates, routeState } from './router';
+import { probeVpn, VpnReconnector } from './vpn-probe';
+
+/** The settings the fleet runs on. */
+export type FleetSettings = Pick<Settings, 'vpn' | 'pollIntervalMs' | 'maxBackoffMs' | 'routing'>;
+
+/**
+ * What the fleet tells its owner (the engine), which only listens: nothing below the engine
+ * calls back up into it.
+ * - `note`: a change worth a line in the activity log (an instance's status, the VPN's state);
+ * - `change`: health changed (a new snapshot is due);
+ * - `ok`: an instance answered a probe (stray copies of timed-out adds may be cleaned up there);
+ * - `usable`: an instance became usable (queued entries can go now).
+ */
+export interface FleetEvents {
+  note: [kind: 'status' | 'vpn', message: string];
+  change: [];
+  ok: [rt: InstanceRuntime];
+  usable: [rt: InstanceRuntime];
+}
+
+/**
+ * What the placer and the add/flush flows read from the fleet: the routing order, who can be
+ * asked about duplicates, why nothing is usable, and where to report an instance that failed.
+ */
+export interface FleetView {
+  /** Instances to try now, in routing order (may re-probe the VPN, or everything, first). */
+  candidates(): Promise<InstanceRuntime[]>;
+  /** Instances that can be asked about duplicates (reachable at their last check). */
+  reachable(): InstanceRuntime[];
+  /** Instances the add must not reach (VPN-bound, VPN down) but that may hold the torrent: asked with their session only. */
+  askOnly(): InstanceRuntime[];
+  /** Why no instance is usable now: one typed failure per instance (empty: none configured). */
+  unusable(): Failure[];
+  /** An add or a duplicate check failed on `rt`: it is down until its next good probe, re-checked soon. */
+  markFailed(rt: InstanceRuntime, err: QbitError): void;
+}
+
+/** Age of a VPN probe after which an add re-probes first, ms (an `interface:` probe costs nothing; `ping` ≤ its timeout). */
+export const VPN_FRESH_FOR_ADD_MS = 1_000;
+/** When no instance is usable, an add re-checks everything first unless a full check ran this recently, ms. */
+const RECHECK_ALL_BEFORE_ADD_MS = 5_000;
+
+const NO_VPN: VpnHealth = { state: 'DISABLED', check: 'none', target: null, error: null, checkedAt: null };
+
+/**
+ * The one owner of the instances (WebUI API sessions + health), the VPN state, probe scheduling
+ * (poll interval, backoff after failures, a quick re-check after a failed add, a VPN re-probe
+ * before an add) and the routing order. The engine composes it and listens to its events
+ * ({@link FleetEvents}); the placer reads it through {@link FleetView}.
+ */
+export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
+  private instances: InstanceRuntime[] = [];
+  private vpn: VpnHealth = NO_VPN;
+  private settings: FleetSettings | null = null;
+  private readonly scheduler = new PollScheduler();
+  private readonly reconnector: VpnReconnector;
+  private running = false;
+  private paused = false;
+  /** Calls of {@link candidates} so far (round-robin's turn). */
+  private turn = 0;
+  private lastCheckAll = 0;
+
+  constructor(logger: Logger) {
+    super();
+    this.reconnector = new VpnReconnector(logger);
+  }
+
+  /** Runs on new settings and runtimes; the old runtimes' sessions are closed. */
+  async configure(settings: FleetSettings, runtimes: InstanceRuntime[]): Promise<void> {
+    const old = this.instances;
+    this.settings = settings;
+    this.instances = runtimes;
+    this.vpn = { ...this.vpn, check: settings.vpn.check };
+    await Promise.all(old.map((o) => o.close().catch(() => undefined)));
+  }
+
+  private get conf(): FleetSettings {
+    if (!this.settings) throw new Error('fleet used before configure()');
+    return this.settings;
+  }
+
+  /** Starts polling; the first check runs now. */
+  async start(): Promise<void> {
+    this.running = true;
+    this.scheduler.resume();
+    await this.checkAll();
+  }
+
+  /** Stops polling and closes every session. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.scheduler.stop();
+    await Promise.all(this.instances.map((i) => i.close().catch(() => undefined)));
+  }
+
+  /** Pauses or resumes polling (adds still work); resuming checks everything at once when started. */
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused;
+    if (paused) this.scheduler.stop();
+    else {
+      this.scheduler.resume();
+      if (this.running) await this.checkAll();
+    }
+  }
+
+  /** Whether polling is paused by the user. */
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Whether the fleet polls now (started and not paused): background work (auto-flush) runs only then. */
+  isActive(): boolean {
+    return this.running && !this.paused;
+  }
+
+  /** Probes the VPN, then every instance in parallel ("Check now"). */
+  async checkAll(): Promise<void> {
+    this.lastCheckAll = Date.now();
+    await this.checkVpn();
+    await Promise.all(this.instances.map((rt) => this.checkInstance(rt)));
+  }
+
+  private async checkVpn(): Promise<void> {
+    const prev = this.vpn.state;
+    this.vpn = await probeVpn(this.conf.vpn);
+    if (prev !== this.vpn.state && this.vpn.checkedAt) {
+      this.emit('note', 'vpn', `VPN ${this.vpn.state === 'CONNECTED' ? 'up' : this.vpn.state === 'DOWN' ? 'down' : 'check disabled'}${this.vpn.error ? `: ${this.vpn.error}` : ''}`);
+      if (this.vpn.state === 'DOWN') this.reconnector.maybeRun(this.conf.vpn);
+      if (prev === 'DOWN') for (const rt of this.instances.filter((i) => i.settings.requiresVpn)) void this.checkInstance(rt);
+    }
+    if (this.isActive()) this.scheduler.schedule('vpn', this.conf.pollIntervalMs, () => void this.checkVpn());
+    this.emit('change');
+  }
+
+  private async checkInstance(rt: InstanceRuntime): Promise<void> {
+    const wasUsable = rt.isUsable(this.vpn);
+    const prev = rt.health.status;
+    const health = await rt.probe(this.vpn);
+    if (!this.instances.includes(rt)) return;
+    if (prev !== health.status) this.emit('note', 'status', `${rt.name}: ${health.status}${health.error ? ` — ${health.error}` : ''}`);
+    if (health.status === 'OK') this.emit('ok', rt);
+    if (!wasUsable && rt.isUsable(this.vpn) && this.isActive()) this.emit('usable', rt);
+    this.scheduleProbe(rt);
+    this.emit('change');
+  }
+
+  private scheduleProbe(rt: InstanceRuntime, delay?: number): void {
+    if (!this.isActive()) return;
+    const ms = delay ?? nextProbeDelay(rt.failures, this.conf.pollIntervalMs, this.conf.maxBackoffMs);
+    this.scheduler.schedule(rt.name, ms, () => void this.checkInstance(rt));
+  }
+
+  markFailed(rt: InstanceRuntime, err: QbitError): void {
+    const prev = rt.health.status;
+    rt.markDown(err);
+    if (prev !== rt.health.status) this.emit('note', 'status', `${rt.name}: ${err.code} — ${err.message}`);
+    this.scheduleProbe(rt, Math.min(RECHECK_AFTER_FAILED_ADD_MS, this.conf.pollIntervalMs));
+    this.emit('change');
+  }
+
+  /**
+   * Re-probes the VPN before an add when a `requiresVpn` instance exists and the last probe is
+   * older than {@link VPN_FRESH_FOR_ADD_MS}: the poll runs every 15 s by default, and an add
+   * routed on a 14-s-old "CONNECTED" would reach the VPN-bound instance after the VPN dropped.
+   */
+  private async refreshVpnBeforeAdd(): Promise<void> {
+    if (this.conf.vpn.check === 'none' || !this.instances.some((i) => i.settings.requiresVpn)) return;
+    const at = this.vpn.checkedAt ? Date.parse(this.vpn.checkedAt) : 0;
+    if (Date.now() - at >= VPN_FRESH_FOR_ADD_MS) await this.checkVpn();
+  }
+
+  async candidates(): Promise<InstanceRuntime[]> {
+    await this.refreshVpnBeforeAdd();
+    let list = orderCandidates(this.instances, this.vpn, this.conf.routing, this.turn++);
+    if (list.length === 0 && this.instances.length && Date.now() - this.lastCheckAll > RECHECK_ALL_BEFORE_ADD_MS) {
+      await this.checkAll();
+      list = orderCandidates(this.instances, this.vpn, this.conf.routing, this.turn);
+    }
+    return list;
+  }
+
+  reachable(): InstanceRuntime[] {
+    return this.instances.filter((i) => i.isReachable(this.vpn));
+  }
+
+  askOnly(): InstanceRuntime[] {
+    // A VPN-bound instance whose WebUI still answers may hold the torrent: ask it (session only) before adding elsewhere.
+    return this.instances.filter((i) => i.blockedByVpn(this.vpn));
+  }
+
+  unusable(): Failure[] {
+    return this.instances.map((i) => {
+      const code = i.blockedByVpn(this.vpn) ? 'VPN_DOWN' : i.health.status;
+      return { instance: i.name, code, message: i.health.error ?? code };
+    });
+  }
+
+  /** Whether any instance may take an add now. */
+  anyUsable(): boolean {
+    return this.instances.some((i) => i.isUsable(this.vpn));
+  }
+
+  /** Every instance's last health, `usable` computed here (and only here) from health and VPN. */
+  health(): InstanceHealth[] {
+    return this.instances.map((i) => ({ ...i.health, usable: i.isUsable(this.vpn) }));
+  }
+
+  /** The VPN's last probe. */
+  vpnHealth(): VpnHealth {
+    return this.vpn;
+  }
+
+  /** Where adds go now, for the tray light. */
+  route(): RouteState {
+    return routeState(this.instances, this.vpn, this.paused);
+  }
+
+  /** The runtime named `name`, if configured. */
+  find(name: string): InstanceRuntime | undefined {
+    return this.instances.find((i) => i.name === name);
+  }
+
+  /** Configured instance names, in priority order. */
+  names(): string[] {
+    return this.instances.map((i) => i.name);
+  }
+
+  /** The runtimes, in priority order (read-only; for the engine's diagnostics and tests). */
+  list(): readonly InstanceRuntime[] {
+    return this.instances;
+  }
+
+  /** Puts `next` in `old`'s place (new credentials), closes `old`, and probes `next` now when polling. */
+  async replace(old: InstanceRuntime, next: InstanceRuntime): Promise<void> {
+    const idx = this.instances.indexOf(old);
+    if (idx < 0) return;
+    this.instances = this.instances.map((i) => (i === old ? next : i));
+    await old.close().catch(() => undefined);
+    if (this.running) await this.checkInstance(next);
+  }
+
+  /** Probes a runtime that is not part of the fleet (an edited instance's "Test"), with the VPN probed first if never done. */
+  async probeOutside(rt: InstanceRuntime): Promise<InstanceHealth> {
+    if (this.vpn.checkedAt === null) this.vpn = await probeVpn(this.conf.vpn);
+    const health = await rt.probe(this.vpn);
+    return { ...health, usable: rt.isUsable(this.vpn) };
+  }
+}
