@@ -1,10 +1,11 @@
 import { create } from 'zustand';
 import type { AddOptions, QbitFailoverApi, SettingsView } from '../../../shared/contract';
-import { ACTIVITY_LIMIT, type ActivityItem, type AddResult, type EngineEvent, type EngineSnapshot, type FlushResponse, type QueueListing } from '../../../shared/model';
+import type { ActivityItem, AddResult, EngineEvent, EngineSnapshot, FlushResponse, QueueListing } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { errorText, type StreamState, type Transport } from '../api';
 import { bytesToBase64, isTorrentFile, torrentFileProblem } from '../lib/files';
 import { flushSummary } from '../lib/format';
+import { mergeActivity, newerQueue } from '../lib/event-merge';
 
 /** The views of the window, in tab order. */
 export type Tab = 'status' | 'queue' | 'add' | 'settings' | 'activity';
@@ -201,18 +202,6 @@ export const useApp = create<AppState>()((set, get) => {
 export function tabFromHash(hash: string): Tab {
   const id = hash.replace(/^#\/?/, '');
   return (['status', 'queue', 'add', 'settings', 'activity'] as const).find((t) => t === id) ?? 'status';
-}
-
-/** `next` when it is at least as new as `have` (events and a fetch can cross), else `have`. */
-export function newerQueue(have: QueueListing | null, next: QueueListing): QueueListing {
-  return have && have.revision > next.revision ? have : next;
-}
-
-/** Activity items merged by id (an item can come both in the fetched list and as an event), newest first, at most ACTIVITY_LIMIT. */
-export function mergeActivity(have: readonly ActivityItem[], more: readonly ActivityItem[]): ActivityItem[] {
-  const byId = new Map<number, ActivityItem>();
-  for (const a of [...have, ...more]) byId.set(a.id, a);
-  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, ACTIVITY_LIMIT);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeAddResult, failuresInWords, lastAttemptError, queuedBecause } from '../../../renderer/src/lib/format';
-import { mergeActivity, newerQueue } from '../../../renderer/src/store/app-store';
+import { mergeActivity, newerQueue } from '../../../renderer/src/lib/event-merge';
 import type { ActivityItem, AddResult } from '../../../shared/model';
 
 const timeout = { instance: 'nas', code: 'TIMEOUT', message: 'timed out after 10000 ms' };
