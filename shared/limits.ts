@@ -4,8 +4,8 @@
  * and why it is what it is; code everywhere imports it from here and never restates it.
  */
 
-/** Bytes in one mebibyte (MiB). */
-const MIB = 1024 * 1024;
+/** Bytes in one mebibyte (MiB); for turning the byte caps below into words ("10 MiB"). */
+export const MIB = 1024 * 1024;
 
 /** Caps on inputs (a magnet URI, a `.torrent` file, pasted text, one add call), checked before anything reaches qBittorrent. */
 export const LIMITS = {
@@ -46,3 +46,9 @@ export const DASHBOARD_BODY_MAX_BYTES = 16 * MIB;
  * stay below it with room for headers and multipart framing.
  */
 export const QBITTORRENT_ADD_BODY_MAX_BYTES = 60 * MIB;
+
+/**
+ * Size at which the Electron shell's log file (`main.log`) is rotated, bytes (5 MiB): weeks of
+ * normal activity, small enough to attach to a bug report.
+ */
+export const LOG_FILE_MAX_BYTES = 5 * MIB;

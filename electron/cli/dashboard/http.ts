@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_SECURITY_POLICY } from '../../../shared/csp';
-import { DASHBOARD_BODY_MAX_BYTES } from '../../../shared/limits';
+import { DASHBOARD_BODY_MAX_BYTES, MIB } from '../../../shared/limits';
 import { errorBody } from '../../../shared/wire-error';
 
 /**
@@ -53,7 +53,7 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 
 /** Reads the body as UTF-8 up to {@link DASHBOARD_BODY_MAX_BYTES}. @throws HttpError 413 beyond. */
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const tooLarge = (): HttpError => new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${DASHBOARD_BODY_MAX_BYTES / (1024 * 1024)} MiB`);
+  const tooLarge = (): HttpError => new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${DASHBOARD_BODY_MAX_BYTES / MIB} MiB`);
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > DASHBOARD_BODY_MAX_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];

@@ -3,8 +3,8 @@ import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel } from '../../../shared/cont
 import type { ApiBackend } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/model';
 import type { Logger } from '../engine/types';
-import type { AfterCall } from '../ipc-guard';
-import { createIpcDispatcher } from '../ipc-guard';
+import type { AfterCall } from './dispatcher';
+import { createIpcDispatcher } from './dispatcher';
 
 /**
  * The only module that touches `ipcMain` (a unit test enforces it, as GitHub Desktop's lint rule

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiBackend } from '../../../shared/contract';
-import { LIMITS } from '../../../shared/limits';
+import { LIMITS, MIB } from '../../../shared/limits';
 import type { AddResponse } from '../../../shared/model';
 import type { LaunchArgs } from './args';
 import type { Logger } from '../engine/types';
@@ -78,7 +78,7 @@ export async function addLaunchRequest(
     try {
       const st = await stat(file);
       if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > LIMITS.maxTorrentBytes) throw new Error(`larger than ${LIMITS.maxTorrentBytes / 1_048_576} MiB`);
+      if (st.size > LIMITS.maxTorrentBytes) throw new Error(`larger than ${LIMITS.maxTorrentBytes / MIB} MiB`);
       const data = await readFile(file);
       out.responses.push(
         await backend.call('addTorrentFile', { fileName: path.basename(file), dataBase64: data.toString('base64') }),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import log from 'electron-log/main';
+import { LOG_FILE_MAX_BYTES } from '../../../shared/limits';
 import { safeText } from '../../../shared/terminal-text';
 import type { Logger } from '../engine/types';
 
@@ -17,10 +18,10 @@ export interface ShellLogging {
   logDir: string;
 }
 
-/** Configures electron-log (file level info, rotation at 5 MiB, uncaught errors logged); call once after `ready`. */
+/** Configures electron-log (file level info, rotation at `LOG_FILE_MAX_BYTES`, uncaught errors logged); call once after `ready`. */
 export function setupLogging(): ShellLogging {
   log.transports.file.level = 'info';
-  log.transports.file.maxSize = 5 * 1024 * 1024;
+  log.transports.file.maxSize = LOG_FILE_MAX_BYTES;
   log.transports.console.level = process.env.QBF_DEBUG ? 'debug' : 'warn';
   log.errorHandler.startCatching({ showDialog: false });
   const meta = (m?: object) => (m && Object.keys(m).length ? [m] : []);

@@ -1,8 +1,8 @@
 import { Notification } from 'electron';
 import type { EngineSnapshot } from '../../../shared/model';
 import type { Logger } from '../engine/types';
-import type { NotificationPrefs } from '../notifications';
-import { NotificationBatcher, notificationsFor } from '../notifications';
+import type { NotificationPrefs } from './rules';
+import { NotificationBatcher, notificationsFor } from './rules';
 
 /**
  * Native desktop notifications from snapshot changes (`notificationsFor`), merged in ~2 s bursts

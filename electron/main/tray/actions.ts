@@ -1,7 +1,7 @@
 import { clipboard, Notification, shell } from 'electron';
 import type { ApiBackend } from '../../../shared/contract';
 import type { Logger } from '../engine/types';
-import type { TrayAction } from '../tray-state';
+import type { TrayAction } from './state';
 import type { MainWindowController } from '../window/window';
 
 /**

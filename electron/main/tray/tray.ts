@@ -1,8 +1,8 @@
 import { Menu, Tray, nativeImage } from 'electron';
 import type { MenuItemConstructorOptions, Rectangle } from 'electron';
 import type { EngineSnapshot } from '../../../shared/model';
-import type { TrayAction, TrayColor, TrayState } from '../tray-state';
-import { sameTrayState, trayStateFrom } from '../tray-state';
+import type { TrayAction, TrayColor, TrayState } from './state';
+import { sameTrayState, trayStateFrom } from './state';
 
 /**
  * The tray icon: image, tooltip and context menu from `trayStateFrom`, rebuilt on every snapshot

@@ -21,9 +21,9 @@ const code = (t: string) => t.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/
 
 /** The pure modules of the shell (repository-relative); each must exist. */
 const PURE = [
-  'electron/main/tray-state.ts', 'electron/main/tray/icons.ts', 'electron/main/launch/args.ts',
+  'electron/main/tray/state.ts', 'electron/main/tray/icons.ts', 'electron/main/launch/args.ts',
   'electron/main/launch/pending.ts', 'electron/main/window/options.ts', 'electron/main/security/policy.ts',
-  'electron/main/ipc-guard.ts', 'electron/main/notifications.ts', 'electron/main/security/secret-store.ts',
+  'electron/main/ipc/dispatcher.ts', 'electron/main/notifications/rules.ts', 'electron/main/security/secret-store.ts',
   'electron/main/os/login-item.ts', 'electron/main/engine/types.ts',
 ];
 

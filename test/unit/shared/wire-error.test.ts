@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiBackend } from '../../../shared/contract';
 import { ApiError, toWireError } from '../../../shared/wire-error';
-import { createIpcDispatcher } from '../../../electron/main/ipc-guard';
+import { createIpcDispatcher } from '../../../electron/main/ipc/dispatcher';
 import { makeApi } from '../../../electron/preload/make-api';
 import { startDashboardServer, type DashboardServer } from '../../../electron/cli/dashboard/server';
 

@@ -1,11 +1,12 @@
-import { isApiMethod, validateApiArg } from '../../shared/contract';
-import type { ApiBackend, ApiErrorBody, ApiMethod, ApiResults } from '../../shared/contract';
-import type { IpcReply } from '../preload/make-api';
-import { isAppUrl } from './security/policy';
+import { isApiMethod, validateApiArg } from '../../../shared/contract';
+import type { ApiBackend, ApiMethod, ApiResults } from '../../../shared/contract';
+import { errorBody, toWireError, type IpcReply } from '../../../shared/wire-error';
+import { isAppUrl } from '../security/policy';
 
 /**
- * Pure IPC decisions: who may call, what reaches the backend, and how failures look on the wire.
- * Modelled on Electron Fiddle's `src/main/ipc.ts` (drop messages not from our own windows) and the
+ * The IPC dispatcher, pure (no Electron): who may call, what reaches the backend, and how
+ * failures look on the wire (`shared/wire-error.ts`, the mapping the dashboard uses too).
+ * `ipc-main.ts` registers one handler per method that calls it. Modelled on Electron Fiddle's `src/main/ipc.ts` (drop messages not from our own windows) and the
  * Electron checklist (https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages).
  */
 
@@ -20,27 +21,6 @@ export interface SenderInfo {
 /** True only for our own window (`webContentsId` in `ours`) showing our own page (`app://qbit-failover/…`). */
 export function checkSender(sender: SenderInfo, ours: ReadonlySet<number>): boolean {
   return ours.has(sender.webContentsId) && typeof sender.frameUrl === 'string' && isAppUrl(sender.frameUrl);
-}
-
-/** Error codes the IPC layer itself produces (besides the backend's own). */
-export type IpcErrorCode = 'FORBIDDEN' | 'INVALID_ARGUMENT' | 'UNKNOWN_METHOD' | 'INTERNAL';
-
-/** An `{ error }` reply; never includes a stack trace. */
-export function errorReply(code: string, message: string): ApiErrorBody {
-  return { error: { code, message } };
-}
-
-/**
- * Converts anything thrown by the backend into `{ error: { code, message } }`: keeps a string
- * `code` that looks like a status code (`AUTH_FAILED`, `HTTP_502`), otherwise `INTERNAL`; the
- * message is the error's message (or the string thrown), capped at 2 000 characters.
- */
-export function toErrorReply(err: unknown): ApiErrorBody {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  const code = e && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(e.code) ? e.code : 'INTERNAL';
-  const message =
-    e && typeof e.message === 'string' ? e.message : typeof err === 'string' ? err : 'internal error in the main process';
-  return errorReply(code, message.slice(0, 2000));
 }
 
 /** Called after each successful call (e.g. to apply `ui` settings after `saveSettings`). */
@@ -60,9 +40,9 @@ export function createIpcDispatcher(opts: {
   return async (sender, method, arg) => {
     if (!checkSender(sender, opts.ourWebContentsIds())) {
       opts.onRejected?.('foreign sender', { method, webContentsId: sender.webContentsId, frameUrl: sender.frameUrl });
-      return errorReply('FORBIDDEN', 'caller is not a window of this app');
+      return errorBody('FORBIDDEN', 'caller is not a window of this app');
     }
-    if (!isApiMethod(method)) return errorReply('UNKNOWN_METHOD', `unknown method ${method}`);
+    if (!isApiMethod(method)) return errorBody('UNKNOWN_METHOD', `unknown method ${method}`);
     const valid = validateApiArg(method, arg);
     if (!valid.ok) {
       opts.onRejected?.('invalid argument', { method, message: valid.error.message });
@@ -77,7 +57,7 @@ export function createIpcDispatcher(opts: {
       }
       return { result };
     } catch (err) {
-      return toErrorReply(err);
+      return toWireError(err).body;
     }
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ApiBackend } from '../../../shared/contract';
-import { checkSender, createIpcDispatcher, toErrorReply } from '../../../electron/main/ipc-guard';
-import { snapshot } from './snapshot-fixture';
+import type { ApiBackend } from '../../../../shared/contract';
+import { checkSender, createIpcDispatcher } from '../../../../electron/main/ipc/dispatcher';
+import { toWireError } from '../../../../shared/wire-error';
+import { snapshot } from '../snapshot-fixture';
 
 const OURS = new Set([7]);
 const ourFrame = { webContentsId: 7, frameUrl: 'app://qbit-failover/index.html' };
@@ -81,8 +82,8 @@ describe('createIpcDispatcher', () => {
   });
 
   it('maps untyped throws to INTERNAL', () => {
-    expect(toErrorReply(new TypeError('x is undefined')).error.code).toBe('INTERNAL');
-    expect(toErrorReply('boom')).toEqual({ error: { code: 'INTERNAL', message: 'boom' } });
-    expect(toErrorReply({ code: 'lower case', message: 'm' }).error.code).toBe('INTERNAL');
+    expect(toWireError(new TypeError('x is undefined')).body.error.code).toBe('INTERNAL');
+    expect(toWireError('boom').body).toEqual({ error: { code: 'INTERNAL', message: 'boom' } });
+    expect(toWireError({ code: 'lower case', message: 'm' }).body.error.code).toBe('INTERNAL');
   });
 });

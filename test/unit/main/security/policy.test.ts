@@ -6,8 +6,8 @@ import {
   isPermissionAllowed,
   resolveAppProtocolPath,
   windowOpenDecision,
-} from '../../../electron/main/security/policy';
-import { CONTENT_SECURITY_POLICY } from '../../../shared/csp';
+} from '../../../../electron/main/security/policy';
+import { CONTENT_SECURITY_POLICY } from '../../../../shared/csp';
 
 const root = path.resolve('/app/out/renderer');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mainWindowOptions, positionNearTray } from '../../../electron/main/window/options';
+import { mainWindowOptions, positionNearTray } from '../../../../electron/main/window/options';
 
 describe('mainWindowOptions', () => {
   for (const platform of ['darwin', 'win32', 'linux'] as const) {

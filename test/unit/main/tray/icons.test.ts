@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { iconPathFor, TRAY_IMAGES_DIR } from '../../../electron/main/tray/icons';
-import type { TrayColor } from '../../../electron/main/tray-state';
+import { iconPathFor, TRAY_IMAGES_DIR } from '../../../../electron/main/tray/icons';
+import type { TrayColor } from '../../../../electron/main/tray/state';
 
-const repo = path.resolve(__dirname, '../../..');
+const repo = path.resolve(__dirname, '../../../..');
 const COLORS: TrayColor[] = ['green', 'amber', 'red', 'grey'];
 
 describe('iconPathFor', () => {

@@ -1,7 +1,7 @@
 /** Issue 7 item 3: the tray shows a queue-file problem (queued magnets at stake) whatever the route. */
 import { describe, expect, it } from 'vitest';
-import { trayStateFrom } from '../../../electron/main/tray-state';
-import { snapshot } from './snapshot-fixture';
+import { trayStateFrom } from '../../../../electron/main/tray/state';
+import { snapshot } from '../snapshot-fixture';
 
 const QUEUE = '/home/u/.config/qbit-failover/qbittorrent_queue.json';
 

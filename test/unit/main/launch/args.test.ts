@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseLaunchArgs } from '../../../electron/main/launch/args';
-import { addLaunchRequest, PendingLaunches } from '../../../electron/main/launch/pending';
+import { parseLaunchArgs } from '../../../../electron/main/launch/args';
+import { addLaunchRequest, PendingLaunches } from '../../../../electron/main/launch/pending';
 
 const M1 = 'magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=one';
 const M2 = 'MAGNET:?xt=urn:btih:89ABCDEF0123456789ABCDEF0123456789ABCDEF&dn=two';

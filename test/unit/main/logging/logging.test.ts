@@ -20,7 +20,7 @@ vi.mock('electron-log/main', () => {
 
 describe('the Electron shell logger', () => {
   it('writes a hostile torrent name without ESC, CR/LF, C1 or bidi characters', async () => {
-    const { setupLogging } = await import('../../../electron/main/logging/logging');
+    const { setupLogging } = await import('../../../../electron/main/logging/logging');
     const { logger } = setupLogging();
     logger.info('added \u001b[2Jname\r\n[ADDED] fake\u009b31m\u202eevil to primary', { instance: 'primary' });
     const msg = String(written.at(-1)!.args[0]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sameTrayState, trayStateFrom, type MenuItemSpec } from '../../../electron/main/tray-state';
-import { instance, queued, snapshot } from './snapshot-fixture';
+import { sameTrayState, trayStateFrom, type MenuItemSpec } from '../../../../electron/main/tray/state';
+import { instance, queued, snapshot } from '../snapshot-fixture';
 
 const labels = (menu: MenuItemSpec[]) => menu.map((m) => (m.type === 'separator' ? '---' : m.label));
 const item = (menu: MenuItemSpec[], label: string) => menu.find((m) => m.type === 'normal' && m.label === label) as Extract<MenuItemSpec, { type: 'normal' }> | undefined;

@@ -1,5 +1,5 @@
-import type { EngineSnapshot, InstanceHealth, VpnHealth } from '../../shared/model';
-import { describeStatus } from '../../shared/status';
+import type { EngineSnapshot, InstanceHealth, VpnHealth } from '../../../shared/model';
+import { describeStatus } from '../../../shared/status';
 
 /**
  * Pure mapping from an engine snapshot to what the tray shows: icon colour, tooltip and the

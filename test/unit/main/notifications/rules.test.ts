@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NotificationBatcher, notificationsFor, type NotificationSpec } from '../../../electron/main/notifications';
-import { queued, snapshot } from './snapshot-fixture';
+import { NotificationBatcher, notificationsFor, type NotificationSpec } from '../../../../electron/main/notifications/rules';
+import { queued, snapshot } from '../snapshot-fixture';
 
 const ALL = { failover: true, queued: true, flushed: true, vpn: true };
 const kinds = (ns: NotificationSpec[]) => ns.map((n) => n.kind);

@@ -1,5 +1,5 @@
-import type { EngineSnapshot } from '../../shared/model';
-import type { Settings } from '../../shared/settings';
+import type { EngineSnapshot } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
 
 /**
  * Pure: which desktop notifications a snapshot change deserves, and a batcher that merges bursts

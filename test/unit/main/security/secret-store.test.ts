@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SafeStorageSecretStore, type SafeStorageCipher } from '../../../electron/main/security/secret-store';
+import { SafeStorageSecretStore, type SafeStorageCipher } from '../../../../electron/main/security/secret-store';
 
 /**
  * The one fake allowed here: a stand-in for Electron's safeStorage (the Electron binary cannot run
