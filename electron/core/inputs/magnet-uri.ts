@@ -1,3 +1,5 @@
+import { LIMITS } from '../../../shared/limits';
+
 /**
  * THE magnet URI parser and builder of the product. `add`, the queue (reading entries back from
  * the file, adopting a foreign writer's magnets) and flush all use this one module, so an input
@@ -21,8 +23,6 @@
  * qBittorrent version and the old Python tool read.
  */
 
-/** Longest magnet URI accepted, characters. */
-export const MAX_MAGNET_CHARS = 65_536;
 /** Longest display name kept, characters. */
 export const MAX_NAME_CHARS = 1024;
 
@@ -76,12 +76,12 @@ const isXt = (key: string): boolean => key === 'xt' || /^xt\.\d+$/.test(key);
 
 /**
  * Parses a magnet URI. Never throws: returns {@link MagnetRejected} with the reason for text
- * that is not a magnet URI, is longer than {@link MAX_MAGNET_CHARS}, holds control characters,
+ * that is not a magnet URI, is longer than {@link LIMITS.maxMagnetChars}, holds control characters,
  * has no BitTorrent `xt`, any malformed btih/btmh `xt`, or two different v1 (or v2) infohashes.
  */
 export function parseMagnetUri(uri: string): MagnetParsed | MagnetRejected {
   const text = typeof uri === 'string' ? uri.trim() : '';
-  if (text.length > MAX_MAGNET_CHARS) return { ok: false, reason: `magnet URI longer than ${MAX_MAGNET_CHARS} characters` };
+  if (text.length > LIMITS.maxMagnetChars) return { ok: false, reason: `magnet URI longer than ${LIMITS.maxMagnetChars} characters` };
   if (CONTROL.test(text)) return { ok: false, reason: 'magnet URI contains control characters' };
   if (!/^magnet:\?/i.test(text)) return { ok: false, reason: 'not a magnet URI (must start with magnet:?)' };
   let v1: string | null = null;

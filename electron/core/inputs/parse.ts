@@ -1,15 +1,8 @@
 import { hashes, info } from '@ctrl/torrent-file';
-import { canonicalMagnet, listedIds, MAX_MAGNET_CHARS, parseMagnetUri } from './magnet-uri';
+import { LIMITS } from '../../../shared/limits';
+import { canonicalMagnet, listedIds, parseMagnetUri } from './magnet-uri';
 
 export { base32ToHex } from './magnet-uri';
-
-/** Size caps on inputs (documented in the README). */
-export const INPUT_LIMITS = {
-  /** Longest magnet URI accepted, characters. */
-  maxMagnetChars: MAX_MAGNET_CHARS,
-  /** Largest `.torrent` file accepted (from disk, a URL, or a drop), bytes: 10 MiB. */
-  maxTorrentBytes: 10 * 1024 * 1024,
-} as const;
 
 /** An input that parsed: what to send to qBittorrent and how to confirm it. */
 export interface ParsedInput {
@@ -56,10 +49,10 @@ export function parseMagnet(uri: string): ParsedInput {
 
 /**
  * Parses `.torrent` bytes (bencoded metainfo, BEP 3 / BEP 52). @throws InvalidInput when the
- * file is over {@link INPUT_LIMITS.maxTorrentBytes}, not bencode, or has no info dictionary.
+ * file is over {@link LIMITS.maxTorrentBytes}, not bencode, or has no info dictionary.
  */
 export function parseTorrent(data: Uint8Array, input: string): ParsedInput {
-  if (data.byteLength > INPUT_LIMITS.maxTorrentBytes) throw new InvalidInput(`.torrent file larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+  if (data.byteLength > LIMITS.maxTorrentBytes) throw new InvalidInput(`.torrent file larger than ${LIMITS.maxTorrentBytes} bytes`);
   if (data.byteLength === 0) throw new InvalidInput('.torrent file is empty');
   let h: ReturnType<typeof hashes>;
   let name: string | null = null;

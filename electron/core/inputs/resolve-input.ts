@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { describeDownloadError, isTransientDownloadError } from './download-error';
-import { INPUT_LIMITS, InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './parse';
+import { LIMITS } from '../../../shared/limits';
+import { InvalidInput, parseMagnet, parseTorrent, type ParsedInput } from './parse';
 
 /** Why a path input is refused when paths are not allowed (same words whether the file exists or not). */
 export const PATHS_REFUSED_MESSAGE = 'file paths are not accepted over the dashboard; upload the .torrent file';
@@ -49,12 +50,12 @@ export async function resolveInput(raw: string, opts: { allowPaths?: boolean } =
     throw new InvalidInput(`not a magnet URI, http(s) URL or existing .torrent file: ${input.slice(0, 200)}`);
   }
   if (!stat.isFile()) throw new InvalidInput(`${input.slice(0, 200)} is not a file`);
-  if (stat.size > INPUT_LIMITS.maxTorrentBytes) throw new InvalidInput(`.torrent file larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+  if (stat.size > LIMITS.maxTorrentBytes) throw new InvalidInput(`.torrent file larger than ${LIMITS.maxTorrentBytes} bytes`);
   return parseTorrent(new Uint8Array(await fs.readFile(input)), input);
 }
 
 /**
- * Downloads a `.torrent` file, refusing more than {@link INPUT_LIMITS.maxTorrentBytes}.
+ * Downloads a `.torrent` file, refusing more than {@link LIMITS.maxTorrentBytes}.
  * @throws DownloadFailed (retryable for network trouble and HTTP 5xx/408/429), InvalidInput when too large.
  */
 export async function downloadTorrent(url: string): Promise<Uint8Array> {
@@ -70,9 +71,9 @@ export async function downloadTorrent(url: string): Promise<Uint8Array> {
     throw failed(`HTTP ${res.status}`, res.status >= 500 || res.status === 408 || res.status === 429);
   }
   const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > INPUT_LIMITS.maxTorrentBytes) {
+  if (declared > LIMITS.maxTorrentBytes) {
     await res.body?.cancel();
-    throw new InvalidInput(`.torrent download larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+    throw new InvalidInput(`.torrent download larger than ${LIMITS.maxTorrentBytes} bytes`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -88,9 +89,9 @@ export async function downloadTorrent(url: string): Promise<Uint8Array> {
     const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
-    if (size > INPUT_LIMITS.maxTorrentBytes) {
+    if (size > LIMITS.maxTorrentBytes) {
       await reader.cancel();
-      throw new InvalidInput(`.torrent download larger than ${INPUT_LIMITS.maxTorrentBytes} bytes`);
+      throw new InvalidInput(`.torrent download larger than ${LIMITS.maxTorrentBytes} bytes`);
     }
     chunks.push(value);
   }

@@ -3,8 +3,8 @@
  * (`../inputs/magnet-uri.ts`), so an entry `add` queued is read back from the file the same way:
  * infohash extraction, names, magnets built for `.torrent` payloads, and the view shape.
  */
-import { createHash } from 'node:crypto';
 import type { QueueEntryView } from '../../../shared/model';
+import { sha1Hex } from '../digest';
 import { canonicalMagnet, parseMagnetUri } from '../inputs/magnet-uri';
 import type { QueueEntry } from './types';
 
@@ -21,7 +21,7 @@ export function isInfohash(value: string): boolean {
  * hex digits (the torrent's own infohash is unknown until the file is fetched at flush time).
  */
 export function urlEntryKey(url: string): string {
-  return createHash('sha1').update(`url:${url.trim()}`).digest('hex');
+  return sha1Hex(`url:${url.trim()}`);
 }
 
 /** True for an http(s) URL a queue file may list in `magnets` (qBittorrent's `urls` takes those too). */

@@ -5,10 +5,11 @@
  * change is a locked read-reconcile-write-journal; see `reconcile.ts` for the merge rules.
  */
 import { EventEmitter } from 'node:events';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { QueueProblem } from '../../../shared/model';
 import { unlink } from 'node:fs/promises';
+import { sha1Hex } from '../digest';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
 import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
@@ -67,7 +68,7 @@ export class QueueStore extends EventEmitter {
   private unparsed: unknown[] = [];
   private extra: Record<string, unknown> = {};
   /** SHA-1 of the known entries' JSON (the JSON of 10 000 entries is ~4.5 MB: not kept). */
-  private fingerprint = digest('[]');
+  private fingerprint = sha1Hex('[]');
   /** Digest of the file's text at our last read (null: missing or moved aside), to detect lock-less writers; not the text: 10 000 entries are ~5 MB. */
   private diskDigest: string | null = null;
   private readonly warned = new Set<string>();
@@ -470,7 +471,7 @@ export class QueueStore extends EventEmitter {
 
   private commit(next: QueueEntry[]): void {
     this.known = next;
-    const fp = digest(JSON.stringify(next));
+    const fp = sha1Hex(JSON.stringify(next));
     if (fp !== this.fingerprint) {
       this.fingerprint = fp;
       this.emit('change', this.entries());
@@ -506,8 +507,6 @@ const GUARDED_WRITES_WITH_LINKS = 1;
 const MAX_LATE_REPAIRS = 3;
 const CORRUPT_STABLE_READS = 3;
 const CORRUPT_MAX_READS = 40;
-
-const digest = (text: string): string => createHash('sha1').update(text).digest('hex');
 
 function validate(item: NewQueueEntry): NewQueueEntry {
   const infohash = String(item.infohash).toLowerCase();
