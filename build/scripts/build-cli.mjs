@@ -1,16 +1,23 @@
 // Bundles the CLI (electron/cli/main.ts) into out/cli/qbit-failover.mjs with esbuild, and the
 // dashboard renderer with Vite when its sources exist. Runs from `npm ci`/`npm install` (prepare).
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
 
+// ESM with splitting: each module reached only through a dynamic `import()` (the engine, the
+// dashboard server) becomes its own chunk under out/cli/chunks/, so `--help` loads the command
+// line alone and each command loads what it needs (issue 8, light processes). Old chunks go first.
+rmSync(`${root}/out/cli/chunks`, { recursive: true, force: true });
 await build({
-  entryPoints: [`${root}/electron/cli/main.ts`],
-  outfile: `${root}/out/cli/qbit-failover.mjs`,
+  entryPoints: { 'qbit-failover': `${root}/electron/cli/main.ts` },
+  outdir: `${root}/out/cli`,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -20,6 +27,15 @@ await build({
   define: { __QBF_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+
+// The top-level `--help`, rendered once by the bundle itself (not a TTY: commander wraps at 80
+// columns), for electron/cli/bin.mjs to print without loading anything.
+const help = spawnSync(process.execPath, [`${root}/out/cli/qbit-failover.mjs`, '--help'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+if (help.status !== 0 || !help.stdout.startsWith('Usage:')) {
+  process.stderr.write(`build-cli: the built CLI did not print its help (exit ${help.status}): ${help.stderr}\n`);
+  process.exit(1);
+}
+writeFileSync(`${root}/out/cli/help.txt`, help.stdout);
 
 if (!process.argv.includes('--cli-only') && existsSync(`${root}/renderer/vite.config.ts`)) {
   const r = spawnSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], {

@@ -1,14 +1,15 @@
 import { resolveHome } from '../core/config/paths';
-import { FileSecretStore } from '../core/config/secret-store';
-import { createEngine, type Engine } from '../core/engine';
+import type { Engine } from '../core/engine';
 import { createStreamLogger, silentLogger } from '../core/logger';
 
 /**
  * The CLI's engine: home from `QBIT_FAILOVER_HOME` or the OS config directory, passwords in
  * `<home>/secrets.json` (mode 0600), the old tool's environment variables and `.env` applied.
  */
-export function cliEngine(o: { verbose?: boolean; watchQueueFile?: boolean } = {}): Promise<Engine> {
+export async function cliEngine(o: { verbose?: boolean; watchQueueFile?: boolean } = {}): Promise<Engine> {
   const home = resolveHome(process.env);
+  // Loaded on first use (its own chunk in the bundle): `--help` and usage errors never load the engine.
+  const [{ createEngine }, { FileSecretStore }] = await Promise.all([import('../core/engine'), import('../core/config/secret-store')]);
   return createEngine({
     home,
     secrets: new FileSecretStore(home),

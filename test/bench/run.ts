@@ -43,6 +43,12 @@
  *   The same is measured with an EMPTY queue as the baseline of the process itself.
  * - results.json also records the git HEAD and which electron/core files were uncommitted
  *   (others work in the same tree), so a figure can be tied to the code it measured.
+ * - light processes (rows-cli.ts, issue 8): the real CLI as a child under GNU time
+ *   (/usr/bin/time: wall, user+sys CPU, peak RSS), beside a reference run the same way: cold
+ *   `add` of one magnet → confirmed vs curl login + add + info (3 curl processes, one cookie
+ *   jar); `--help` vs `node -e 0`; 100 000 queued (instances refused): `add` one more → queued,
+ *   and `queue --json` read to the end; a frozen (SIGSTOP) primary: the whole CLI `add` with no
+ *   daemon, and with a `watch` daemon (poll 1 s) whose health record says the primary is down.
  * - The machine has 2 shared cores: run it 2–3 times (`--append`) and read the spread.
  */
 import { spawnSync } from 'node:child_process';
@@ -52,6 +58,7 @@ import { fileURLToPath } from 'node:url';
 import { failoverRow } from './rows-failover';
 import { startIdleProbe, watchMemoryRow, type IdleProbe } from './rows-idle';
 import { addOneRow, flushRow, oldToolRow } from './rows-speed';
+import { bigQueueRows, coldAddRow, frozenCliRows, helpRow } from './rows-cli';
 import { cleanupTemp, disposeAll, stopEngines, type Row } from './lib';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,11 +80,15 @@ function failedRow(id: string, figure: string, err: unknown): Row {
   return { id, figure, value: 'error', reference: '—', ratio: '—', target: '—', pass: false, note: `bench error: ${msg.split('\n').slice(0, 3).join(' | ')}`, metric: NaN, data: {} };
 }
 
-async function step(rows: Row[], id: string, figure: string, fn: () => Promise<Row>): Promise<void> {
+/** `--only id,id`: run only these steps (ids as in the table), e.g. to re-measure one figure. */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+
+async function step(rows: Row[], id: string, figure: string, fn: () => Promise<Row | Row[]>): Promise<void> {
+  if (ONLY && !ONLY.includes(id)) return;
   const t0 = performance.now();
   process.stderr.write(`… ${figure}\n`);
   try {
-    rows.push(await fn());
+    rows.push(...[await fn()].flat());
   } catch (err) {
     rows.push(failedRow(id, figure, err));
   }
@@ -116,7 +127,7 @@ function printSpread(runs: RunRecord[]): void {
     const rs = runs.map((r) => r.rows.find((x) => x.id === id)).filter((x): x is Row => !!x);
     const m = rs.map((x) => x.metric).filter(Number.isFinite);
     const passes = rs.filter((x) => x.pass === true).length;
-    const unit = id === 'watchMemory' ? ' MB' : id === 'idleCost' ? ' req/h' : ' ms';
+    const unit = id === 'watchMemory' ? ' MB' : id === 'idleCost' ? ' req/h' : id === 'cliHelp' ? ' ms CPU' : ' ms';
     const range = m.length ? `${Math.min(...m).toFixed(1)} – ${Math.max(...m).toFixed(1)}${unit}` : 'n/a';
     const ratios = rs.map((x) => x.ratioNum).filter((x): x is number => x !== undefined && Number.isFinite(x));
     const ratio = ratios.length ? `, ratio ${Math.min(...ratios).toFixed(2)}× – ${Math.max(...ratios).toFixed(2)}×` : '';
@@ -132,16 +143,20 @@ async function main(): Promise<void> {
   try {
     buildCli();
     try {
-      idle = await startIdleProbe();
+      if (!ONLY || ONLY.includes('idleCost')) idle = await startIdleProbe();
     } catch (err) {
       rows.push(failedRow('idleCost', 'idle cost per instance per hour', err));
     }
-    await step(rows, 'flush1000', 'flush 1000 queued magnets', flushRow);
+    await step(rows, 'cliAddCold', 'CLI add of one magnet, cold process', () => coldAddRow(5));
+    await step(rows, 'cliHelp', 'CLI --help vs node -e 0', () => helpRow(9));
+    await step(rows, 'watchMemory', 'memory of watch with 10 000 queued', () => watchMemoryRow(10_000));
+    await step(rows, 'bigQueueAdd', '100 000 queued: CLI add one more, queue --json', () => bigQueueRows(100_000, 2));
     await step(rows, 'addOne', 'add one magnet, warm', () => addOneRow(200));
+    await step(rows, 'frozenCliNoRecord', 'frozen primary, whole CLI add (without / with a health record)', frozenCliRows);
+    await step(rows, 'flush1000', 'flush 1000 queued magnets', flushRow);
     await step(rows, 'oldTool', 'old tool method vs ours (20 magnets)', oldToolRow);
     await step(rows, 'failoverRefused', 'failover, primary refused', () => failoverRow('kill', 3));
     await step(rows, 'failoverFrozen', 'failover, primary frozen', () => failoverRow('freeze', 2));
-    await step(rows, 'watchMemory', 'memory of watch with 10 000 queued', () => watchMemoryRow(10_000));
     if (idle) {
       const probe = idle;
       idle = null;
@@ -170,7 +185,8 @@ async function main(): Promise<void> {
       /* unreadable: start over */
     }
   }
-  writeFileSync(RESULTS, `${JSON.stringify({ latest: run, runs }, null, 2)}\n`);
+  // A partial run (--only) is printed but does not replace the recorded results.
+  if (!ONLY) writeFileSync(RESULTS, `${JSON.stringify({ latest: run, runs }, null, 2)}\n`);
   console.log(`\nqbit-failover bench — ${run.at}, Node ${run.node}, load avg ${loadavgStart.join(' ')} → ${run.loadavgEnd.join(' ')}, ${(run.totalMs / 1000).toFixed(0)} s`);
   console.log(`git ${run.git.head}${run.git.dirty.length ? ` + uncommitted: ${run.git.dirty.join(', ')}` : ''}\n`);
   printTable(rows);
