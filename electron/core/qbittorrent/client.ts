@@ -82,16 +82,6 @@ export class QbitClient {
     await this.session.login();
   }
 
-  /** Ends the session on the server (best effort) and forgets the cookie. */
-  async logout(): Promise<void> {
-    try {
-      await this.call('POST', 'auth/logout', { retry: false });
-    } finally {
-      this.session.clear();
-      this.apiVersion = null;
-    }
-  }
-
   /** Epoch ms until which this client refuses to send logins after a ban answer (0 = none). */
   get bannedUntil(): number {
     return this.session.bannedUntilMs;
@@ -164,11 +154,6 @@ export class QbitClient {
   async syncMaindata(rid = 0): Promise<MainData> {
     const query = new URLSearchParams({ rid: String(rid) });
     return this.json<MainData>(await this.call('GET', 'sync/maindata', { query }), 'sync/maindata');
-  }
-
-  /** The instance's default save path (`app/defaultSavePath`, plain text). */
-  async defaultSavePath(): Promise<string> {
-    return (await this.call('GET', 'app/defaultSavePath')).body.trim();
   }
 
   /** Reads an add answer: `Ok.`/`Fails.` (≤ 5.1) or 5.2's JSON with 202 pending / 409 all failed. 415 throws `HTTP_415`. */

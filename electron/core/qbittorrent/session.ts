@@ -77,11 +77,6 @@ export class Session {
     if (this.cookie === cookie) this.cookie = null;
   }
 
-  /** Forgets the session locally (after logout). */
-  clear(): void {
-    this.cookie = null;
-  }
-
   /** Epoch ms until which logins are refused locally (0 = no ban known). */
   get bannedUntilMs(): number {
     return this.bannedUntil;
