@@ -110,5 +110,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   { name: 'project/renderer-globals', files: ['renderer/src/**'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    // CommonJS files (the `electron` stand-in of test/unit/main/boot.test.ts) load modules with require().
+    name: 'project/commonjs',
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   ...layers,
 );
