@@ -1,5 +1,5 @@
 import { isApiMethod, validateApiArg } from '../../../shared/contract';
-import type { ApiBackend, ApiMethod, ApiResults } from '../../../shared/contract';
+import type { ApiBackend } from '../../../shared/contract';
 import { errorBody, toWireError, type IpcReply } from '../../../shared/wire-error';
 import { isAppUrl } from '../security/policy';
 
@@ -23,9 +23,6 @@ export function checkSender(sender: SenderInfo, ours: ReadonlySet<number>): bool
   return ours.has(sender.webContentsId) && typeof sender.frameUrl === 'string' && isAppUrl(sender.frameUrl);
 }
 
-/** Called after each successful call (e.g. to apply `ui` settings after `saveSettings`). */
-export type AfterCall = <M extends ApiMethod>(method: M, result: ApiResults[M]) => void;
-
 /**
  * Builds the one function every IPC handler runs: sender check → method check → argument
  * validation (`validateApiArg`) → `backend.call` → `{ result }` or `{ error }`. The backend is
@@ -34,7 +31,6 @@ export type AfterCall = <M extends ApiMethod>(method: M, result: ApiResults[M]) 
 export function createIpcDispatcher(opts: {
   backend: Pick<ApiBackend, 'call'>;
   ourWebContentsIds: () => ReadonlySet<number>;
-  afterCall?: AfterCall;
   onRejected?: (reason: string, meta: object) => void;
 }): (sender: SenderInfo, method: string, arg: unknown) => Promise<IpcReply> {
   return async (sender, method, arg) => {
@@ -49,13 +45,7 @@ export function createIpcDispatcher(opts: {
       return { error: valid.error };
     }
     try {
-      const result = await opts.backend.call(method, valid.value);
-      try {
-        opts.afterCall?.(method, result);
-      } catch {
-        // A side effect (e.g. login item) failing must not turn a saved call into an error.
-      }
-      return { result };
+      return { result: await opts.backend.call(method, valid.value) };
     } catch (err) {
       return toWireError(err).body;
     }

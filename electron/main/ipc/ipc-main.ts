@@ -3,7 +3,6 @@ import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel } from '../../../shared/cont
 import type { ApiBackend } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/model';
 import type { Logger } from '../engine/types';
-import type { AfterCall } from './dispatcher';
 import { createIpcDispatcher } from './dispatcher';
 
 /**
@@ -24,12 +23,10 @@ export function setupIpc(opts: {
   ourWebContentsIds: () => ReadonlySet<number>;
   send: (channel: string, event: EngineEvent) => void;
   logger: Logger;
-  afterCall?: AfterCall;
 }): () => void {
   const dispatch = createIpcDispatcher({
     backend: opts.backend,
     ourWebContentsIds: opts.ourWebContentsIds,
-    afterCall: opts.afterCall,
     onRejected: (reason, meta) => opts.logger.warn(`IPC call rejected: ${reason}`, meta),
   });
   for (const method of API_METHODS) {
