@@ -42,7 +42,8 @@ export function buildProgram(version: string): Command {
         paused: o.paused,
       };
       await withEngine(async (engine) => {
-        const snap = await engine.checkAll();
+        // A daemon's fresh record of a frozen or refused instance spares the connect timeout (issue 8).
+        const snap = await engine.checkAll({ trustHealthRecord: true });
         if (!o.json) print(healthLines(snap));
         const res = await engine.add(all, options);
         if (o.json) printJson({ ...addJson(res), queueProblem: engine.queueProblem() });

@@ -12,6 +12,7 @@ import type { FlowDeps } from './failover/flow';
 import { flushEntries } from './failover/flush';
 import { removeStrayCopies } from './failover/stray-cleanup';
 import { Fleet } from './fleet/fleet';
+import { HealthRecorder, recordedDown } from './fleet/health-record';
 import { InstanceRuntime } from './fleet/instance';
 import { nextProbeDelay, PollScheduler } from './fleet/poll-scheduler';
 import { parseTorrent, splitText } from './inputs/parse';
@@ -95,6 +96,8 @@ export class Engine extends EventEmitter {
   private running = false;
   private stopWatch: (() => void) | null = null;
   private emitTimer: NodeJS.Timeout | null = null;
+  /** Writes `<home>/health.json` for other processes while this engine polls. */
+  private readonly healthRecord: HealthRecorder;
   /** Auto-flushes failed in a row (drives the retry backoff). */
   private autoFlushFailures = 0;
 
@@ -105,8 +108,13 @@ export class Engine extends EventEmitter {
     this.uncertain = new UncertainAdds(opts.home);
     this.secrets = opts.secrets;
     this.fleet = new Fleet(this.logger);
+    this.healthRecord = new HealthRecorder(opts.home, (m) => this.logger.warn(m));
     this.fleet.on('note', (kind, message) => this.note(kind, message));
-    this.fleet.on('change', () => this.emitSoon());
+    this.fleet.on('change', () => {
+      this.emitSoon();
+      // A polling engine (watch, serve, the tray) shares what it learns with one-shot CLI runs.
+      if (this.running) this.healthRecord.update(this.fleet.health());
+    });
     // An instance that answers again may hold a stray copy of an add that timed out there and was placed elsewhere.
     this.fleet.on('ok', (rt) => void removeStrayCopies(rt, this.uncertain, this.logger).catch(() => undefined));
     this.fleet.on('usable', () => {
@@ -289,9 +297,15 @@ export class Engine extends EventEmitter {
     if (this.emitTimer) clearTimeout(this.emitTimer);
   }
 
-  /** Probes the VPN, then every instance in parallel ("Check now"). */
-  async checkAll(): Promise<EngineSnapshot> {
-    await this.fleet.checkAll();
+  /**
+   * Probes the VPN, then every instance in parallel ("Check now"). With `trustHealthRecord` (the
+   * CLI's `add`), an instance that a running daemon recorded TIMEOUT or CONNECTION_REFUSED less
+   * than 60 s ago is taken as down without a probe (fleet/health-record.ts).
+   */
+  async checkAll(o: { trustHealthRecord?: boolean } = {}): Promise<EngineSnapshot> {
+    // A one-shot `add` takes a running daemon's fresh "TIMEOUT"/"CONNECTION_REFUSED" instead of waiting for it again.
+    const settings = this.fleet.list().map((rt) => rt.settings);
+    await this.fleet.checkAll(o.trustHealthRecord ? await recordedDown(this.opts.home, settings) : undefined);
     return this.snapshot();
   }
 

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Failure } from '../../../shared/failure';
 import type { InstanceHealth, RouteState, VpnHealth } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
+import type { StatusCode } from '../../../shared/status';
 import type { Logger } from '../logger';
-import type { QbitError } from '../qbittorrent';
+import { QbitError } from '../qbittorrent';
 import type { InstanceRuntime } from './instance';
 import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS } from './poll-scheduler';
 import { orderCandidates, routeState } from './router';
@@ -122,11 +123,21 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     return this.running && !this.paused;
   }
 
-  /** Probes the VPN, then every instance in parallel ("Check now"). */
-  async checkAll(): Promise<void> {
+  /**
+   * Probes the VPN, then every instance in parallel ("Check now"). An instance named in
+   * `recorded` (another process's fresh health record, see health-record.ts) is not probed: it
+   * is marked down with the recorded status, as after a failed add.
+   */
+  async checkAll(recorded: ReadonlyMap<string, { code: StatusCode; message: string }> = new Map()): Promise<void> {
     this.lastCheckAll = Date.now();
     await this.checkVpn();
-    await Promise.all(this.instances.map((rt) => this.checkInstance(rt)));
+    await Promise.all(
+      this.instances.map(async (rt) => {
+        const r = recorded.get(rt.name);
+        if (r) this.markFailed(rt, new QbitError(r.code, r.message));
+        else await this.checkInstance(rt);
+      }),
+    );
   }
 
   private async checkVpn(): Promise<void> {
