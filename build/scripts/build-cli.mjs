@@ -1,7 +1,8 @@
 // Bundles the CLI (electron/cli/main.ts) into out/cli/qbit-failover.mjs with esbuild, and the
 // dashboard renderer with Vite when its sources exist. Runs from `npm ci`/`npm install` (prepare).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -10,9 +11,8 @@ const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
 
 // ESM with splitting: each module reached only through a dynamic `import()` (the engine, the
 // dashboard server) becomes its own chunk under out/cli/chunks/, so `--help` loads the command
-// line alone and each command loads what it needs (issue 8, light processes). Old chunks go first.
-rmSync(`${root}/out/cli/chunks`, { recursive: true, force: true });
-await build({
+// line alone and each command loads what it needs (issue 8, light processes).
+const built = await build({
   entryPoints: { 'qbit-failover': `${root}/electron/cli/main.ts` },
   outdir: `${root}/out/cli`,
   outExtension: { '.js': '.mjs' },
@@ -26,7 +26,17 @@ await build({
   sourcemap: true,
   define: { __QBF_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunk names carry a content hash. A CLI process started before this build still imports the
+// chunks of ITS entry file (lazily, e.g. the engine after parsing the command line), so old
+// chunks are removed only once they are 10 minutes old and no longer part of this build.
+const current = new Set(Object.keys(built.metafile.outputs).map((f) => basename(f)));
+for (const f of readdirSync(`${root}/out/cli/chunks`)) {
+  const path = `${root}/out/cli/chunks/${f}`;
+  if (!current.has(f) && Date.now() - statSync(path).mtimeMs > 10 * 60_000) rmSync(path, { force: true });
+}
 
 // The top-level `--help`, rendered once by the bundle itself (not a TTY: commander wraps at 80
 // columns), for electron/cli/bin.mjs to print without loading anything.
