@@ -11,12 +11,12 @@ export default defineConfig({
   globalSetup: './support/global-setup.ts',
   // npm test runs the specs once per qBittorrent version: each run keeps its own artifacts.
   outputDir: process.env.QBF_E2E_OUTPUT_DIR ?? '../../test-results/e2e-artifacts',
-  // One worker: each spec file starts its own qBittorrent pair + serve on a shared 2-core machine.
+  // One worker: each test starts its own qBittorrent pair + serve (no state shared between tests) on a shared 2-core machine.
   workers: 1,
   fullyParallel: false,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // One retry (the whole serial file, on a fresh stack): the machine is shared, and Chromium drops
+  // One retry (on a fresh stack, like every test): the machine is shared, and Chromium drops
   // connections when another suite changes an interface address. A retried pass is reported as flaky.
   retries: 1,
   forbidOnly: !!process.env.CI,

@@ -5,6 +5,7 @@ import { addResult, openTab, shoot, useSession } from '../support/session';
 
 /** The paste box (with options), duplicates and bad input, and the keyboard path through the tabs. */
 
+// Each test has its own stack and page (see useSession).
 const session = useSession();
 
 test('the paste box adds every magnet in the text with the chosen tags, and clears itself', async () => {
@@ -33,9 +34,10 @@ test('the paste box adds every magnet in the text with the chosen tags, and clea
 });
 
 test('text without any magnet is rejected with a reason, and a repeat is reported as a duplicate', async () => {
-  const { page } = session();
+  const { page, stack } = session();
   const box = page.getByLabel('Magnet links or .torrent URLs');
   const results = page.getByTestId('add-result');
+  await openTab(page, 'Add');
   await box.fill('not-a-magnet');
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(addResult(page, 'not-a-magnet')).toHaveAttribute('data-outcome', 'rejected');
@@ -44,9 +46,12 @@ test('text without any magnet is rejected with a reason, and a repeat is reporte
   await expect(results).toContainText('not-a-magnet');
   await shoot(page, 'add-rejected', { dark: false });
 
-  const [first] = await listTorrents(session().stack.primary);
-  const hash = String(first!.hash);
-  await box.fill(`magnet:?xt=urn:btih:${hash.toUpperCase()}`);
+  const first = randomMagnet('added once (e2e)');
+  await box.fill(first.magnet);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(addResult(page, 'added once (e2e)')).toHaveAttribute('data-outcome', 'added');
+  await waitForHashes(stack.primary, [first.infohash]);
+  await box.fill(`magnet:?xt=urn:btih:${first.infohash.toUpperCase()}`);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(results).toHaveCount(1);
   await expect(results).toHaveAttribute('data-outcome', 'duplicate');

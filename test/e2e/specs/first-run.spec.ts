@@ -3,11 +3,32 @@ import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
-import { openTab, shoot, useSession } from '../support/session';
+import { openTab, shoot, useSession, type Session } from '../support/session';
 
-/** First run: nothing configured → add an instance from the Status card → test → save → add. */
+/**
+ * First run: nothing configured → add an instance from the Status card → test → save → add.
+ * Each test starts with nothing configured.
+ */
 
 const session = useSession({ instances: [] });
+
+/** From the Status card: "Add an instance", point it at the primary with its password, test, save. */
+async function addFirstInstance({ page, stack }: Session, o: { shots?: boolean } = {}): Promise<void> {
+  await openTab(page, 'Status');
+  await page.getByRole('button', { name: 'Add an instance' }).click();
+  await expect(page.getByRole('tab', { name: 'Settings' })).toHaveAttribute('aria-selected', 'true');
+  const editor = page.getByTestId('settings-instance-local');
+  await expect(editor.getByLabel('WebUI URL')).toHaveValue('http://localhost:8080');
+  if (o.shots) await shoot(page, 'first-run-new-instance');
+
+  await editor.getByLabel('WebUI URL').fill(stack.primary.url);
+  await editor.getByLabel('Password').fill(stack.primary.password);
+  await editor.getByRole('button', { name: 'Test connection' }).click();
+  await expect(editor.getByTestId('test-connection-result')).toHaveAttribute('data-status', 'OK');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Settings saved' })).toBeVisible();
+  await expect(page.getByText('Saved', { exact: true })).toBeVisible();
+}
 
 test('with no instance the Status and Settings views say so and offer to add one', async () => {
   const { page } = session();
@@ -23,21 +44,10 @@ test('with no instance the Status and Settings views say so and offer to add one
 });
 
 test('"Add an instance" opens Settings with a prefilled instance that tests OK and saves', async () => {
-  const { page, stack } = session();
-  await openTab(page, 'Status');
-  await page.getByRole('button', { name: 'Add an instance' }).click();
-  await expect(page.getByRole('tab', { name: 'Settings' })).toHaveAttribute('aria-selected', 'true');
+  const s = session();
+  const { page, stack } = s;
+  await addFirstInstance(s, { shots: true });
   const editor = page.getByTestId('settings-instance-local');
-  await expect(editor.getByLabel('WebUI URL')).toHaveValue('http://localhost:8080');
-  await shoot(page, 'first-run-new-instance');
-
-  await editor.getByLabel('WebUI URL').fill(stack.primary.url);
-  await editor.getByLabel('Password').fill(stack.primary.password);
-  await editor.getByRole('button', { name: 'Test connection' }).click();
-  await expect(editor.getByTestId('test-connection-result')).toHaveAttribute('data-status', 'OK');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByTestId('toast').filter({ hasText: 'Settings saved' })).toBeVisible();
-  await expect(page.getByText('Saved', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Edit local' }).click();
   await expect(editor.getByLabel('Password')).toHaveAttribute('placeholder', '•••• stored');
   await expect(editor.getByLabel('Password')).toHaveValue('');
@@ -55,7 +65,11 @@ test('"Add an instance" opens Settings with a prefilled instance that tests OK a
 });
 
 test('the saved instance receives magnets from the paste box', async () => {
-  const { page, stack } = session();
+  const s = session();
+  const { page, stack } = s;
+  await addFirstInstance(s);
+  await openTab(page, 'Status');
+  await expect(page.getByTestId('light-local')).toHaveAttribute('data-status', 'OK');
   const m = randomMagnet('after first run (e2e)');
   await openTab(page, 'Add');
   await page.getByLabel('Magnet links or .torrent URLs').fill(m.magnet);

@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { listHashes, waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
-import { addResult, dropText, openTab, useSession } from '../support/session';
+import { addResult, dropText, openTab, useSession, type Session } from '../support/session';
 
 /**
  * A primary that accepts TCP connections but never answers (SIGSTOP: a stalled VPN tunnel, a
@@ -19,10 +19,9 @@ const session = useSession({
   },
 });
 
-const m = randomMagnet('dropped on a hung primary (e2e)');
-
-test('a drop while the primary hangs lands on the secondary within a request timeout or two', async () => {
-  const { page, stack } = session();
+/** Freezes the primary and drops a new magnet: it must land on the secondary within 8 s. Returns the magnet. */
+async function dropWhileHung({ page, stack }: Session): Promise<{ magnet: string; infohash: string }> {
+  const m = randomMagnet('dropped on a hung primary (e2e)');
   await expect(page.getByTestId('light-primary')).toHaveAttribute('data-status', 'OK');
   stack.primary.freeze();
   const t0 = Date.now();
@@ -32,6 +31,13 @@ test('a drop while the primary hangs lands on the secondary within a request tim
   await expect(row).toContainText('added to secondary');
   expect(Date.now() - t0).toBeLessThan(8_000);
   await waitForHashes(stack.secondary, [m.infohash]);
+  return m;
+}
+
+test('a drop while the primary hangs lands on the secondary within a request timeout or two', async () => {
+  const s = session();
+  const { page } = s;
+  await dropWhileHung(s);
 
   await openTab(page, 'Status');
   await expect(page.getByTestId('light-primary')).toHaveAttribute('data-status', 'TIMEOUT');
@@ -40,7 +46,10 @@ test('a drop while the primary hangs lands on the secondary within a request tim
 });
 
 test('when the primary wakes it turns green again and the magnet ends up on exactly one instance', async () => {
-  const { page, stack } = session();
+  const s = session();
+  const { page, stack } = s;
+  const m = await dropWhileHung(s);
+  await openTab(page, 'Status');
   stack.primary.thaw();
   await expect(page.getByTestId('light-primary')).toHaveAttribute('data-status', 'OK', { timeout: 8_000 });
   await expect(page.getByTestId('route-banner')).toHaveAttribute('data-route', 'primary');

@@ -1,8 +1,11 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { freePort } from '../../harness/qbittorrent';
-import { openTab, shoot, useSession } from '../support/session';
+import { openTab, shoot, useSession, type Session } from '../support/session';
 
-/** Settings → add an instance → Test connection, against live, wrong-password and dead servers. */
+/**
+ * Settings → add an instance → Test connection, against live, wrong-password and dead servers.
+ * Each test opens its own (unsaved) instance "third" on a fresh stack.
+ */
 
 const session = useSession();
 
@@ -27,6 +30,18 @@ async function openNewInstance(page: Page): Promise<Locator> {
   return editor;
 }
 
+/** Opens Settings and adds an unsaved instance `third` pointing at the live secondary with its password. */
+async function openThird({ page, stack }: Session): Promise<Locator> {
+  await openTab(page, 'Settings');
+  await fields(await openNewInstance(page)).name.fill('third');
+  const third = page.getByTestId('settings-instance-third');
+  await expect(third).toBeVisible();
+  const f = fields(third);
+  await f.url.fill(stack.secondary.url);
+  await f.password.fill(stack.secondary.password);
+  return third;
+}
+
 test('lists the configured instances in priority order', async () => {
   const { page } = session();
   await openTab(page, 'Settings');
@@ -40,13 +55,10 @@ test('lists the configured instances in priority order', async () => {
 });
 
 test('a new instance pointing at a live server tests OK', async () => {
-  const { page, stack } = session();
-  await fields(await openNewInstance(page)).name.fill('third');
-  const third = page.getByTestId('settings-instance-third');
-  await expect(third).toBeVisible();
+  const s = session();
+  const { page } = s;
+  const third = await openThird(s);
   const f = fields(third);
-  await f.url.fill(stack.secondary.url);
-  await f.password.fill(stack.secondary.password);
   await f.test.click();
   await expect(f.result).toHaveAttribute('data-status', 'OK');
   await expect(f.result).toContainText(/OK · \d+ ms · qBittorrent v\d/);
@@ -56,8 +68,9 @@ test('a new instance pointing at a live server tests OK', async () => {
 });
 
 test('a wrong password tests as AUTH_FAILED, in words', async () => {
-  const { page } = session();
-  const f = fields(page.getByTestId('settings-instance-third'));
+  const s = session();
+  const { page } = s;
+  const f = fields(await openThird(s));
   await f.password.fill('not-the-password');
   await f.test.click();
   await expect(f.result).toHaveAttribute('data-status', 'AUTH_FAILED');
@@ -66,8 +79,7 @@ test('a wrong password tests as AUTH_FAILED, in words', async () => {
 });
 
 test('a port nobody listens on tests as CONNECTION_REFUSED', async () => {
-  const { page } = session();
-  const f = fields(page.getByTestId('settings-instance-third'));
+  const f = fields(await openThird(session()));
   await f.url.fill(`http://127.0.0.1:${await freePort()}`);
   await f.test.click();
   await expect(f.result).toHaveAttribute('data-status', 'CONNECTION_REFUSED');
@@ -75,8 +87,9 @@ test('a port nobody listens on tests as CONNECTION_REFUSED', async () => {
 });
 
 test('an invalid URL is refused at Save with the field marked, and Revert drops the draft', async () => {
-  const { page } = session();
-  const f = fields(page.getByTestId('settings-instance-third'));
+  const s = session();
+  const { page } = s;
+  const f = fields(await openThird(s));
   await f.url.fill('not a url');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('settings-errors')).toHaveText('1 field to fix');

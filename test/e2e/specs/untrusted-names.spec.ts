@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { forgetDirectSession, listTorrents, waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
-import { addResult, dropText, openTab, useSession } from '../support/session';
+import { addResult, dropText, openTab, queueWhileDown, useSession } from '../support/session';
 
 /**
  * Torrent names come from strangers (`dn=` of a magnet, the name in a .torrent). HTML or script
@@ -54,7 +54,9 @@ test('names with HTML are shown literally in the add results and the queue', asy
 });
 
 test('after a flush the same names reach qBittorrent unchanged and the page stays clean', async () => {
-  const { page, stack } = session();
+  const s = session();
+  const { page, stack } = s;
+  await queueWhileDown(s, [img, script]);
   await stack.primary.restart();
   forgetDirectSession(stack.primary);
   await openTab(page, 'Queue');

@@ -4,9 +4,10 @@ import { test, expect, type Browser, type BrowserContext, type Locator, type Pag
 import { startStack, type Stack, type StackOptions } from './stack';
 
 /**
- * One spec file's world: a {@link Stack} (real qbittorrent-nox ×2 + `qbit-failover serve`) and
- * one Chromium page on its dashboard, shared by the file's serial tests. Browser console errors,
- * page errors and dialogs are recorded; every test fails when any appeared.
+ * One test's world: a {@link Stack} (real qbittorrent-nox ×2 + `qbit-failover serve`) and one
+ * Chromium page on its dashboard, started for that test alone and stopped after it: no test sees
+ * another's torrents, queue, settings or page state, so each can run (and be retried) by itself.
+ * Browser console errors, page errors and dialogs are recorded; a test fails when any appeared.
  */
 
 /** Tray popover size, px. */
@@ -14,7 +15,7 @@ export const TRAY = { width: 420, height: 600 };
 /** Window size for the one wide shot per view, px. */
 export const WINDOW = { width: 900, height: 700 };
 
-/** A spec file's stack and page (valid between its beforeAll and afterAll). */
+/** A test's stack and page (valid between its beforeEach and afterEach). */
 export interface Session {
   stack: Stack;
   context: BrowserContext;
@@ -60,14 +61,13 @@ async function openPage(browser: Browser, stack: Stack): Promise<Omit<Session, '
 }
 
 /**
- * Registers beforeAll/afterAll/afterEach hooks for the calling spec file and returns a getter of
- * its {@link Session}. The file's tests run serially, in order, on one page. On a failure the
- * `serve` output is attached to the report.
+ * Registers beforeEach/afterEach hooks for the calling spec file and returns a getter of the
+ * running test's {@link Session}: every test gets a fresh stack (with `o`) and page, and sets up
+ * whatever state it needs itself. On a failure the `serve` output is attached to the report.
  */
 export function useSession(o: StackOptions = {}): () => Session {
   let session: Session | undefined;
-  test.describe.configure({ mode: 'serial' });
-  test.beforeAll(async ({ browser }) => {
+  test.beforeEach(async ({ browser }) => {
     const stack = await startStack(o);
     try {
       session = { stack, ...(await openPage(browser, stack)) };
@@ -82,16 +82,17 @@ export function useSession(o: StackOptions = {}): () => Session {
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('serve-output.txt', { body: session.stack.logs(), contentType: 'text/plain' });
     }
-    const seen = { errors: session.errors.splice(0), dialogs: session.dialogs.splice(0) };
-    expectCleanPage({ ...session, ...seen });
-  });
-  test.afterAll(async () => {
-    await session?.context.close();
-    await session?.stack.stop();
+    const done = session;
     session = undefined;
+    try {
+      expectCleanPage({ ...done, errors: done.errors.splice(0), dialogs: done.dialogs.splice(0) });
+    } finally {
+      await done.context.close();
+      await done.stack.stop();
+    }
   });
   return () => {
-    if (!session) throw new Error('session not started (beforeAll failed?)');
+    if (!session) throw new Error('session not started (beforeEach failed?)');
     return session;
   };
 }
@@ -177,4 +178,20 @@ export async function openTab(page: Page, name: 'Status' | 'Queue' | 'Add' | 'Se
  */
 export function addResult(page: Page, text: string): Locator {
   return page.getByTestId('add-result').filter({ hasText: text });
+}
+
+/**
+ * Puts `magnets` in the durable queue the way a user does: both instances are killed, the page
+ * shows the route as "queue" (Status view), the magnets are dropped on the window and each result
+ * says queued. Leaves both instances down and the Add view open.
+ */
+export async function queueWhileDown(s: Session, magnets: { magnet: string; infohash: string }[]): Promise<void> {
+  const { page, stack } = s;
+  await openTab(page, 'Status');
+  await Promise.all([stack.primary.kill(), stack.secondary.kill()]);
+  await expect(page.getByTestId('route-banner')).toHaveAttribute('data-route', 'queue', { timeout: 2_500 });
+  await dropText(page, magnets.map((m) => m.magnet).join('\r\n'));
+  await expect(page.getByTestId('add-result')).toHaveCount(magnets.length);
+  await expect(page.locator('[data-testid="add-result"][data-outcome="queued"]')).toHaveCount(magnets.length);
+  await expect.poll(() => stack.queuedOnDisk().sort()).toEqual(magnets.map((m) => m.infohash).sort());
 }
