@@ -75,6 +75,7 @@ export function toEntryView(e: QueueEntry): QueueEntryView {
     kind: e.kind,
     magnet: e.magnet,
     reason: e.reason,
+    failures: e.failures ?? null,
     queuedAt: e.queuedAt,
     attempts: e.attempts,
     lastError: e.lastError,

@@ -18,6 +18,7 @@ import { infohashOfMagnet, isInfohash, isTorrentUrl, nameOfMagnet, nameOfUrl, ur
 import { magnetsDigest, parseTimestamp, type ParsedQueueFile } from './file-format';
 import type { QueueEntry } from './types';
 import { AddOptionsSchema } from '../../../shared/contract';
+import { failuresFromJson } from '../../../shared/failure';
 
 /** Result of `reconcile()`. */
 export interface Reconciled {
@@ -147,6 +148,8 @@ export function entryFromJson(raw: unknown): QueueEntry | null {
     lastError: str(r.lastError),
     lastAttempt: str(r.lastAttempt),
   };
+  const failures = failuresFromJson(r.failures);
+  if (failures) entry.failures = failures;
   const torrentFile = str(r.torrentFile);
   if (torrentFile) entry.torrentFile = torrentFile;
   const options = r.options === undefined ? null : AddOptionsSchema.safeParse(r.options);

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { QueueProblem } from '../../../shared/model';
+import type { Failure } from '../../../shared/failure';
 import { unlink } from 'node:fs/promises';
 import { sha1Hex } from '../digest';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
@@ -152,6 +153,7 @@ export class QueueStore extends EventEmitter {
             id: randomUUID(), infohash: item.infohash, name: item.name, kind: item.kind, magnet: item.magnet,
             reason: item.reason, queuedAt: now, attempts: 0, lastError: null, lastAttempt: null,
           };
+          if (item.failures) entry.failures = item.failures;
           if (item.options && Object.values(item.options).some((v) => v !== undefined)) entry.options = item.options;
           if (item.kind === 'torrent' && item.torrent) {
             entry.torrentFile = await this.payloads.write(item.infohash, item.torrent);
@@ -202,9 +204,11 @@ export class QueueStore extends EventEmitter {
   /**
    * Settles a flush in ONE locked write: removes the placed infohashes (deleting their payloads
    * after the write) and records a failed attempt (attempts+1, lastError, lastAttempt) on each
-   * entry of `failed` (infohash → reason). Throws QueueWriteError.
+   * entry of `failed` (infohash → reason), whose typed `failures` become those of `failures`
+   * (infohash → list; an entry not in it had a failure that is no instance's, and loses its list).
+   * Throws QueueWriteError.
    */
-  async settle(placed: string[], failed: Map<string, string>): Promise<QueueEntry[]> {
+  async settle(placed: string[], failed: Map<string, string>, failures: ReadonlyMap<string, Failure[]> = new Map()): Promise<QueueEntry[]> {
     const drop = new Set(placed.map((h) => h.toLowerCase()));
     if (drop.size === 0 && failed.size === 0) return [];
     return this.mutate(async (entries) => {
@@ -214,7 +218,12 @@ export class QueueStore extends EventEmitter {
         .filter((e) => !drop.has(e.infohash))
         .map((e) => {
           const why = failed.get(e.infohash);
-          return why === undefined ? e : { ...e, attempts: e.attempts + 1, lastError: why, lastAttempt: at };
+          if (why === undefined) return e;
+          const tried: QueueEntry = { ...e, attempts: e.attempts + 1, lastError: why, lastAttempt: at };
+          const typed = failures.get(e.infohash);
+          if (typed) tried.failures = typed;
+          else delete tried.failures;
+          return tried;
         });
       return {
         next,

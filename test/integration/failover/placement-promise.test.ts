@@ -80,7 +80,7 @@ describe('one magnet parser: what add accepts survives queue → foreign rewrite
     writeFileSync(down.queueFile, JSON.stringify({ saved_at: doc.saved_at, reason: doc.reason, magnets: doc.magnets, instructions: doc.instructions }, null, 2));
 
     const up = await engineWith({ instances: [inst('a', a)] }, down.queueFile);
-    const queued = up.engine.snapshot().queue;
+    const queued = up.engine.queueListing().entries;
     expect(queued.map((e) => e.infohash).sort()).toEqual(forms.map((f) => f.infohash).sort());
     expect(queued.map((e) => e.name).sort()).toEqual(['b32 lower', 'dotted xt', 'pct urn', 'upper XT']);
 
@@ -116,7 +116,7 @@ describe('hybrid (v1+v2) torrents are matched on hash, infohash_v1 and infohash_
     expect(res.results[0]).toMatchObject({ outcome: 'added', instance: 'a', infohash: h.v1 });
     await waitForHashes(a, [h.listedAs], 2_000);
     expect(await listHashes(b)).not.toContain(h.listedAs);
-    expect(engine.snapshot().queue).toHaveLength(0);
+    expect(engine.queueListing().entries).toHaveLength(0);
   });
 
   it('the v1-only magnet of a hybrid already on one instance is a duplicate, not a second copy', async () => {
@@ -175,7 +175,7 @@ describe('inputs qBittorrent would refuse are rejected up front, with the reason
     const res = await engine.add([`${m.magnet}&xt=urn:btih:${'a'.repeat(39)}`]);
     expect(res.results[0]).toMatchObject({ outcome: 'rejected', error: { code: 'INVALID_INPUT' } });
     expect(res.results[0]!.error!.message).toMatch(/btih/);
-    expect(engine.snapshot().queue).toHaveLength(0);
+    expect(engine.queueListing().entries).toHaveLength(0);
     expect(await listHashes(a)).not.toContain(m.infohash);
   });
 
@@ -225,7 +225,7 @@ describe('a .torrent URL the network cannot fetch now is queued as a URL, not lo
     const res = await engine.add([url]);
     expect(res.results[0]).toMatchObject({ outcome: 'queued', name: 'later.torrent' });
     expect(res.results[0]!.reason).toMatch(/could not download: connection refused/);
-    expect(engine.snapshot().queue).toEqual([expect.objectContaining({ kind: 'url', magnet: url })]);
+    expect(engine.queueListing().entries).toEqual([expect.objectContaining({ kind: 'url', magnet: url })]);
     // The old tool's readers see the URL in `magnets` (qBittorrent's `urls` field takes it too).
     expect((JSON.parse(readFileSync(queueFile, 'utf8')) as { magnets: string[] }).magnets).toEqual([url]);
 
@@ -248,7 +248,7 @@ describe('a .torrent URL the network cannot fetch now is queued as a URL, not lo
     const { engine } = await engineWith({ instances: [inst('a', a)] });
     const res = await engine.add(['http://127.0.0.1:9/blocked.torrent']);
     expect(res.results[0]).toMatchObject({ outcome: 'rejected', error: { code: 'INVALID_INPUT' } });
-    expect(engine.snapshot().queue).toHaveLength(0);
+    expect(engine.queueListing().entries).toHaveLength(0);
   });
 
   it('a URL that answers 404 is rejected with the reason (it will not get better by waiting)', async () => {
@@ -260,7 +260,7 @@ describe('a .torrent URL the network cannot fetch now is queued as a URL, not lo
       const res = await engine.add([`http://127.0.0.1:${port}/gone.torrent`]);
       expect(res.results[0]).toMatchObject({ outcome: 'rejected', error: { code: 'INVALID_INPUT' } });
       expect(res.results[0]!.error!.message).toMatch(/HTTP 404/);
-      expect(engine.snapshot().queue).toHaveLength(0);
+      expect(engine.queueListing().entries).toHaveLength(0);
     } finally {
       await new Promise((r) => server.close(r));
     }
