@@ -4,7 +4,7 @@ import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushRespo
 import { ActivityLog, QueueFeed } from './activity';
 import type { InstanceSettings, Settings } from '../../shared/settings';
 import { applyLegacyEnv, readEnvWithSources, type EnvOverlay, type EnvSource } from './config/env-import';
-import { defaultQueueFile } from './config/paths';
+import { configFile, defaultQueueFile } from './config/paths';
 import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/settings-file';
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
 import { addResolved, rejection, type Resolved } from './failover/add';
@@ -20,6 +20,7 @@ import { resolveInput } from './inputs/resolve-input';
 import { FailedLoginMemory } from './ledgers/failed-logins';
 import { UncertainAdds } from './ledgers/uncertain-adds';
 import { withFlushLock } from './queue/flush-lock';
+import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
 import { QbitError, type LoginGuard, type TorrentInfo } from './qbittorrent';
@@ -35,7 +36,7 @@ export interface EngineOptions {
   /** Folder whose `.env` is read with `env` (default: the working directory). */
   cwd?: string;
   logger?: Logger;
-  /** Watch the queue file for other programs' writes (watch, tray, serve). */
+  /** Watch the queue file and `config.json` for other programs' writes (watch, tray, serve). */
   watchQueueFile?: boolean;
 }
 
@@ -62,6 +63,8 @@ export interface EnvReport {
 export const COMMAND_LOCKED_MESSAGE =
   "the VPN reconnect command can only be set in config.json or in the desktop app's settings, not over the dashboard; nothing was saved";
 
+/** How often `config.json` is stat'ed besides `fs.watch` (which misses some writes, e.g. on network shares), ms. */
+const CONFIG_POLL_MS = 2_000;
 /** Scheduler key of the retry after a failed auto-flush. */
 const AUTO_FLUSH_RETRY_KEY = '\u0000auto-flush';
 
@@ -95,6 +98,8 @@ export class Engine extends EventEmitter {
   private flushing: Promise<FlushResponse> | null = null;
   private running = false;
   private stopWatch: (() => void) | null = null;
+  /** Stops watching `config.json` for hand edits (set while started with `watchQueueFile`). */
+  private stopConfigWatch: (() => void) | null = null;
   private emitTimer: NodeJS.Timeout | null = null;
   /** Writes `<home>/health.json` for other processes while this engine polls. */
   private readonly healthRecord: HealthRecorder;
@@ -140,6 +145,31 @@ export class Engine extends EventEmitter {
       if (Object.keys(overlay.passwords).length) this.secrets = new OverlaySecretStore(this.opts.secrets, overlay.passwords);
     }
     await this.applySettings(settings);
+  }
+
+  /**
+   * A hand edit of `config.json` (seen by the watcher of a started daemon): applies the file as
+   * {@link load} would (environment included) when it differs from the settings in force — our
+   * own saves read back equal and change nothing. An invalid file is reported and ignored; the
+   * settings in force stay.
+   */
+  private async reloadSettingsFile(): Promise<void> {
+    let next: Settings;
+    try {
+      const loaded = await loadSettingsFile(this.opts.home);
+      next = loaded.settings;
+      if (this.opts.env) {
+        const env = readEnvWithSources(this.opts.env, this.opts.cwd);
+        next = applyLegacyEnv(next, loaded.raw, env.values, env.sources).settings;
+      }
+    } catch (err) {
+      this.note('error', `config.json changed but was not applied: ${(err as Error).message}`);
+      return;
+    }
+    if (!this.running || JSON.stringify(next) === JSON.stringify(this.settings)) return;
+    await this.applySettings(next);
+    this.note('status', 'settings changed in config.json: applied');
+    if (this.running) await this.checkAll();
   }
 
   /**
@@ -277,6 +307,12 @@ export class Engine extends EventEmitter {
     this.running = true;
     this.retry.resume();
     if (this.opts.watchQueueFile && !this.stopWatch) this.startQueueWatch();
+    if (this.opts.watchQueueFile && !this.stopConfigWatch) {
+      this.stopConfigWatch = watchFile(configFile(this.opts.home), () => this.reloadSettingsFile(), {
+        pollMs: CONFIG_POLL_MS,
+        onError: (err) => this.logger.warn(`cannot watch config.json: ${(err as Error)?.message ?? String(err)}`),
+      });
+    }
     await this.fleet.start();
   }
 
@@ -292,6 +328,8 @@ export class Engine extends EventEmitter {
     this.retry.stop();
     this.stopWatch?.();
     this.stopWatch = null;
+    this.stopConfigWatch?.();
+    this.stopConfigWatch = null;
     await this.flushing?.catch(() => undefined);
     await this.fleet.stop();
     if (this.emitTimer) clearTimeout(this.emitTimer);
