@@ -10,9 +10,6 @@ import type { UncertainAdds } from '../ledgers/uncertain-adds';
 /** Error codes after which the request surely did not reach qBittorrent's add handler. */
 const NOT_SENT = new Set(['CONNECTION_REFUSED', 'AUTH_FAILED', 'BANNED', 'TLS_ERROR', 'VPN_DOWN', 'NOT_CONFIGURED', 'NO_PASSWORD', 'NO_SESSION', 'HTTP_403', 'HTTP_404']);
 
-/** Why one instance did not take an input: the shared typed {@link Failure}, turned into words only at the edges. */
-export type PlaceFailure = Failure;
-
 /** What happened to a batch of parsed inputs. Keys are infohashes (the queue key, `v1 ?? v2`). */
 export interface Placement {
   /** Confirmed (listed in `torrents/info`) on this instance after our add. */
@@ -24,9 +21,9 @@ export interface Placement {
    * elsewhere — another instance would refuse it too, or (a hybrid listed under another hash)
    * would take a second copy.
    */
-  refused: Map<string, PlaceFailure>;
+  refused: Map<string, Failure>;
   /** Not placed anywhere: one failure per instance tried; an empty list = no usable instance. */
-  failed: Map<string, PlaceFailure[]>;
+  failed: Map<string, Failure[]>;
 }
 
 /** The fleet as the placer reads it: who to ask about duplicates, and where a failed instance is reported. */
@@ -52,7 +49,7 @@ export interface PlaceContext {
 }
 
 /** qBittorrent add parameters: the call's options over the instance's own settings. */
-export function addParamsFor(rt: InstanceRuntime, options: AddOptions = {}): AddParams {
+function addParamsFor(rt: InstanceRuntime, options: AddOptions = {}): AddParams {
   return {
     category: options.category ?? rt.settings.category,
     savePath: options.savePath ?? rt.settings.savePath,
@@ -117,7 +114,7 @@ function matching(items: ParsedInput[], rows: TorrentInfo[], rt: InstanceRuntime
  * instance (reachable order, then askOnly) that has it; instances that did not answer are added
  * to `failed` with their error.
  */
-export async function findExisting(items: ParsedInput[], fleet: PlacerFleet, failed?: Map<InstanceRuntime, QbitError>): Promise<Map<string, string>> {
+async function findExisting(items: ParsedInput[], fleet: PlacerFleet, failed?: Map<InstanceRuntime, QbitError>): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (items.length === 0) return found;
   const reachable = fleet.reachable();
@@ -159,7 +156,7 @@ export async function findExisting(items: ParsedInput[], fleet: PlacerFleet, fai
  * lists an add within ~1 ms, but not always on the very next call; 0 = one look). Matches
  * hybrids on all three hash fields. Returns the infohashes seen.
  */
-export async function confirmPresent(rt: InstanceRuntime, items: ParsedInput[], timeoutMs: number): Promise<Set<string>> {
+async function confirmPresent(rt: InstanceRuntime, items: ParsedInput[], timeoutMs: number): Promise<Set<string>> {
   const seen = new Set<string>();
   const deadline = Date.now() + timeoutMs;
   let delay = 10;
@@ -203,7 +200,7 @@ function recordUncertain(ctx: PlaceContext, rt: InstanceRuntime, items: ParsedIn
 }
 
 /** qBittorrent's words for an input it refused. */
-const refusal = (rt: InstanceRuntime): PlaceFailure => ({
+const refusal = (rt: InstanceRuntime): Failure => ({
   instance: rt.name,
   code: 'REFUSED',
   message: `${rt.name} refused it (qBittorrent answered that the torrent is invalid or already present under another infohash)`,
@@ -228,8 +225,8 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
     if (on) result.duplicates.set(item.infohash, on);
     else pending.push(item);
   }
-  const reasons = new Map<string, PlaceFailure[]>();
-  const note = (list: ParsedInput[], f: PlaceFailure): void => {
+  const reasons = new Map<string, Failure[]>();
+  const note = (list: ParsedInput[], f: Failure): void => {
     for (const i of list) reasons.set(i.infohash, [...(reasons.get(i.infohash) ?? []), f]);
   };
   for (const rt of ctx.candidates) {
@@ -307,7 +304,7 @@ async function resendOneByOne(
   items: ParsedInput[],
   ctx: PlaceContext,
   result: Placement,
-  note: (list: ParsedInput[], f: PlaceFailure) => void,
+  note: (list: ParsedInput[], f: Failure) => void,
 ): Promise<ParsedInput[]> {
   const left: ParsedInput[] = [];
   for (const item of items) {

@@ -46,7 +46,7 @@ export interface FleetView {
 }
 
 /** Age of a VPN probe after which an add re-probes first, ms (an `interface:` probe costs nothing; `ping` ≤ its timeout). */
-export const VPN_FRESH_FOR_ADD_MS = 1_000;
+const VPN_FRESH_FOR_ADD_MS = 1_000;
 /** When no instance is usable, an add re-checks everything first unless a full check ran this recently, ms. */
 const RECHECK_ALL_BEFORE_ADD_MS = 5_000;
 

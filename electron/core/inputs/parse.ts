@@ -1,6 +1,6 @@
 import { hashes, info } from '@ctrl/torrent-file';
 import { LIMITS } from '../../../shared/limits';
-import { canonicalMagnet, listedIds, parseMagnetUri } from './magnet-uri';
+import { canonicalMagnet, parseMagnetUri } from './magnet-uri';
 
 export { base32ToHex } from './magnet-uri';
 
@@ -29,11 +29,6 @@ export class InvalidInput extends Error {
     super(message);
     this.name = 'InvalidInput';
   }
-}
-
-/** Every id qBittorrent may list this input under (v1, truncated v2): see {@link listedIds}. */
-export function idsOf(p: Pick<ParsedInput, 'v1' | 'v2'>): string[] {
-  return listedIds(p);
 }
 
 /**
