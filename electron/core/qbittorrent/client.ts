@@ -42,6 +42,9 @@ export class QbitClient {
   readonly url: string;
   private readonly agent: Agent;
   private readonly timeoutMs: number;
+  /** API key (5.2+): when set, every call carries `Authorization: Bearer` and no login is ever sent. */
+  private readonly apiKey: string | null;
+  private readonly name: string | null;
   private readonly session: Session;
   private apiVersion: Promise<string> | null = null;
   /** Whether a login has succeeded before (see `onLogin`). */
@@ -58,6 +61,8 @@ export class QbitClient {
       requestTimeoutMs: this.timeoutMs,
       tls: opts.tls ?? { mode: 'system' },
     });
+    this.apiKey = opts.apiKey || null;
+    this.name = opts.instanceName ?? null;
     this.session = new Session({
       agent: this.agent,
       baseUrl: this.url,
@@ -100,6 +105,11 @@ export class QbitClient {
     o: { body?: string | Buffer; contentType?: string; query?: URLSearchParams; accept?: number[]; retry?: boolean; timeoutMs?: number; sessionOnly?: boolean } = {},
   ): Promise<HttpResponse> {
     const qs = o.query && [...o.query].length ? `?${o.query.toString()}` : '';
+    if (this.apiKey) {
+      // A key is a long-lived credential like a password: never sent where only a held session may go.
+      if (o.sessionOnly) throw new QbitError('NO_SESSION', 'an API key is not sent outside the VPN (sessionOnly)');
+      return this.callWithKey(this.apiKey, method, path, qs, o);
+    }
     for (let attempt = 0; ; attempt++) {
       if (o.sessionOnly && !this.session.held()) throw new QbitError('NO_SESSION', 'no session cookie held; not logging in (sessionOnly)');
       let cookie = await this.session.current();
@@ -117,6 +127,30 @@ export class QbitClient {
       if (res.status >= 400 && !o.accept?.includes(res.status)) throw httpError(res.status, res.body, endpoint);
       return res;
     }
+  }
+
+  /**
+   * One API call authorised by an API key (`Authorization: Bearer qbt_…`, qBittorrent 5.2+): no
+   * login, no session cookie, nothing a ban can count. A 403 means the key is wrong (measured on
+   * 5.3.0: a wrong key gets 403 and is not counted towards a ban): `AUTH_FAILED`, no retry.
+   */
+  private async callWithKey(
+    key: string,
+    method: 'GET' | 'POST',
+    path: string | (() => Promise<string>),
+    qs: string,
+    o: { body?: string | Buffer; contentType?: string; accept?: number[]; timeoutMs?: number },
+  ): Promise<HttpResponse> {
+    const endpoint = typeof path === 'string' ? path : await path();
+    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/x-www-form-urlencoded';
+    this.stats.requests++;
+    const res = await send(this.agent, { method, url: `${this.url}/api/v2/${endpoint}${qs}`, headers, body: o.body }, o.timeoutMs ?? this.timeoutMs);
+    if (res.status === 403) {
+      throw new QbitError('AUTH_FAILED', `API key refused (HTTP 403) — store the right one with \`qbit-failover api-key ${this.name ?? '<instance>'}\``, { httpStatus: 403 });
+    }
+    if (res.status >= 400 && !o.accept?.includes(res.status)) throw httpError(res.status, res.body, endpoint);
+    return res;
   }
 
   /** Parses a JSON answer; throws UNKNOWN when it is not JSON. */

@@ -56,6 +56,12 @@ export interface QbitClientOptions {
   loginGuard?: LoginGuard;
   /** The instance's name, used in messages (e.g. how to store a missing password). */
   instanceName?: string;
+  /**
+   * WebUI API key (qBittorrent 5.2+, `app/rotateAPIKey` → `qbt_…`): sent as
+   * `Authorization: Bearer <key>` on every call; the client then never logs in, so it can never
+   * be banned. `username`/`password` are ignored.
+   */
+  apiKey?: string;
 }
 
 /** Options of one add request; each maps to a `torrents/add` form field. */
