@@ -38,7 +38,7 @@ describe('QueueStore', () => {
     expect(loaded).toEqual(a.entries());
     expect(loaded[0]).toMatchObject({ infohash: hash('one'), kind: 'magnet', attempts: 0, lastError: null });
     expect(Object.keys(toEntryView(loaded[0]!)).sort()).toEqual(
-      ['attempts', 'id', 'infohash', 'kind', 'lastAttempt', 'lastError', 'magnet', 'name', 'queuedAt', 'reason'],
+      ['attempts', 'failures', 'id', 'infohash', 'kind', 'lastAttempt', 'lastError', 'magnet', 'name', 'queuedAt', 'reason'],
     );
   });
 
