@@ -5,6 +5,7 @@ import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, 
 import { registerServe, registerWatch } from './long-running';
 import { registerTorrents } from './torrents-command';
 import { withQueueProblem } from './queue-problem';
+import { printJsonListed } from './json-stream';
 import { envReportJson, envReportLines } from './env-report';
 
 /**
@@ -70,7 +71,8 @@ export function buildProgram(version: string): Command {
     const engine = await cliEngine();
     const snap = engine.snapshot();
     const { entries } = engine.queueListing();
-    if (o.json) printJson({ file: snap.queueFile, entries, queueProblem: snap.queueProblem });
+    // Item by item: 100 000 entries are ~50 MB of JSON (same text as printJson).
+    if (o.json) printJsonListed({ file: snap.queueFile, entries, queueProblem: snap.queueProblem }, 'entries', entries);
     else print(queueLines(entries, snap.queueFile));
     process.exitCode = withQueueProblem(snap.queueProblem, EXIT.OK);
     await engine.stop();

@@ -78,7 +78,25 @@ export function parseQueueFile(text: string): ParsedQueueFile | { corrupt: strin
  * that loads all keys, appends, and dumps): its entries are then not authoritative.
  */
 export function magnetsDigest(magnets: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(magnets)).digest('hex').slice(0, 32);
+  return jsonArrayDigest('sha256', magnets).slice(0, 32);
+}
+
+/**
+ * Hex digest of `JSON.stringify(items)` computed item by item, so 100 000 queue entries never
+ * become one 50 MB string (issue 8: the queue at 100 000 entries). Same bytes, same digest.
+ */
+export function jsonArrayDigest(algorithm: 'sha1' | 'sha256', items: readonly unknown[]): string {
+  const hash = createHash(algorithm).update('[');
+  let batch = '';
+  for (let i = 0; i < items.length; i++) {
+    // JSON.stringify writes `null` for an array item it cannot represent (undefined, a function).
+    batch += (i ? ',' : '') + (JSON.stringify(items[i]) ?? 'null');
+    if (batch.length > 65_536) {
+      hash.update(batch);
+      batch = '';
+    }
+  }
+  return hash.update(`${batch}]`).digest('hex');
 }
 
 /**

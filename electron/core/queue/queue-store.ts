@@ -12,7 +12,7 @@ import type { Failure } from '../../../shared/failure';
 import { unlink } from 'node:fs/promises';
 import { sha1Hex } from '../digest';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
-import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
+import { jsonArrayDigest, parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
 import { QueueJournal, type JournalRecord, type JournalState } from './journal';
 import { isInfohash } from './magnet';
@@ -480,7 +480,7 @@ export class QueueStore extends EventEmitter {
 
   private commit(next: QueueEntry[]): void {
     this.known = next;
-    const fp = sha1Hex(JSON.stringify(next));
+    const fp = jsonArrayDigest('sha1', next);
     if (fp !== this.fingerprint) {
       this.fingerprint = fp;
       this.emit('change', this.entries());
