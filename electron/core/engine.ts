@@ -13,7 +13,8 @@ import { flushEntries } from './failover/flush';
 import { removeStrayCopies } from './failover/stray-cleanup';
 import { Fleet } from './fleet/fleet';
 import { HealthRecorder, recordedDown } from './fleet/health-record';
-import { InstanceRuntime } from './fleet/instance';
+import type { InstanceRuntime } from './fleet/instance';
+import { bindLegacyPasswords, InstanceFactory } from './fleet/instance-factory';
 import { nextProbeDelay, PollScheduler } from './fleet/poll-scheduler';
 import { parseTorrent, splitText } from './inputs/parse';
 import { resolveInput } from './inputs/resolve-input';
@@ -79,9 +80,8 @@ export class Engine extends EventEmitter {
   private readonly fleet: Fleet;
   private queue!: QueueStore;
   private readonly uncertain: UncertainAdds;
-  private readonly auth: FailedLoginMemory;
-  /** Passwords: the given store, overlaid with the environment's when `env` is used. */
-  private secrets: SecretStore;
+  /** Builds instance runtimes with the right password (the stored one only for its origin) and the failed-login memory. */
+  private readonly runtimes: InstanceFactory;
   /** What `.env` and the environment changed at load (empty when `env` is not used). */
   private envReport: EnvReport = { fromDotenv: [], fromEnvironment: [], warnings: [] };
   private readonly logger: Logger;
@@ -109,9 +109,8 @@ export class Engine extends EventEmitter {
   constructor(private readonly opts: EngineOptions) {
     super();
     this.logger = opts.logger ?? silentLogger;
-    this.auth = new FailedLoginMemory(opts.home);
+    this.runtimes = new InstanceFactory(opts.secrets, new FailedLoginMemory(opts.home));
     this.uncertain = new UncertainAdds(opts.home);
-    this.secrets = opts.secrets;
     this.fleet = new Fleet(this.logger);
     this.healthRecord = new HealthRecorder(opts.home, (m) => this.logger.warn(m));
     this.fleet.on('note', (kind, message) => this.note(kind, message));
@@ -132,7 +131,7 @@ export class Engine extends EventEmitter {
     await ensureHome(this.opts.home);
     const loaded = await loadSettingsFile(this.opts.home);
     // Before the environment is applied: a legacy password is bound to config.json's URL, never to one from `.env`.
-    await this.bindLegacyPasswords(loaded.settings);
+    await bindLegacyPasswords(this.opts.secrets, loaded.settings, this.logger);
     let settings = loaded.settings;
     if (this.opts.env) {
       const env = readEnvWithSources(this.opts.env, this.opts.cwd);
@@ -142,7 +141,7 @@ export class Engine extends EventEmitter {
       if (this.envReport.fromDotenv.length) this.logger.info(`settings from .env: ${this.envReport.fromDotenv.join(', ')}`);
       if (this.envReport.fromEnvironment.length) this.logger.info(`settings from the environment: ${this.envReport.fromEnvironment.join(', ')}`);
       for (const w of overlay.warnings) this.logger.warn(w);
-      if (Object.keys(overlay.passwords).length) this.secrets = new OverlaySecretStore(this.opts.secrets, overlay.passwords);
+      if (Object.keys(overlay.passwords).length) this.runtimes.useSecrets(new OverlaySecretStore(this.opts.secrets, overlay.passwords));
     }
     await this.applySettings(settings);
   }
@@ -172,25 +171,9 @@ export class Engine extends EventEmitter {
     if (this.running) await this.checkAll();
   }
 
-  /**
-   * Secret-store migration: a password saved before passwords carried their origin is bound to
-   * the origin of its instance's URL in `config.json`. Passwords of instances not in `config.json`
-   * stay unbound (never sent; the user is asked to enter them again).
-   */
-  private async bindLegacyPasswords(settings: Settings): Promise<void> {
-    for (const inst of settings.instances) {
-      try {
-        const entry = await this.opts.secrets.getEntry(inst.name);
-        if (entry && entry.origin === null) await this.opts.secrets.set(inst.name, entry.password, originOf(inst.url));
-      } catch (err) {
-        this.logger.warn(`could not bind the stored password of ${inst.name} to its address: ${(err as Error).message}`);
-      }
-    }
-  }
-
   private async applySettings(settings: Settings): Promise<void> {
     this.settings = settings;
-    await this.fleet.configure(settings, await Promise.all(settings.instances.map((s) => this.makeRuntime(s))));
+    await this.fleet.configure(settings, await Promise.all(settings.instances.map((s) => this.runtimes.make(s))));
     const queueFile = settings.queueFile ?? defaultQueueFile();
     if (!this.queue || this.queue.path !== queueFile) {
       this.stopWatch?.();
@@ -206,42 +189,19 @@ export class Engine extends EventEmitter {
       // Read only: `queue` and `status` must never move or rewrite the file. Writers repair it
       // on their first locked write; watching engines right away (startQueueWatch).
       await this.queue.load({ repair: false }).catch((err: Error) => this.note('error', `queue file: ${err.message}`));
+      // A store emits 'change' only when its entries differ from none: an empty new file emits nothing.
+      this.queueFeed.update(this.queue.entries());
+      this.queueDirty = true;
+      this.emitSoon();
       if (this.running && this.opts.watchQueueFile) this.startQueueWatch();
     }
     this.emit('settings', settings);
   }
 
-  /**
-   * A runtime for `s` with a typed password, else the stored one — but a stored password only
-   * when it was saved for the origin of `s.url`. Otherwise no login is ever sent: the runtime's
-   * login guard answers NO_PASSWORD "the stored password belongs to <origin>; enter it again…".
-   */
-  private async makeRuntime(s: InstanceSettings, password?: string | null): Promise<InstanceRuntime> {
-    if (password != null) return new InstanceRuntime(s, password, this.auth.guardFor(s.url, s.username, password));
-    const stored = await this.storedPasswordFor(s);
-    // A placeholder, not the secret: the session reaches the guard (which refuses) only with a non-empty password.
-    if (stored instanceof QbitError) return new InstanceRuntime(s, WITHHELD_PASSWORD, refusingGuard(stored));
-    return new InstanceRuntime(s, stored, this.auth.guardFor(s.url, s.username, stored ?? ''));
-  }
-
-  /** The stored password of `s.name` when bound to `s.url`'s origin; null when none; a QbitError saying why it is withheld. */
-  private async storedPasswordFor(s: InstanceSettings): Promise<string | null | QbitError> {
-    const entry = await this.secrets.getEntry(s.name);
-    if (!entry) return null;
-    const origin = originOf(s.url);
-    if (entry.origin === origin) return entry.password;
-    return new QbitError(
-      'NO_PASSWORD',
-      entry.origin
-        ? `the stored password belongs to ${entry.origin}; enter it again for the new address ${origin}`
-        : `the stored password was saved without its address; enter it again for ${origin}`,
-    );
-  }
-
   /** Names of instances whose stored password may be used at their current URL (for the settings view). */
   async passwordsSet(): Promise<string[]> {
     const out: string[] = [];
-    for (const rt of this.fleet.list()) if (typeof (await this.storedPasswordFor(rt.settings)) === 'string') out.push(rt.name);
+    for (const rt of this.fleet.list()) if (await this.runtimes.hasUsablePassword(rt.settings)) out.push(rt.name);
     return out;
   }
 
@@ -519,12 +479,9 @@ export class Engine extends EventEmitter {
       throw Object.assign(new Error(`no instance named ${instance}; add it in the settings (or config.json) first`), { code: 'NOT_CONFIGURED', httpStatus: 404 });
     }
     const origin = originOf(target);
-    await this.secrets.set(instance, password, origin);
-    if (current && originOf(current.settings.url) === origin) {
-      // Entering the password again clears the failed-login memory of these credentials: the login is tried at once.
-      await this.auth.forgetCredentials(current.settings.url, current.settings.username, password);
-      await this.fleet.replace(current, await this.makeRuntime(current.settings, password));
-    }
+    // Entering the password again clears the failed-login memory of these credentials: the login is tried at once.
+    const next = await this.runtimes.storePassword(instance, password, origin, current);
+    if (current && next) await this.fleet.replace(current, next);
     return origin;
   }
 
@@ -551,7 +508,7 @@ export class Engine extends EventEmitter {
    * nothing is sent to the new address).
    */
   async testConnection(settings: InstanceSettings, password?: string): Promise<InstanceHealth> {
-    const rt = await this.makeRuntime(settings, password ?? null);
+    const rt = await this.runtimes.make(settings, password ?? null);
     try {
       return await this.fleet.probeOutside(rt);
     } finally {
@@ -608,14 +565,6 @@ export class Engine extends EventEmitter {
     }, 25);
     this.emitTimer.unref?.();
   }
-}
-
-/** Stands in for a withheld stored password; never sent (the {@link refusingGuard} vetoes every login). */
-const WITHHELD_PASSWORD = '\u0000withheld';
-
-/** A login guard that vetoes every login with `err` (the stored password is not for this address). */
-function refusingGuard(err: QbitError): LoginGuard {
-  return { begin: async () => ({ allowed: false, error: err }) };
 }
 
 /** Splits the applied variable names by source. */

@@ -79,6 +79,18 @@ describe('engine events: each store sends its own', () => {
     for (const e of events) expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThan(4_096);
   });
 
+  it('moving the queue to another (empty) file in the settings shows that queue: length 0, and a queue event with no entries', async () => {
+    const { engine, events } = await setup();
+    await engine.add([randomMagnet('left behind').magnet]);
+    expect(engine.snapshot().queue.length).toBe(1);
+    const elsewhere = join(engine.paths().home, 'other-queue.json');
+    events.length = 0;
+    await engine.saveSettings({ ...engine.currentSettings(), queueFile: elsewhere });
+    expect(engine.snapshot()).toMatchObject({ queueFile: elsewhere, queue: { length: 0 } });
+    expect(engine.queueListing().entries).toEqual([]);
+    await eventMatching(events, (e) => e.type === 'queue' && e.queue.entries.length === 0);
+  });
+
   it('activity items go out as events and are listed newest first by getActivity', async () => {
     const { engine, events } = await setup();
     const m = randomMagnet('activity one');
