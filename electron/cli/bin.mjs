@@ -2,6 +2,7 @@
 // `qbit-failover` command: runs the CLI bundle built by `npm ci` / `npm install` (prepare script).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 const bundle = fileURLToPath(new URL('../../out/cli/qbit-failover.mjs', import.meta.url));
 if (!existsSync(bundle)) {
@@ -23,6 +24,19 @@ function prerenderedHelp() {
   } catch {
     return null;
   }
+}
+
+/**
+ * The daemons (`watch`, `serve`) run for days holding the queue: V8's young generation starts
+ * at 1 MB semi-spaces and grows to 16 MB each after the first big allocation (reading the queue
+ * file). Kept at 1 MB, the daemon's resident memory stays near what it holds, for a few more,
+ * cheap, scavenges (issue 8: `watch` with 10 000 queued, measured 129 → 109 MB). Set before
+ * anything is loaded; one-shot commands keep V8's defaults (they end in a second).
+ */
+const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+if (command === 'watch' || command === 'serve') {
+  v8.setFlagsFromString('--max-semi-space-size=1');
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 const help = prerenderedHelp();
