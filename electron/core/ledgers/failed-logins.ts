@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from '../digest';
 import { JsonLedger } from './json-ledger';
 import { BAN_DURATION_MS, QbitError, type LoginAttempt, type LoginGuard, type LoginPermit } from '../qbittorrent';
 
@@ -284,7 +285,7 @@ export class FailedLoginMemory {
   /** Moves version-1 records of the pairs guarded here to keyed ones and drops the rest (they held unkeyed password digests). */
   private migrate(data: MemoryFile, key: Buffer): void {
     const legacy = data.legacy ?? {};
-    const sha = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+    const sha = sha256Hex;
     for (const who of this.identities.values()) {
       const k = keysOf(key, who);
       const oldCred = legacy[`cred:${sha(pairText(who))}`];

@@ -3,7 +3,7 @@
  * (`saved_at`, `reason`, `magnets`, `instructions`) keep their meaning so old readers work;
  * our metadata lives in a `qbit_failover` block that old writers drop when they rewrite.
  */
-import { createHash } from 'node:crypto';
+import { jsonArrayDigest } from '../digest';
 import type { QueueEntry } from './types';
 
 /** Version of the `qbit_failover` block we write. */
@@ -79,24 +79,6 @@ export function parseQueueFile(text: string): ParsedQueueFile | { corrupt: strin
  */
 export function magnetsDigest(magnets: unknown[]): string {
   return jsonArrayDigest('sha256', magnets).slice(0, 32);
-}
-
-/**
- * Hex digest of `JSON.stringify(items)` computed item by item, so 100 000 queue entries never
- * become one 50 MB string (issue 8: the queue at 100 000 entries). Same bytes, same digest.
- */
-export function jsonArrayDigest(algorithm: 'sha1' | 'sha256', items: readonly unknown[]): string {
-  const hash = createHash(algorithm).update('[');
-  let batch = '';
-  for (let i = 0; i < items.length; i++) {
-    // JSON.stringify writes `null` for an array item it cannot represent (undefined, a function).
-    batch += (i ? ',' : '') + (JSON.stringify(items[i]) ?? 'null');
-    if (batch.length > 65_536) {
-      hash.update(batch);
-      batch = '';
-    }
-  }
-  return hash.update(`${batch}]`).digest('hex');
 }
 
 /**

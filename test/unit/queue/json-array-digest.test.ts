@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { jsonArrayDigest, magnetsDigest } from '../../../electron/core/queue/file-format';
+import { jsonArrayDigest } from '../../../electron/core/digest';
+import { magnetsDigest } from '../../../electron/core/queue/file-format';
 
 describe('jsonArrayDigest (the queue digests, item by item)', () => {
   it('is the digest of JSON.stringify(items): empty, strings with escapes, objects, holes, and past the 64 KiB batch', () => {
