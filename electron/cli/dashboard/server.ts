@@ -15,9 +15,6 @@ import { serveStatic } from './static';
  * Loopback only unless `allowNonLoopback`.
  */
 
-export { isLoopbackHost, TOKEN_COOKIE, TOKEN_HEADER } from './auth';
-export { HEARTBEAT_MS } from './events';
-
 /** Options of {@link startDashboardServer}. */
 export interface DashboardServerOptions {
   backend: ApiBackend;
