@@ -24,7 +24,7 @@ import { withFlushLock } from './queue/flush-lock';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
-import { QbitError, type LoginGuard, type TorrentInfo } from './qbittorrent';
+import type { TorrentInfo } from './qbittorrent';
 
 /** How an engine is made. */
 export interface EngineOptions {
