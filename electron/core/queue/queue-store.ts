@@ -2,7 +2,7 @@
  * The durable queue: one JSON file shared by every qbit-failover process (CLI, watch daemon,
  * tray app) and by foreign programs (the old Python tool, users' scripts), plus our journal
  * beside it (`journal.ts`) so that no foreign rewrite can lose an entry we accepted. Every
- * change is a locked read-reconcile-write-journal; see `reconcile.ts` for the merge rules.
+ * change is a locked read-reconcile-write-journal; see `merge.ts` for the merge rules.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
