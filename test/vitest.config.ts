@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   test: {
     root,
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
+    // test/run-all.mjs names each run's JSON report itself (--outputFile.json): a fixed outputFile here would override it.
+    reporters: ['default'],
     projects: [
       {
         test: {
