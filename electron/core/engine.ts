@@ -70,9 +70,12 @@ const CONFIG_POLL_MS = 2_000;
 const AUTO_FLUSH_RETRY_KEY = '\u0000auto-flush';
 
 /**
- * The resilient engine: owns the instances (WebUI API sessions + health), the VPN probe, the
- * poller, the durable queue and the failover flow. Emits `event` ({@link EngineEvent}) on every
- * change; shells (CLI, dashboard, Electron) only translate. Never imports `electron`.
+ * The resilient engine, a facade with no public fields: it composes the owners — the fleet
+ * (instances, VPN, probes, routing: fleet/), the durable queue (queue/), the ledgers (failed
+ * logins, uncertain adds: ledgers/) and the add/flush flows (failover/) — and listens to them;
+ * nothing below calls back up into it. Shells (CLI, dashboard, Electron) call its methods and
+ * translate what it emits: `event` ({@link EngineEvent}) on every change, `settings` (see
+ * {@link Engine.onSettings}). Never imports `electron`.
  */
 export class Engine extends EventEmitter {
   private settings!: Settings;
