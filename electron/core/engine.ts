@@ -7,7 +7,7 @@ import { applyLegacyEnv, readEnvWithSources, type EnvOverlay, type EnvSource } f
 import { configFile, defaultQueueFile } from './config/paths';
 import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/settings-file';
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
-import { addResolved, rejection, type Resolved } from './failover/add';
+import { addResolved, resolveAll, resolveTorrentBytes, type Resolved } from './failover/add';
 import type { FlowDeps } from './failover/flow';
 import { flushEntries } from './failover/flush';
 import { removeStrayCopies } from './failover/stray-cleanup';
@@ -16,8 +16,7 @@ import { HealthRecorder, recordedDown } from './fleet/health-record';
 import type { InstanceRuntime } from './fleet/instance';
 import { bindLegacyPasswords, InstanceFactory } from './fleet/instance-factory';
 import { nextProbeDelay, PollScheduler } from './fleet/poll-scheduler';
-import { parseTorrent, splitText } from './inputs/parse';
-import { resolveInput } from './inputs/resolve-input';
+import { splitText } from './inputs/parse';
 import { FailedLoginMemory } from './ledgers/failed-logins';
 import { UncertainAdds } from './ledgers/uncertain-adds';
 import { withFlushLock } from './queue/flush-lock';
@@ -322,16 +321,7 @@ export class Engine extends EventEmitter {
    * ("file paths are not accepted over the dashboard; upload the .torrent file").
    */
   async add(inputs: string[], options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
-    const resolved: Resolved[] = await Promise.all(
-      inputs.map(async (input) => {
-        try {
-          return { input, parsed: await resolveInput(input, { allowPaths: !from.remote }) };
-        } catch (err) {
-          return rejection(input, err);
-        }
-      }),
-    );
-    return this.addResolvedInputs(resolved, options);
+    return this.addResolvedInputs(await resolveAll(inputs, { allowPaths: !from.remote }), options);
   }
 
   /** Adds every magnet/URL found in pasted or dropped text (paths refused for a `remote` caller, see {@link add}). */
@@ -341,13 +331,7 @@ export class Engine extends EventEmitter {
 
   /** Adds a `.torrent` file's bytes (a drop, an `open-file`). */
   addTorrentBytes(fileName: string, data: Uint8Array, options?: AddOptions): Promise<AddResponse> {
-    let r: Resolved;
-    try {
-      r = { input: fileName, parsed: parseTorrent(data, fileName) };
-    } catch (err) {
-      r = rejection(fileName, err);
-    }
-    return this.addResolvedInputs([r], options);
+    return this.addResolvedInputs([resolveTorrentBytes(fileName, data)], options);
   }
 
   private async addResolvedInputs(resolved: Resolved[], options?: AddOptions): Promise<AddResponse> {

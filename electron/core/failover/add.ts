@@ -3,8 +3,8 @@ import type { Failure } from '../../../shared/failure';
 import type { AddResponse, AddResult, AddSummary } from '../../../shared/model';
 import type { NewQueueEntry } from '../queue';
 import { nameOfUrl, urlEntryKey } from '../queue/magnet';
-import { InvalidInput, type ParsedInput } from '../inputs/parse';
-import { DownloadFailed } from '../inputs/resolve-input';
+import { InvalidInput, parseTorrent, type ParsedInput } from '../inputs/parse';
+import { DownloadFailed, resolveInput } from '../inputs/resolve-input';
 import { emptyPlacement, failuresOf, ledgerAlongside, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
 import { place } from './placer';
 
@@ -18,14 +18,40 @@ export type Resolved =
   | { input: string; error: { code: string; message: string } };
 
 /** Counts results by outcome. */
-export function summarize(results: AddResult[]): AddSummary {
+function summarize(results: AddResult[]): AddSummary {
   const s: AddSummary = { added: 0, duplicate: 0, queued: 0, rejected: 0 };
   for (const r of results) s[r.outcome]++;
   return s;
 }
 
+/**
+ * Resolves user inputs (magnet URIs, `.torrent` paths or http(s) URLs) in parallel, never
+ * throwing: each is parsed, deferred (a `.torrent` URL the network cannot fetch now) or refused
+ * with a reason. `allowPaths: false` (a remote caller) refuses file paths without touching the disk.
+ */
+export function resolveAll(inputs: string[], opts: { allowPaths: boolean }): Promise<Resolved[]> {
+  return Promise.all(
+    inputs.map(async (input): Promise<Resolved> => {
+      try {
+        return { input, parsed: await resolveInput(input, opts) };
+      } catch (err) {
+        return rejection(input, err);
+      }
+    }),
+  );
+}
+
+/** A `.torrent` file's bytes (a drop, an `open-file`) as one resolved input, or its refusal. */
+export function resolveTorrentBytes(fileName: string, data: Uint8Array): Resolved {
+  try {
+    return { input: fileName, parsed: parseTorrent(data, fileName) };
+  } catch (err) {
+    return rejection(fileName, err);
+  }
+}
+
 /** Typed rejection for an input that failed to parse. */
-export function rejection(input: string, err: unknown): Resolved {
+function rejection(input: string, err: unknown): Resolved {
   if (err instanceof DownloadFailed && err.retryable) return { input, deferred: { url: err.url, why: err.why } };
   if (err instanceof InvalidInput) return { input, error: { code: err.code, message: err.message } };
   return { input, error: { code: 'INVALID_INPUT', message: (err as Error)?.message ?? String(err) } };
