@@ -10,8 +10,9 @@ import { place } from './placer';
 /**
  * A queue entry back as a parsed input, through the same parsers `add` used (the magnet, the
  * `.torrent` payload kept beside the queue file, or — for a `url` entry — the file downloaded
- * now), so hybrids keep both hashes. `{ failed }` with the reason when the payload is missing,
- * no longer parses, or the URL still cannot be downloaded.
+ * now), so hybrids keep both hashes — nothing is patched by hand: where the parsed infohash is
+ * not the entry's key (a `url` entry), the flush maps it back. `{ failed }` with the reason when
+ * the payload is missing, no longer parses, or the URL still cannot be downloaded.
  */
 async function entryInput(queue: QueueStore, e: QueueEntry): Promise<ParsedInput | { failed: string }> {
   try {
@@ -19,9 +20,9 @@ async function entryInput(queue: QueueStore, e: QueueEntry): Promise<ParsedInput
     if (e.kind === 'torrent') {
       const data = await queue.readTorrent(e);
       if (!data) return { failed: 'the .torrent file kept beside the queue is missing' };
-      return { ...parseTorrent(data, e.magnet), infohash: e.infohash, name: e.name };
+      return parseTorrent(data, e.magnet);
     }
-    return { ...parseMagnet(e.magnet), infohash: e.infohash, name: e.name };
+    return parseMagnet(e.magnet);
   } catch (err) {
     if (e.kind === 'url') return { failed: err instanceof DownloadFailed ? `could not download: ${err.why}` : (err as Error).message };
     return { failed: e.kind === 'torrent' ? 'the .torrent file kept beside the queue is damaged' : 'the magnet URI in the queue does not parse' };
