@@ -9,17 +9,15 @@ import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/setting
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
 import { addResolved, resolveAll, resolveTorrentBytes, type Resolved } from './failover/add';
 import type { FlowDeps } from './failover/flow';
-import { flushEntries } from './failover/flush';
+import { FlushRunner } from './failover/flush-runner';
 import { removeStrayCopies } from './failover/stray-cleanup';
 import { Fleet } from './fleet/fleet';
 import { HealthRecorder, recordedDown } from './fleet/health-record';
 import type { InstanceRuntime } from './fleet/instance';
 import { bindLegacyPasswords, InstanceFactory } from './fleet/instance-factory';
-import { nextProbeDelay, PollScheduler } from './fleet/poll-scheduler';
 import { splitText } from './inputs/parse';
 import { FailedLoginMemory } from './ledgers/failed-logins';
 import { UncertainAdds } from './ledgers/uncertain-adds';
-import { withFlushLock } from './queue/flush-lock';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
@@ -65,8 +63,6 @@ export const COMMAND_LOCKED_MESSAGE =
 
 /** How often `config.json` is stat'ed besides `fs.watch` (which misses some writes, e.g. on network shares), ms. */
 const CONFIG_POLL_MS = 2_000;
-/** Scheduler key of the retry after a failed auto-flush. */
-const AUTO_FLUSH_RETRY_KEY = '\u0000auto-flush';
 
 /**
  * The resilient engine, a facade with no public fields: it composes the owners — the fleet
@@ -87,8 +83,8 @@ export class Engine extends EventEmitter {
   /** What `.env` and the environment changed at load (empty when `env` is not used). */
   private envReport: EnvReport = { fromDotenv: [], fromEnvironment: [], warnings: [] };
   private readonly logger: Logger;
-  /** Runs the retry after a failed auto-flush (the fleet schedules the probes). */
-  private readonly retry = new PollScheduler();
+  /** Runs flushes one at a time (and background flushes, retried with backoff). */
+  private readonly flusher: FlushRunner;
   /** The activity log (ring buffer; its items go out as `activity` events). */
   private readonly activity = new ActivityLog();
   /** Revision and arrivals of the queue's entries (they go out as `queue` events). */
@@ -97,7 +93,6 @@ export class Engine extends EventEmitter {
   private queueDirty = false;
   /** Flushes that placed entries (the snapshot's `flushesPlaced`). */
   private flushesPlaced = 0;
-  private flushing: Promise<FlushResponse> | null = null;
   private running = false;
   private stopWatch: (() => void) | null = null;
   /** Stops watching `config.json` for hand edits (set while started with `watchQueueFile`). */
@@ -105,8 +100,6 @@ export class Engine extends EventEmitter {
   private emitTimer: NodeJS.Timeout | null = null;
   /** Writes `<home>/health.json` for other processes while this engine polls. */
   private readonly healthRecord: HealthRecorder;
-  /** Auto-flushes failed in a row (drives the retry backoff). */
-  private autoFlushFailures = 0;
 
   constructor(private readonly opts: EngineOptions) {
     super();
@@ -124,8 +117,15 @@ export class Engine extends EventEmitter {
     // An instance that answers again may hold a stray copy of an add that timed out there and was placed elsewhere.
     this.fleet.on('ok', (rt) => void removeStrayCopies(rt, this.uncertain, this.logger).catch(() => undefined));
     this.fleet.on('usable', () => {
-      if (this.queue.entries().length) void this.autoFlush();
+      if (this.queue.entries().length) void this.flusher.auto();
     });
+    this.flusher = new FlushRunner({ flow: () => this.flowDeps(), backoff: () => this.settings });
+    this.flusher.on('change', () => this.emitSoon());
+    this.flusher.on('placed', (res) => {
+      this.flushesPlaced++;
+      this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
+    });
+    this.flusher.on('failed', (what, delayMs) => this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delayMs / 1000)} s`));
   }
 
   /** Loads `config.json` (+ environment), builds instance sessions, and reads the queue. @throws ConfigError. */
@@ -267,7 +267,7 @@ export class Engine extends EventEmitter {
   /** Starts polling (and the queue watcher); the first check runs now. */
   async start(): Promise<void> {
     this.running = true;
-    this.retry.resume();
+    this.flusher.resume();
     if (this.opts.watchQueueFile && !this.stopWatch) this.startQueueWatch();
     if (this.opts.watchQueueFile && !this.stopConfigWatch) {
       this.stopConfigWatch = watchFile(configFile(this.opts.home), () => this.reloadSettingsFile(), {
@@ -287,12 +287,11 @@ export class Engine extends EventEmitter {
   /** Stops timers, the watcher and sessions; waits for a running flush. */
   async stop(): Promise<void> {
     this.running = false;
-    this.retry.stop();
     this.stopWatch?.();
     this.stopWatch = null;
     this.stopConfigWatch?.();
     this.stopConfigWatch = null;
-    await this.flushing?.catch(() => undefined);
+    await this.flusher.stop();
     await this.fleet.stop();
     if (this.emitTimer) clearTimeout(this.emitTimer);
   }
@@ -352,63 +351,17 @@ export class Engine extends EventEmitter {
     return res;
   }
 
-  /** Flushes the queue (or some entries); concurrent calls share one run when flushing all. */
-  async flush(infohashes?: string[]): Promise<FlushResponse> {
-    return (await this.flushLocked(infohashes, true))!;
-  }
-
-  /** One flush at a time in this process, and across processes sharing the queue file (see withFlushLock). */
-  private async flushLocked(infohashes: string[] | undefined, wait: boolean): Promise<FlushResponse | null> {
-    while (this.flushing) await this.flushing.catch(() => undefined);
-    const run = withFlushLock(this.queue.path, wait, () => flushEntries(this.flowDeps(), infohashes));
-    const nothing = (): FlushResponse => ({ placed: [], remaining: [], notQueued: [], queueLength: this.queue.entries().length });
-    // `flushing` only tells waiters "a flush ran"; it must settle either way, or a failed flush
-    // (disk full, queue path is a folder, QUEUE_BUSY) becomes an unhandled rejection that ends
-    // `watch`/`serve`. The error itself reaches the caller through `await run` below.
-    this.flushing = run.then((r) => r ?? nothing(), nothing);
-    this.emitSoon();
-    try {
-      const res = await run;
-      if (res?.placed.length) this.flushesPlaced++;
-      if (res?.placed.length) this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
-      return res;
-    } finally {
-      this.flushing = null;
-      this.emitSoon();
-    }
-  }
-
   /**
-   * Flushes in the background (an instance came back, the queue file changed). Never rejects: a
-   * failure is reported (activity + log) and retried with the probe backoff (poll interval,
-   * doubling, capped at `maxBackoffMs`) while entries remain — a daemon must not die on a full
-   * disk or a locked queue.
+   * Flushes the queue (or some entries): one flush at a time, in this process and across
+   * processes sharing the queue file. @throws QUEUE_BUSY when another process's flush does not end in ~20 s.
    */
-  private async autoFlush(): Promise<void> {
-    if (this.flushing) return;
-    this.retry.cancel(AUTO_FLUSH_RETRY_KEY);
-    try {
-      await this.flushLocked(undefined, false);
-      this.autoFlushFailures = 0;
-    } catch (err) {
-      this.autoFlushFailures++;
-      const e = err as { code?: unknown; message?: unknown };
-      const delay = nextProbeDelay(this.autoFlushFailures, this.settings.pollIntervalMs, this.settings.maxBackoffMs);
-      const what = `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : String(err)}`;
-      this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delay / 1000)} s`);
-      if (this.fleet.isActive()) {
-        this.retry.schedule(AUTO_FLUSH_RETRY_KEY, delay, () => {
-          if (this.queue.entries().length && this.fleet.anyUsable()) void this.autoFlush();
-        });
-      }
-    }
+  flush(infohashes?: string[]): Promise<FlushResponse> {
+    return this.flusher.flush(infohashes);
   }
 
   private onQueueChange(): void {
     this.emitSoon();
-    if (this.fleet.isActive() && !this.flushing && this.fleet.anyUsable() && this.queue.entries().length) {
-      void this.autoFlush();
-    }
+    this.flusher.maybeAuto();
   }
 
   /** Removes a queue entry (user action). */
@@ -421,8 +374,8 @@ export class Engine extends EventEmitter {
 
   /** Pauses or resumes monitoring (polling and auto-flush); adds still work. */
   async setMonitoringPaused(paused: boolean): Promise<EngineSnapshot> {
-    if (paused) this.retry.stop();
-    else this.retry.resume();
+    if (paused) this.flusher.pause();
+    else this.flusher.resume();
     await this.fleet.setPaused(paused);
     this.note('status', paused ? 'monitoring paused' : 'monitoring resumed');
     return this.snapshot();
@@ -514,7 +467,7 @@ export class Engine extends EventEmitter {
       route: this.fleet.route(),
       routing: this.settings.routing,
       monitoringPaused: this.fleet.isPaused(),
-      flushing: this.flushing !== null,
+      flushing: this.flusher.isFlushing(),
       flushesPlaced: this.flushesPlaced,
     };
   }

@@ -43,6 +43,10 @@ export interface FleetView {
   unusable(): Failure[];
   /** An add or a duplicate check failed on `rt`: it is down until its next good probe, re-checked soon. */
   markFailed(rt: InstanceRuntime, err: QbitError): void;
+  /** Whether any instance may take an add now. */
+  anyUsable(): boolean;
+  /** Whether the fleet polls now (started and not paused): background work runs only then. */
+  isActive(): boolean;
 }
 
 /** Age of a VPN probe after which an add re-probes first, ms (an `interface:` probe costs nothing; `ping` ≤ its timeout). */
