@@ -3,9 +3,9 @@ import { AddOptionsSchema, type AddOptions } from '../../shared/contract';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from '../../shared/model';
 import { ActivityLog, QueueFeed } from './activity';
 import type { InstanceSettings, Settings } from '../../shared/settings';
-import { applyLegacyEnv, readEnvWithSources, type EnvOverlay, type EnvSource } from './config/env-import';
 import { configFile, defaultQueueFile } from './config/paths';
-import { ensureHome, loadSettingsFile, saveSettingsFile } from './config/settings-file';
+import { ensureHome, saveSettingsFile } from './config/settings-file';
+import { importOverlay, keepStoredCommand, readSettings, type EnvInput, type EnvReport } from './config/settings-source';
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
 import { addResolved, resolveAll, resolveTorrentBytes, type Resolved } from './failover/add';
 import type { FlowDeps } from './failover/flow';
@@ -22,6 +22,8 @@ import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
 import type { TorrentInfo } from './qbittorrent';
+
+export { COMMAND_LOCKED_MESSAGE, type EnvReport } from './config/settings-source';
 
 /** How an engine is made. */
 export interface EngineOptions {
@@ -47,19 +49,7 @@ export interface CallOrigin {
   remote?: boolean;
 }
 
-/** Which settings came from `.env` and from the environment (names only, never values), and what was ignored. */
-export interface EnvReport {
-  /** Variables read from `.env` in the working directory that took effect. */
-  fromDotenv: string[];
-  /** Variables from the real environment that took effect. */
-  fromEnvironment: string[];
-  /** Variables that were set but ignored, with why. */
-  warnings: string[];
-}
 
-/** Message of a dashboard call that tries to change the VPN reconnect command. */
-export const COMMAND_LOCKED_MESSAGE =
-  "the VPN reconnect command can only be set in config.json or in the desktop app's settings, not over the dashboard; nothing was saved";
 
 /** How often `config.json` is stat'ed besides `fs.watch` (which misses some writes, e.g. on network shares), ms. */
 const CONFIG_POLL_MS = 2_000;
@@ -131,21 +121,20 @@ export class Engine extends EventEmitter {
   /** Loads `config.json` (+ environment), builds instance sessions, and reads the queue. @throws ConfigError. */
   async load(): Promise<void> {
     await ensureHome(this.opts.home);
-    const loaded = await loadSettingsFile(this.opts.home);
+    const read = await readSettings(this.opts.home, this.envInput());
     // Before the environment is applied: a legacy password is bound to config.json's URL, never to one from `.env`.
-    await bindLegacyPasswords(this.opts.secrets, loaded.settings, this.logger);
-    let settings = loaded.settings;
-    if (this.opts.env) {
-      const env = readEnvWithSources(this.opts.env, this.opts.cwd);
-      const overlay = applyLegacyEnv(settings, loaded.raw, env.values, env.sources);
-      settings = overlay.settings;
-      this.envReport = envReportOf(overlay, env.sources);
-      if (this.envReport.fromDotenv.length) this.logger.info(`settings from .env: ${this.envReport.fromDotenv.join(', ')}`);
-      if (this.envReport.fromEnvironment.length) this.logger.info(`settings from the environment: ${this.envReport.fromEnvironment.join(', ')}`);
-      for (const w of overlay.warnings) this.logger.warn(w);
-      if (Object.keys(overlay.passwords).length) this.runtimes.useSecrets(new OverlaySecretStore(this.opts.secrets, overlay.passwords));
-    }
-    await this.applySettings(settings);
+    await bindLegacyPasswords(this.opts.secrets, read.file, this.logger);
+    this.envReport = read.report;
+    if (read.report.fromDotenv.length) this.logger.info(`settings from .env: ${read.report.fromDotenv.join(', ')}`);
+    if (read.report.fromEnvironment.length) this.logger.info(`settings from the environment: ${read.report.fromEnvironment.join(', ')}`);
+    for (const w of read.report.warnings) this.logger.warn(w);
+    if (Object.keys(read.passwords).length) this.runtimes.useSecrets(new OverlaySecretStore(this.opts.secrets, read.passwords));
+    await this.applySettings(read.settings);
+  }
+
+  /** The environment this engine lays over `config.json` (none when made without `env`). */
+  private envInput(): EnvInput | undefined {
+    return this.opts.env ? { env: this.opts.env, cwd: this.opts.cwd } : undefined;
   }
 
   /**
@@ -157,12 +146,7 @@ export class Engine extends EventEmitter {
   private async reloadSettingsFile(): Promise<void> {
     let next: Settings;
     try {
-      const loaded = await loadSettingsFile(this.opts.home);
-      next = loaded.settings;
-      if (this.opts.env) {
-        const env = readEnvWithSources(this.opts.env, this.opts.cwd);
-        next = applyLegacyEnv(next, loaded.raw, env.values, env.sources).settings;
-      }
+      next = (await readSettings(this.opts.home, this.envInput())).settings;
     } catch (err) {
       this.note('error', `config.json changed but was not applied: ${(err as Error).message}`);
       return;
@@ -388,22 +372,12 @@ export class Engine extends EventEmitter {
    * @throws ConfigError; an Error with code `COMMAND_LOCKED` (httpStatus 403) for a remote command change.
    */
   async saveSettings(settings: Settings, from: CallOrigin = {}): Promise<Settings> {
-    if (from.remote) settings = await this.keepStoredCommand(settings);
+    if (from.remote) settings = await keepStoredCommand(this.opts.home, settings);
     const saved = await saveSettingsFile(this.opts.home, settings);
     await this.applySettings(saved);
     this.note('status', 'settings saved');
     if (this.running) await this.checkAll();
     return saved;
-  }
-
-  /** `settings` with the reconnect command of `config.json`; @throws COMMAND_LOCKED when `settings` asks for another one. */
-  private async keepStoredCommand(settings: Settings): Promise<Settings> {
-    const stored = (await loadSettingsFile(this.opts.home)).settings.vpn.reconnectCommand;
-    const asked = settings.vpn.reconnectCommand;
-    if (asked !== undefined && JSON.stringify(asked) !== JSON.stringify(stored ?? null)) {
-      throw Object.assign(new Error(COMMAND_LOCKED_MESSAGE), { code: 'COMMAND_LOCKED', httpStatus: 403 });
-    }
-    return { ...settings, vpn: { ...settings.vpn, reconnectCommand: stored } };
   }
 
   /**
@@ -431,9 +405,7 @@ export class Engine extends EventEmitter {
    * Returns the names of the variables that took effect (never their values).
    */
   async importLegacyEnv(env: Record<string, string | undefined>, cwd?: string): Promise<string[]> {
-    const loaded = await loadSettingsFile(this.opts.home);
-    const src = readEnvWithSources(env, cwd);
-    const overlay = applyLegacyEnv(this.settings, loaded.raw, src.values, src.sources);
+    const overlay = await importOverlay(this.opts.home, this.settings, { env, cwd });
     for (const w of overlay.warnings) this.note('error', `import: ${w}`);
     if (overlay.applied.length === 0) return [];
     for (const [name, pw] of Object.entries(overlay.passwords)) await this.opts.secrets.set(name, pw.password, pw.origin ?? undefined);
@@ -507,14 +479,6 @@ export class Engine extends EventEmitter {
   }
 }
 
-/** Splits the applied variable names by source. */
-function envReportOf(overlay: EnvOverlay, sources: Record<string, EnvSource>): EnvReport {
-  return {
-    fromDotenv: overlay.applied.filter((n) => sources[n] === '.env'),
-    fromEnvironment: overlay.applied.filter((n) => sources[n] !== '.env'),
-    warnings: overlay.warnings,
-  };
-}
 
 /**
  * The engine's parts, for tests and the bench only (instrumenting a client, reading the ledger):
