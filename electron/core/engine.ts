@@ -105,7 +105,7 @@ export class Engine extends EventEmitter {
       if (this.running) this.healthRecord.update(this.fleet.health());
     });
     // An instance that answers again may hold a stray copy of an add that timed out there and was placed elsewhere.
-    this.fleet.on('ok', (rt) => void removeStrayCopies(rt, this.uncertain, this.logger).catch(() => undefined));
+    this.fleet.on('ok', (rt) => void removeStrayCopies(rt, this.uncertain, this.logger, (name) => this.fleet.find(name)).catch(() => undefined));
     this.fleet.on('usable', () => {
       if (this.queue.entries().length) void this.flusher.auto();
     });

@@ -14,23 +14,50 @@ const CLOCK_SLACK_MS = 60_000;
  * instance, the stray copy here is removed (torrent only, never files; only when qBittorrent says
  * it was added after our request was sent), so a magnet is on exactly one instance. Entries are
  * forgotten once settled, or when absent for {@link UNCERTAIN_GRACE_MS}.
+ *
+ * A copy is removed only after the instance it was placed on (`holderOf(placedOn)`) confirms it
+ * still lists the torrent: a server that lost it since (killed before it saved its resume data,
+ * removed by hand) must not turn this copy into a deleted last one. When the holder does not
+ * answer, the entry waits for a later probe; when it answers without the torrent, this copy is
+ * kept and the entry settled.
  */
-export async function removeStrayCopies(rt: InstanceRuntime, ledger: UncertainAdds, logger: Logger): Promise<void> {
+export async function removeStrayCopies(
+  rt: InstanceRuntime,
+  ledger: UncertainAdds,
+  logger: Logger,
+  holderOf: (instance: string) => InstanceRuntime | undefined,
+): Promise<void> {
   const mine = (await ledger.list()).filter((e) => e.instance === rt.name);
   if (mine.length === 0) return;
   const hashesOf = (e: UncertainAdd): TorrentHashes => ({ v1: e.infohash.length === 40 ? e.infohash : null, v2: e.v2 ?? (e.infohash.length === 64 ? e.infohash : null) });
   const rows = await rt.client.info({ hashes: [...new Set(mine.flatMap((e) => listedIds(hashesOf(e))))] });
   const strays: string[] = [];
   const settled = new Set<string>();
+  // Candidates per holder: removed only once the holder confirms its copy.
+  const byHolder = new Map<string, { e: UncertainAdd; hash: string }[]>();
   for (const e of mine) {
     // Hybrids are listed under the truncated v2 hash: match on hash, infohash_v1 and infohash_v2.
     const t = rows.find((row) => isSameTorrent(hashesOf(e), row));
     if (t) {
-      if (e.placedOn && e.placedOn !== rt.name) {
-        if (t.added_on * 1000 >= e.sentAt - CLOCK_SLACK_MS) strays.push(t.hash);
-      }
-      if (e.placedOn) settled.add(e.infohash);
+      if (e.placedOn && e.placedOn !== rt.name && t.added_on * 1000 >= e.sentAt - CLOCK_SLACK_MS) {
+        byHolder.set(e.placedOn, [...(byHolder.get(e.placedOn) ?? []), { e, hash: t.hash }]);
+      } else if (e.placedOn) settled.add(e.infohash);
     } else if (Date.now() - e.sentAt > UNCERTAIN_GRACE_MS) settled.add(e.infohash);
+  }
+  for (const [name, list] of byHolder) {
+    const holder = holderOf(name);
+    let held: { hash: string; infohash_v1?: string; infohash_v2?: string }[];
+    try {
+      if (!holder) throw new Error(`${name} is not configured any more`);
+      held = await holder.client.info({ hashes: [...new Set(list.flatMap(({ e }) => listedIds(hashesOf(e))))] });
+    } catch {
+      continue; // the holder did not answer: decide at a later probe
+    }
+    for (const { e, hash } of list) {
+      if (held.some((row) => isSameTorrent(hashesOf(e), row))) strays.push(hash);
+      else logger.warn(`kept ${hash} on ${rt.name}: ${name}, where it was placed, no longer lists it`);
+      settled.add(e.infohash);
+    }
   }
   if (strays.length) {
     await rt.client.delete(strays, false);
