@@ -6,7 +6,7 @@ import { createEngine, engineInternals, type Engine } from '../../../electron/co
 import { FileSecretStore } from '../../../electron/core/config/secret-store';
 import { saveSettingsFile } from '../../../electron/core/config/settings-file';
 import { UncertainAdds } from '../../../electron/core/ledgers/uncertain-adds';
-import { listHashes } from '../../harness/direct';
+import { directLogin, listHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
 
@@ -52,61 +52,82 @@ async function holders(infohash: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * An engine on `a` + `b` whose add of a fresh magnet went out to `a` as `a` froze: it fails over
+ * to `b`, and `a`, woken, adds the buffered magnet too (the torrent is then on both).
+ */
+async function bufferedStray(): Promise<{ engine: Engine; home: string; infohash: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'qbf-stray-'));
+  dirs.push(root);
+  const home = join(root, 'home');
+  const secrets = new FileSecretStore(home);
+  // Short connect timeout: the add to the frozen instance times out after ~1.5 s, not 3.
+  const timeouts = { connectTimeoutMs: 1_500, requestTimeoutMs: 5_000 };
+  await saveSettingsFile(home, {
+    vpn: { check: 'none' },
+    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
+    instances: [
+      { name: 'a', url: a.url, username: a.username, ...timeouts },
+      { name: 'b', url: b.url, username: b.username, ...timeouts },
+    ],
+  });
+  await secrets.set('a', a.password);
+  await secrets.set('b', b.password);
+  const engine = await createEngine({ home, secrets });
+  engines.push(engine);
+
+  const snap = await engine.checkAll();
+  expect(snap.instances.map((i) => i.status)).toEqual(['OK', 'OK']);
+
+  // Freeze `a` at the very moment its add request goes out (after the duplicate check has
+  // answered): the request sits in the kernel's socket buffer until the process wakes.
+  const client = engineInternals(engine).instances[0]!.client;
+  const send = client.addMagnets.bind(client);
+  client.addMagnets = (...args: Parameters<typeof send>) => {
+    a.freeze();
+    return send(...args);
+  };
+
+  const m = randomMagnet('stray');
+  let res;
+  try {
+    res = await engine.add([m.magnet]);
+  } finally {
+    a.thaw();
+    client.addMagnets = send;
+  }
+  expect(res.results[0]).toMatchObject({ outcome: 'added', instance: 'b' });
+  // The timed-out add to `a` is remembered as uncertain, and where the magnet went.
+  const ledger = await new UncertainAdds(home).list();
+  expect(ledger).toEqual([expect.objectContaining({ infohash: m.infohash, instance: 'a', placedOn: 'b' })]);
+
+  // Awake, `a` processes the buffered request: the torrent is now on both instances.
+  const strayArrived = await eventually(async () => (await holders(m.infohash)).length === 2, 10_000);
+  expect(strayArrived, 'precondition: the frozen instance added the buffered magnet when it woke').toBe(true);
+  return { engine, home, infohash: m.infohash };
+}
+
 describe('stray cleanup', () => {
   it('an add buffered by a frozen instance and placed elsewhere is removed from it after its next OK probe: the torrent ends on exactly one instance', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'qbf-stray-'));
-    dirs.push(root);
-    const home = join(root, 'home');
-    const secrets = new FileSecretStore(home);
-    // Short connect timeout: the add to the frozen instance times out after ~1.5 s, not 3.
-    const timeouts = { connectTimeoutMs: 1_500, requestTimeoutMs: 5_000 };
-    await saveSettingsFile(home, {
-      vpn: { check: 'none' },
-      queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-      instances: [
-        { name: 'a', url: a.url, username: a.username, ...timeouts },
-        { name: 'b', url: b.url, username: b.username, ...timeouts },
-      ],
-    });
-    await secrets.set('a', a.password);
-    await secrets.set('b', b.password);
-    const engine = await createEngine({ home, secrets });
-    engines.push(engine);
-
-    const snap = await engine.checkAll();
-    expect(snap.instances.map((i) => i.status)).toEqual(['OK', 'OK']);
-
-    // Freeze `a` at the very moment its add request goes out (after the duplicate check has
-    // answered): the request sits in the kernel's socket buffer until the process wakes.
-    const client = engineInternals(engine).instances[0]!.client;
-    const send = client.addMagnets.bind(client);
-    client.addMagnets = (...args: Parameters<typeof send>) => {
-      a.freeze();
-      return send(...args);
-    };
-
-    const m = randomMagnet('stray');
-    let res;
-    try {
-      res = await engine.add([m.magnet]);
-    } finally {
-      a.thaw();
-    }
-    expect(res.results[0]).toMatchObject({ outcome: 'added', instance: 'b' });
-    // The timed-out add to `a` is remembered as uncertain, and where the magnet went.
-    const ledger = await new UncertainAdds(home).list();
-    expect(ledger).toEqual([expect.objectContaining({ infohash: m.infohash, instance: 'a', placedOn: 'b' })]);
-
-    // Awake, `a` processes the buffered request: the torrent is now on both instances.
-    const strayArrived = await eventually(async () => (await holders(m.infohash)).length === 2, 10_000);
-    expect(strayArrived, 'precondition: the frozen instance added the buffered magnet when it woke').toBe(true);
-
+    const { engine, home, infohash } = await bufferedStray();
     // `a`'s next OK probe runs the cleanup (in the background): the stray copy goes, b's stays.
     const after = await engine.checkAll();
     expect(after.instances.find((i) => i.name === 'a')?.status).toBe('OK');
-    await eventually(async () => (await holders(m.infohash)).length === 1, 10_000);
-    expect(await holders(m.infohash)).toEqual(['b']);
+    await eventually(async () => (await holders(infohash)).length === 1, 10_000);
+    expect(await holders(infohash)).toEqual(['b']);
     // Settled: the ledger forgets the entry.
     expect(await eventually(async () => (await new UncertainAdds(home).list()).length === 0, 5_000)).toBe(true);
+  }, 60_000);
+
+  it('when the instance it was placed on lost the torrent meanwhile, the "stray" is the last copy and is kept', async () => {
+    const { engine, home, infohash } = await bufferedStray();
+    // `b` loses its copy (removed by hand, or a crash before it saved its resume data).
+    const sid = (await directLogin(b)).cookie!;
+    await fetch(`${b.url}/api/v2/torrents/delete`, { method: 'POST', headers: { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hashes: infohash, deleteFiles: 'false' }).toString() });
+    expect(await eventually(async () => (await holders(infohash)).join() === 'a', 5_000)).toBe(true);
+    await engine.checkAll();
+    // The cleanup runs and settles the entry — without deleting the only copy.
+    expect(await eventually(async () => (await new UncertainAdds(home).list()).length === 0, 10_000)).toBe(true);
+    expect(await holders(infohash)).toEqual(['a']);
   }, 60_000);
 });
