@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, killAllCli, parseReport, runCli, startCli, type CliRun } from './support/cli';
 import { chaosSeed, makePrng, seededMagnet } from './support/prng';
@@ -45,6 +47,18 @@ async function setUp(m: Member, up: boolean): Promise<void> {
   if (!up && m.q.pid !== null) await m.q.kill();
 }
 
+/** The uncertain-adds ledger's and the queue journal's lines that mention `infohash` (diagnostics). */
+function ledgerLines(infohash: string): string {
+  const grep = (file: string): string => {
+    try {
+      return readFileSync(file, 'utf8').split(/\n|\},\{/).filter((l) => l.includes(infohash)).map((l) => l.slice(0, 120)).join(' | ') || 'none';
+    } catch {
+      return 'no file';
+    }
+  };
+  return `uncertain-adds: ${grep(join(sb.home, 'uncertain-adds.json'))}; journal: ${grep(`${sb.queueFile}.journal`)}`;
+}
+
 describe(`crash safety (${SCALE})`, () => {
   it(`${KILLS} SIGKILLs of add/flush/watch at random moments never corrupt the queue nor unsay a report`, async () => {
     console.log(`[crash-safety ${SCALE}] seed ${SEED} (replay with CHAOS_SEED=${SEED})`);
@@ -57,6 +71,7 @@ describe(`crash safety (${SCALE})`, () => {
     const problems: string[] = [];
     const typicalStartMs = (await runCli(['queue'], { env: sb.env(), cwd: sb.cwd })).ms;
 
+    const history = new Map<string, string[]>();
     let kills = 0;
     for (let i = 0; kills < KILLS && i < KILLS * 3; i++) {
       const state = pick(['both-up', 'both-up', 'primary-down', 'both-down', 'both-down']);
@@ -85,6 +100,7 @@ describe(`crash safety (${SCALE})`, () => {
         continue;
       }
       const lines = parseReport(run.stdout);
+      for (const l of lines) if (l.infohash) history.set(l.infohash, [...(history.get(l.infohash) ?? []), `#${i} ${cmd} (${state}${run.killed ? ', killed' : ''}): ${l.kind}${l.instance ? ` → ${l.instance}` : ''}`]);
       const up = members.filter((m) => m.q.pid !== null);
       const where = await census(up);
       for (const l of lines) {
@@ -109,6 +125,8 @@ describe(`crash safety (${SCALE})`, () => {
     const queued = queuedHashes(sb.queueFile);
     const where = await census(members);
     const lost = [...accepted].filter((h) => !where.has(h) && !queued.has(h));
+    // For a failure: what was reported for each lost infohash, and what the ledgers say of it.
+    for (const h of lost.slice(0, 10)) console.log(`[crash-safety] lost ${h}: ${JSON.stringify(history.get(h) ?? [])}; ${ledgerLines(h)}`);
     console.log(
       `[crash-safety ${SCALE}] seed ${SEED}: ${kills} kills; runs ${JSON.stringify(tally)}; reported ADDED ${reportedAdded}, QUEUED ${reportedQueued}; accepted ${accepted.size}, now on instances ${[...accepted].filter((h) => where.has(h)).length}, queued ${queued.size}; lost ${lost.length}; problems ${problems.length}; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
