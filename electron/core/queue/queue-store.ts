@@ -479,12 +479,13 @@ export class QueueStore extends EventEmitter {
   }
 
   private commit(next: QueueEntry[]): void {
-    this.known = next;
     const fp = jsonArrayDigest('sha1', next);
-    if (fp !== this.fingerprint) {
-      this.fingerprint = fp;
-      this.emit('change', this.entries());
-    }
+    // Unchanged (same JSON): keep the objects already known, which listeners hold copies of, rather
+    // than a second parse of the same entries (a daemon re-reads the file; 10 000 entries ~5 MB each).
+    if (fp === this.fingerprint) return;
+    this.known = next;
+    this.fingerprint = fp;
+    this.emit('change', this.entries());
   }
 
   private warn(warnings: string[], message: string): void {
