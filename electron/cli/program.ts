@@ -124,6 +124,18 @@ export function buildProgram(version: string): Command {
       });
     });
 
+  program
+    .command('api-key')
+    .description("store an instance's WebUI API key (qBittorrent 5.2+; read from stdin, kept like a password): the instance then never logs in and can never be banned; an empty line removes it")
+    .argument('<instance>')
+    .action(async (instance: string) => {
+      const [key] = await readStdinLines();
+      await withEngine(async (engine) => {
+        const origin = await engine.setApiKey(instance, key ?? '');
+        print(key?.trim() ? `[OK] API key stored for ${instance}; it is sent only to ${origin}` : `[OK] API key removed for ${instance}`);
+      });
+    });
+
   registerTorrents(program, print);
   registerWatch(program);
   registerServe(program, print);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { SettingsSchema, type Settings, type InstanceSettingsInput } from '../../../shared/settings';
-import { originOf, type StoredSecret } from './secret-store';
+import { apiKeyName, originOf, type StoredSecret } from './secret-store';
 
 /** Environment variables of the old Python tool (and its older `QB_*` form) that we honour. */
 export const LEGACY_ENV_KEYS = [
@@ -10,6 +10,7 @@ export const LEGACY_ENV_KEYS = [
   'QBITTORRENT_SECONDARY_URL',
   'QBITTORRENT_USERNAME',
   'QBITTORRENT_PASSWORD',
+  'QBITTORRENT_API_KEY',
   'DOWNLOAD_PATH',
   'QB_HOST',
   'QB_PORT',
@@ -163,6 +164,21 @@ export function applyLegacyEnv(
   if (username !== undefined) applied.push(env.QBITTORRENT_USERNAME !== undefined ? 'QBITTORRENT_USERNAME' : 'QB_USERNAME');
   if (password !== undefined && passwordUsed) applied.push(passwordVar);
   if (env.DOWNLOAD_PATH) applied.push('DOWNLOAD_PATH');
+  // An API key (5.2+) is per server: it goes to the primary (the first instance), bound to its URL.
+  const first = instances[0];
+  if (env.QBITTORRENT_API_KEY && first?.url) {
+    const urlFromDotEnv = primaryUrl ? sourceOf(primaryVar) === '.env' : false;
+    if (sourceOf('QBITTORRENT_API_KEY') === 'environment' && urlFromDotEnv) {
+      warnings.push(`QBITTORRENT_API_KEY from the environment is not sent to ${primaryVar} from .env; set both in the same place`);
+    } else {
+      try {
+        passwords[apiKeyName(first.name)] = { password: env.QBITTORRENT_API_KEY.trim(), origin: originOf(first.url) };
+        applied.push('QBITTORRENT_API_KEY');
+      } catch {
+        /* invalid URL: the schema check below reports it */
+      }
+    }
+  }
 
   const vpn = { ...base.vpn };
   const rawVpn = (rawConfig.vpn ?? {}) as Record<string, unknown>;

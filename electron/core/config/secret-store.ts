@@ -31,6 +31,15 @@ export interface SecretStore {
 }
 
 /**
+ * The secret-store name of an instance's WebUI API key (qBittorrent 5.2+): `<instance>:apikey`.
+ * Instance names cannot hold `:`, so it never collides with a password; it is bound to an origin
+ * like a password and never sent anywhere else.
+ */
+export function apiKeyName(instance: string): string {
+  return `${instance}:apikey`;
+}
+
+/**
  * The origin a password is bound to: `scheme://host[:port]` of a WebUI URL, lower-cased, default
  * port omitted (WHATWG `URL.origin`), e.g. `http://nas:8080`. Path prefixes do not count.
  * @throws TypeError when `url` is not a URL.

@@ -1,5 +1,5 @@
 import type { InstanceSettings, Settings } from '../../../shared/settings';
-import { originOf, type SecretStore } from '../config/secret-store';
+import { apiKeyName, originOf, type SecretStore } from '../config/secret-store';
 import type { FailedLoginMemory } from '../ledgers/failed-logins';
 import type { Logger } from '../logger';
 import { QbitError, type LoginGuard } from '../qbittorrent';
@@ -37,6 +37,9 @@ export class InstanceFactory {
    */
   async make(s: InstanceSettings, password?: string | null): Promise<InstanceRuntime> {
     if (password != null) return new InstanceRuntime(s, password, this.auth.guardFor(s.url, s.username, password));
+    // An API key for this origin wins: no login is ever sent, so the instance can never be banned.
+    const key = await this.storedSecretFor(apiKeyName(s.name), s.url, 'API key');
+    if (typeof key === 'string') return new InstanceRuntime(s, null, undefined, key);
     const stored = await this.storedPasswordFor(s);
     // A placeholder, not the secret: the session reaches the guard (which refuses) only with a non-empty password.
     if (stored instanceof QbitError) return new InstanceRuntime(s, WITHHELD_PASSWORD, refusingGuard(stored));
@@ -60,17 +63,33 @@ export class InstanceFactory {
     return this.make(current.settings, password);
   }
 
+  /**
+   * Stores a WebUI API key (5.2+) for instance `name`, bound to `origin`. Returns a runtime using
+   * it to replace `current` when `current` runs at that origin; else null. An empty key removes it.
+   */
+  async storeApiKey(name: string, key: string, origin: string, current?: InstanceRuntime): Promise<InstanceRuntime | null> {
+    if (key) await this.secrets.set(apiKeyName(name), key, origin);
+    else await this.secrets.delete(apiKeyName(name));
+    if (!current || originOf(current.settings.url) !== origin) return null;
+    return this.make(current.settings);
+  }
+
   /** The stored password of `s.name` when bound to `s.url`'s origin; null when none; a QbitError saying why it is withheld. */
-  private async storedPasswordFor(s: InstanceSettings): Promise<string | null | QbitError> {
-    const entry = await this.secrets.getEntry(s.name);
+  private storedPasswordFor(s: InstanceSettings): Promise<string | null | QbitError> {
+    return this.storedSecretFor(s.name, s.url, 'password');
+  }
+
+  /** A stored secret (password or API key) under `key` when bound to `url`'s origin; null when none; a QbitError when withheld. */
+  private async storedSecretFor(key: string, url: string, what: 'password' | 'API key'): Promise<string | null | QbitError> {
+    const entry = await this.secrets.getEntry(key);
     if (!entry) return null;
-    const origin = originOf(s.url);
+    const origin = originOf(url);
     if (entry.origin === origin) return entry.password;
     return new QbitError(
       'NO_PASSWORD',
       entry.origin
-        ? `the stored password belongs to ${entry.origin}; enter it again for the new address ${origin}`
-        : `the stored password was saved without its address; enter it again for ${origin}`,
+        ? `the stored ${what} belongs to ${entry.origin}; enter it again for the new address ${origin}`
+        : `the stored ${what} was saved without its address; enter it again for ${origin}`,
     );
   }
 }

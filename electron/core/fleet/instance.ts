@@ -33,8 +33,10 @@ export class InstanceRuntime {
   private version: string | null = null;
 
   /** `password` null (none stored) makes every login fail with `NO_PASSWORD` without sending one. */
-  constructor(readonly settings: InstanceSettings, password: string | null, guard: LoginGuard | undefined) {
+  /** `apiKey` (qBittorrent 5.2+): every call carries it as `Authorization: Bearer`; no login is ever sent. */
+  constructor(readonly settings: InstanceSettings, password: string | null, guard: LoginGuard | undefined, apiKey?: string) {
     this.client = new QbitClient({
+      apiKey,
       url: settings.url,
       username: settings.username,
       password: password ?? '',

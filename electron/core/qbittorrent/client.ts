@@ -147,7 +147,7 @@ export class QbitClient {
     this.stats.requests++;
     const res = await send(this.agent, { method, url: `${this.url}/api/v2/${endpoint}${qs}`, headers, body: o.body }, o.timeoutMs ?? this.timeoutMs);
     if (res.status === 403) {
-      throw new QbitError('AUTH_FAILED', `API key refused (HTTP 403) — store the right one with \`qbit-failover api-key ${this.name ?? '<instance>'}\``, { httpStatus: 403 });
+      throw new QbitError('AUTH_FAILED', `API key refused (HTTP 403): a wrong key, or a qBittorrent older than 5.2 (API keys came in 5.2) — store the right one with \`qbit-failover api-key ${this.name ?? '<instance>'}\``, { httpStatus: 403 });
     }
     if (res.status >= 400 && !o.accept?.includes(res.status)) throw httpError(res.status, res.body, endpoint);
     return res;
