@@ -18,6 +18,12 @@ export interface InstanceHealth {
   apiVersion: string | null;
   /** `transfer/info` `connection_status`: `connected` | `firewalled` | `disconnected`. */
   connectionStatus: string | null;
+  /**
+   * The address the instance's peers see (qBittorrent 5.1+ `last_external_address_v4`, else
+   * `_v6`, from the `sync/maindata` the poll reads anyway): on a VPN-bound seedbox, an address that
+   * is not the VPN's shows a leak. Null when unknown (4.x, not yet learned); absent in old snapshots.
+   */
+  externalAddress?: string | null;
   /** Torrents in the instance's configured category (all when none), and how many are incomplete. */
   torrents: { total: number; incomplete: number } | null;
   /** Last error message, in words. */

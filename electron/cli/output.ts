@@ -66,7 +66,7 @@ export function healthLines(s: EngineSnapshot): string[] {
 
 function instanceLine(i: InstanceHealth): string {
   const head = `${i.name} (${i.url})${i.requiresVpn ? ' [requires VPN]' : ''}: ${i.status}`;
-  if (i.status === 'OK') return `${head} ${i.latencyMs} ms, qBittorrent ${i.version}, WebUI API ${i.apiVersion}${i.connectionStatus ? `, ${i.connectionStatus}` : ''}`;
+  if (i.status === 'OK') return `${head} ${i.latencyMs} ms, qBittorrent ${i.version}, WebUI API ${i.apiVersion}${i.connectionStatus ? `, ${i.connectionStatus}` : ''}${i.externalAddress ? `, peers see ${i.externalAddress}` : ''}`;
   return `${head} — ${i.error ?? describeStatus(i.status)}`;
 }
 
@@ -120,6 +120,7 @@ export function statusJson(s: EngineSnapshot): object {
       apiVersion: i.apiVersion,
       requiresVpn: i.requiresVpn,
       connectionStatus: i.connectionStatus,
+      externalAddress: i.externalAddress ?? null,
       error: i.error,
     })),
     route: s.route,

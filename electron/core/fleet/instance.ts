@@ -55,6 +55,7 @@ export class InstanceRuntime {
       version: null,
       apiVersion: null,
       connectionStatus: null,
+      externalAddress: null,
       torrents: null,
       error: null,
       checkedAt: null,
@@ -93,6 +94,7 @@ export class InstanceRuntime {
         apiVersion,
         version: this.version,
         connectionStatus: this.counts.connectionStatus,
+        externalAddress: this.counts.externalAddress,
         torrents: this.counts.counts(this.settings.category),
       });
     } catch (err) {

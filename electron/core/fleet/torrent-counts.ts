@@ -23,6 +23,8 @@ export class TorrentCounts {
   /** v1 / full v2 infohash → the id the torrent is listed under, for hybrids (their `hash` is the truncated v2). */
   private aliases = new Map<string, string>();
   connectionStatus: string | null = null;
+  private externalV4: string | null = null;
+  private externalV6: string | null = null;
   /** When the last answer was applied, ms since epoch (0 = never). */
   updatedAt = 0;
 
@@ -37,6 +39,8 @@ export class TorrentCounts {
     this.rows.clear();
     this.aliases.clear();
     this.connectionStatus = null;
+    this.externalV4 = null;
+    this.externalV6 = null;
   }
 
   /** Applies one `sync/maindata` answer. */
@@ -60,8 +64,16 @@ export class TorrentCounts {
       for (const [alt, id] of this.aliases) if (id === hash) this.aliases.delete(alt);
     }
     if (data.server_state?.connection_status !== undefined) this.connectionStatus = String(data.server_state.connection_status);
+    const ss = data.server_state ?? {};
+    if (typeof ss.last_external_address_v4 === 'string') this.externalV4 = ss.last_external_address_v4 || null;
+    if (typeof ss.last_external_address_v6 === 'string') this.externalV6 = ss.last_external_address_v6 || null;
     this.rid = data.rid;
     this.updatedAt = Date.now();
+  }
+
+  /** The address peers see (5.1+ `last_external_address_v4`, else `_v6`); null when unknown. */
+  get externalAddress(): string | null {
+    return this.externalV4 ?? this.externalV6;
   }
 
   /**

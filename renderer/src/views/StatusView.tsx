@@ -89,6 +89,12 @@ function InstanceCard({ h, now, index }: { h: InstanceHealth; now: number; index
             <dd>{h.connectionStatus}</dd>
           </>
         )}
+        {h.externalAddress && (
+          <>
+            <dt>Peers see</dt>
+            <dd title="qBittorrent's last external address: on a VPN-bound instance, anything but the VPN's address is a leak">{h.externalAddress}</dd>
+          </>
+        )}
         {h.torrents && (
           <>
             <dt className="wide-start">Torrents</dt>

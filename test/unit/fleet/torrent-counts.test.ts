@@ -27,3 +27,21 @@ describe('TorrentCounts', () => {
     expect(c.counts()).toEqual({ total: 0, incomplete: 0 });
   });
 });
+
+describe('external address (qBittorrent 5.1+ server_state, measured shapes)', () => {
+  it('shows last_external_address_v4 (else v6); "" and 4.x (absent) are unknown; a diff without the keys keeps it', () => {
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, server_state: { connection_status: 'connected' } });
+    expect(c.externalAddress).toBeNull();
+    c.apply({ rid: 2, server_state: { last_external_address_v4: '', last_external_address_v6: '' } });
+    expect(c.externalAddress).toBeNull();
+    c.apply({ rid: 3, server_state: { last_external_address_v4: '', last_external_address_v6: '2001:db8::7' } });
+    expect(c.externalAddress).toBe('2001:db8::7');
+    c.apply({ rid: 4, server_state: { last_external_address_v4: '203.0.113.7' } });
+    expect(c.externalAddress).toBe('203.0.113.7');
+    c.apply({ rid: 5, server_state: { dl_info_speed: 0 } });
+    expect(c.externalAddress).toBe('203.0.113.7');
+    c.reset();
+    expect(c.externalAddress).toBeNull();
+  });
+});
