@@ -13,6 +13,9 @@ import { randomMagnet } from '../harness/inputs';
 import { freePort } from '../harness/qbittorrent';
 import { benchEngine, disposeAll, instrument, sleep, startInstances, stopEngines, tempDir, writeHome, type Breakdown, type Row } from './lib';
 
+/** How long `watch` runs before its memory is the figure, ms (see measureWatch). */
+const WATCH_SETTLE_MS = 12_000;
+
 const CLI_BIN = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
 /** A started engine left idle in the background while the other rows run. */
@@ -101,7 +104,10 @@ export async function watchMemoryRow(entries = 10_000): Promise<Row> {
 /**
  * Spawns the real CLI `watch` (sandboxed env, HOME and cwd in a temp dir) with a queue of
  * `entries` and two configured instances whose ports have nothing listening (so the queue stays
- * full), waits for its start line, lets it settle 3 s, then samples VmRSS for 3 s.
+ * full), waits for its start line, samples VmRSS for 3 s right away (the load's peak, reported), then
+ * lets it settle and samples again for 3 s: what the daemon HOLDS, the figure. V8's memory reducer
+ * gives back the heap grown while reading the queue only after ~8 s of quiet, so the settle is
+ * {@link WATCH_SETTLE_MS} (the row used a 3 s settle until issue 8, i.e. it measured the peak).
  */
 async function measureWatch(entries: number): Promise<Row> {
   const down = [await freePort(), await freePort()];
@@ -133,7 +139,12 @@ async function measureWatch(entries: number): Promise<Row> {
       await sleep(50);
     }
     const startMs = Date.now() - t0;
-    await sleep(3_000);
+    const early: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      early.push(memKb(child.pid!).rss);
+      await sleep(250);
+    }
+    await sleep(WATCH_SETTLE_MS - 3_000);
     const samples: number[] = [];
     for (let i = 0; i < 12; i++) {
       samples.push(memKb(child.pid!).rss);
@@ -152,10 +163,10 @@ async function measureWatch(entries: number): Promise<Row> {
       target: '≤ 80 MB',
       pass: ok && rssMb <= 80,
       note:
-        `real CLI child, instances down (ports with nothing listening), started in ${startMs} ms; max VmRSS over 3 s after a 3 s settle; peak VmHWM ${(hwm / 1024).toFixed(1)} MB` +
+        `real CLI child, instances down (ports with nothing listening), started in ${startMs} ms; max VmRSS over 3 s after a ${WATCH_SETTLE_MS / 1000} s settle (over the first 3 s: ${(Math.max(...early) / 1024).toFixed(1)} MB); peak VmHWM ${(hwm / 1024).toFixed(1)} MB` +
         (ok ? '' : `; start line reported ${queued ?? '?'} queued, expected ${entries}`),
       metric: rssMb,
-      data: { rssSamplesKb: samples, vmHwmKb: hwm, startMs, queuedAtStart: Number(queued) },
+      data: { rssSamplesKb: samples, firstSecondsRssKb: early, vmHwmKb: hwm, startMs, queuedAtStart: Number(queued) },
     };
   } finally {
     child.kill('SIGTERM');
