@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       rows.push(failedRow('idleCost', 'idle cost per instance per hour', err));
     }
     await step(rows, 'cliAddCold', 'CLI add of one magnet, cold process', () => coldAddRow(5));
-    await step(rows, 'cliHelp', 'CLI --help vs node -e 0', () => helpRow(9));
+    await step(rows, 'cliHelp', 'CLI --help vs node -e 0', () => helpRow(20));
     await step(rows, 'watchMemory', 'memory of watch with 10 000 queued', () => watchMemoryRow(10_000));
     await step(rows, 'bigQueueAdd', '100 000 queued: CLI add one more, queue --json', () => bigQueueRows(100_000, 2));
     await step(rows, 'addOne', 'add one magnet, warm', () => addOneRow(200));
