@@ -43,8 +43,8 @@ export function buildProgram(version: string): Command {
         paused: o.paused,
       };
       await withEngine(async (engine) => {
-        // A daemon's fresh record of a frozen or refused instance spares the connect timeout (issue 8).
-        const snap = await engine.checkAll({ trustHealthRecord: true });
+        // A daemon's fresh record of a frozen or refused instance spares the wait; a frozen one costs the connect timeout (issue 8).
+        const snap = await engine.checkAll({ trustHealthRecord: true, quick: true });
         if (!o.json) print(healthLines(snap));
         const res = await engine.add(all, options);
         if (o.json) printJson({ ...addJson(res), queueProblem: engine.queueProblem() });

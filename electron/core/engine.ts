@@ -283,12 +283,13 @@ export class Engine extends EventEmitter {
   /**
    * Probes the VPN, then every instance in parallel ("Check now"). With `trustHealthRecord` (the
    * CLI's `add`), an instance that a running daemon recorded TIMEOUT or CONNECTION_REFUSED less
-   * than 60 s ago is taken as down without a probe (fleet/health-record.ts).
+   * than 60 s ago is taken as down without a probe (fleet/health-record.ts). With `quick`, each
+   * probe is bounded by the connect timeout, like the duplicate check (the check before an add).
    */
-  async checkAll(o: { trustHealthRecord?: boolean } = {}): Promise<EngineSnapshot> {
+  async checkAll(o: { trustHealthRecord?: boolean; quick?: boolean } = {}): Promise<EngineSnapshot> {
     // A one-shot `add` takes a running daemon's fresh "TIMEOUT"/"CONNECTION_REFUSED" instead of waiting for it again.
     const settings = this.fleet.list().map((rt) => rt.settings);
-    await this.fleet.checkAll(o.trustHealthRecord ? await recordedDown(this.opts.home, settings) : undefined);
+    await this.fleet.checkAll(o.trustHealthRecord ? await recordedDown(this.opts.home, settings) : undefined, o.quick);
     return this.snapshot();
   }
 

@@ -97,6 +97,23 @@ describe('health record shared by a daemon', () => {
     }
   });
 
+  it('without a record, a CLI add gives a frozen primary the connect timeout (as the duplicate check does), then places on the secondary', async () => {
+    const s = sandbox();
+    const m = randomMagnet();
+    primary.freeze();
+    let r: CliResult;
+    try {
+      r = await s.run(['add', m.magnet], legacyEnv(primary, secondary, 'up'));
+    } finally {
+      primary.thaw();
+    }
+    expectExit(r, 0);
+    // The default connect timeout is 3 s; `status` and the daemons' polls keep connect timeout + 1 s.
+    expect(r.stdout).toMatch(/\[HEALTH\] primary .*: TIMEOUT.*within 3000 ms/);
+    expect(r.stdout).toMatch(new RegExp(`\\[ADDED\\] .*${m.infohash}.* → secondary`));
+    await waitForHashes(secondary, [m.infohash], 5_000);
+  });
+
   it('`status` always probes for real, whatever the record says', async () => {
     const s = sandbox();
     writeRecord(s, 'TIMEOUT', 1_000);

@@ -130,16 +130,18 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
   /**
    * Probes the VPN, then every instance in parallel ("Check now"). An instance named in
    * `recorded` (another process's fresh health record, see health-record.ts) is not probed: it
-   * is marked down with the recorded status, as after a failed add.
+   * is marked down with the recorded status, as after a failed add. `quick`: each probe is bounded
+   * by the instance's connect timeout, as the duplicate check is (the check before a one-shot
+   * CLI `add`: a frozen server costs 3 s there, not 4), instead of connect timeout + 1 s.
    */
-  async checkAll(recorded: ReadonlyMap<string, { code: StatusCode; message: string }> = new Map()): Promise<void> {
+  async checkAll(recorded: ReadonlyMap<string, { code: StatusCode; message: string }> = new Map(), quick = false): Promise<void> {
     this.lastCheckAll = Date.now();
     await this.checkVpn();
     await Promise.all(
       this.instances.map(async (rt) => {
         const r = recorded.get(rt.name);
         if (r) this.markFailed(rt, new QbitError(r.code, r.message));
-        else await this.checkInstance(rt);
+        else await this.checkInstance(rt, quick ? Math.min(rt.settings.requestTimeoutMs, rt.settings.connectTimeoutMs) : undefined);
       }),
     );
   }
@@ -156,10 +158,10 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     this.emit('change');
   }
 
-  private async checkInstance(rt: InstanceRuntime): Promise<void> {
+  private async checkInstance(rt: InstanceRuntime, deadlineMs?: number): Promise<void> {
     const wasUsable = rt.isUsable(this.vpn);
     const prev = rt.health.status;
-    const health = await rt.probe(this.vpn);
+    const health = await rt.probe(this.vpn, deadlineMs);
     if (!this.instances.includes(rt)) return;
     if (prev !== health.status) this.emit('note', 'status', `${rt.name}: ${health.status}${health.error ? ` — ${health.error}` : ''}`);
     if (health.status === 'OK') this.emit('ok', rt);

@@ -76,13 +76,14 @@ export class InstanceRuntime {
    * Authenticated probe: WebUI API version (read once per session) and `sync/maindata`
    * (`connection_status` and torrent counts) — one request in steady state, zero logins.
    * Never contacts the instance while its VPN is down. Never throws; returns the new health.
+   * `deadlineMs` bounds the whole probe (default {@link probeDeadlineMs}).
    */
-  async probe(vpn: VpnHealth): Promise<ProbedHealth> {
+  async probe(vpn: VpnHealth, deadlineMs = this.probeDeadlineMs()): Promise<ProbedHealth> {
     const checkedAt = new Date().toISOString();
     if (this.blockedByVpn(vpn)) return this.setHealth({ status: 'VPN_DOWN', error: 'VPN is down; this instance requires it', checkedAt, latencyMs: null });
     const t0 = performance.now();
     try {
-      const md = await withDeadline(this.probeRequests(), this.probeDeadlineMs(), this.settings.name);
+      const md = await withDeadline(this.probeRequests(), deadlineMs, this.settings.name);
       this.counts.apply(md.data);
       const apiVersion = md.apiVersion;
       this.failures = 0;
