@@ -81,13 +81,24 @@ function idsToAsk(rt: InstanceRuntime, items: ParsedInput[]): string[] {
 }
 
 /**
- * Brings `rt`'s hybrid aliases up to date with one incremental `sync/maindata` (only the changes
- * since the last poll: ~1 ms on a live server, sent in parallel with the `info` query, so the
- * duplicate check takes no longer), bounded by `timeoutMs`; errors are left to the `info` call
- * beside it. Without it, a hybrid another tool added since the last poll (≤ 15 s) would not be
- * found by its v1-only magnet, and would be added to a second instance.
+ * How old an instance's `sync/maindata` state may be before a v1-only input's duplicate check
+ * refreshes it first, ms. qBittorrent computes an incremental `sync/maindata` from its whole
+ * state (~4 ms with a few dozen torrents, more with thousands), so a warm add must not pay it
+ * every time: a burst of adds refreshes once a second, a CLI `add` not at all (its health check
+ * just read it). The gap this leaves: a hybrid another program added less than a second ago is
+ * not recognised by its v1-only magnet.
+ */
+export const ALIASES_FRESH_MS = 1_000;
+
+/**
+ * Brings `rt`'s hybrid aliases up to date with one incremental `sync/maindata` when they are older
+ * than {@link ALIASES_FRESH_MS}, sent in parallel with the `info` query and bounded by
+ * `timeoutMs`; errors are left to the `info` call beside it. Without it, a hybrid another tool
+ * added since the last poll (≤ 15 s) would not be found by its v1-only magnet, and would be
+ * added to a second instance.
  */
 async function refreshAliases(rt: InstanceRuntime, timeoutMs: number): Promise<void> {
+  if (Date.now() - rt.counts.updatedAt < ALIASES_FRESH_MS) return;
   let timer: NodeJS.Timeout | undefined;
   const sync = rt.client.syncMaindata(rt.counts.nextRid).then((md) => rt.counts.apply(md));
   sync.catch(() => undefined);

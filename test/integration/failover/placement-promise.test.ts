@@ -12,6 +12,7 @@ import { directLogin, listHashes, listTorrents, waitForHashes } from '../../harn
 import { freePort, startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
 import { hybridMagnet, makeHybridTorrentFile, makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { FakeVpn } from '../../chaos/support/vpn';
+import { ALIASES_FRESH_MS } from '../../../electron/core/failover/placer';
 
 /**
  * The promise — every magnet confirmed on exactly ONE instance or in the queue, and the user told
@@ -129,6 +130,8 @@ describe('hybrid (v1+v2) torrents are matched on hash, infohash_v1 and infohash_
     const r = await fetch(`${b.url}/api/v2/torrents/add`, { method: 'POST', headers: { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     expect(r.status).toBeLessThan(300);
     await waitForHashes(b, [h.listedAs], 2_000);
+    // Not seen by any poll yet: the add refreshes b's state first (it is older than ALIASES_FRESH_MS by now).
+    await new Promise((r) => setTimeout(r, ALIASES_FRESH_MS + 100));
     const res = await engine.add([h.v1Magnet]);
     expect(res.results[0]).toMatchObject({ outcome: 'duplicate', instance: 'b' });
     expect(await listHashes(a)).not.toContain(h.v1);
