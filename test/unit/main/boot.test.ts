@@ -51,6 +51,7 @@ let output = '';
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'qbf-boot-'));
   // Inside the repository so the bundle's bare imports (undici, zod, electron-log…) resolve to node_modules.
+  mkdirSync(path.join(repo, 'test', '.tmp'), { recursive: true }); // absent in a fresh clone (ignored by git)
   bundleDir = mkdtempSync(path.join(repo, 'test', '.tmp', 'boot-'));
   await build({
     entryPoints: [path.join(repo, 'electron/main/index.ts')],
