@@ -78,7 +78,8 @@ describe(`chaos (${SCALE})`, () => {
     await engine.start();
     const eng = engine;
 
-    const all = Array.from({ length: N }, (_, i) => seededMagnet(rng, `qbf-chaos-${i}`));
+    // One in eight is a hybrid (v1+v2) link: listed by qBittorrent under another hash than ours.
+    const all = Array.from({ length: N }, (_, i) => seededMagnet(rng, `qbf-chaos-${i}`, { hybrid: i % 8 === 7 }));
     const viaCli = all.slice(0, N / 2);
     const viaEngine = all.slice(N / 2);
     const outcome = new Map<string, { how: Outcome; instance: string | null; by: 'cli' | 'engine' }>();

@@ -134,11 +134,14 @@ export async function census(members: Member[]): Promise<Map<string, { on: strin
   const where = new Map<string, { on: string[]; addedOn: Record<string, number> }>();
   for (const m of members) {
     for (const t of await listTorrents(m.target)) {
-      const h = String(t.hash).toLowerCase();
-      const w = where.get(h) ?? { on: [], addedOn: {} };
-      w.on.push(m.name);
-      w.addedOn[m.name] = Number(t.added_on);
-      where.set(h, w);
+      // A hybrid is listed under its truncated v2 hash; our reports name it by its v1: index both.
+      const keys = new Set([String(t.hash).toLowerCase(), String(t.infohash_v1 ?? '').toLowerCase()].filter(Boolean));
+      for (const h of keys) {
+        const w = where.get(h) ?? { on: [], addedOn: {} };
+        w.on.push(m.name);
+        w.addedOn[m.name] = Number(t.added_on);
+        where.set(h, w);
+      }
     }
   }
   return where;

@@ -16,10 +16,12 @@ export interface Prng {
 }
 
 /** A magnet URI with a seeded v1 infohash and no trackers (as the harness's randomMagnet, but replayable). */
-export function seededMagnet(rng: Prng, name?: string): { magnet: string; infohash: string } {
+export function seededMagnet(rng: Prng, name?: string, opts: { hybrid?: boolean } = {}): { magnet: string; infohash: string } {
   const infohash = rng.hex(20);
   const dn = name ?? `qbf-test-${infohash.slice(0, 8)}`;
-  return { magnet: `magnet:?xt=urn:btih:${infohash}&dn=${encodeURIComponent(dn)}`, infohash };
+  // A hybrid (v1+v2) link: qBittorrent lists it under its truncated v2 hash; `infohash` stays the v1 (our key).
+  const v2 = opts.hybrid ? `&xt=urn:btmh:1220${rng.hex(32)}` : '';
+  return { magnet: `magnet:?xt=urn:btih:${infohash}${v2}&dn=${encodeURIComponent(dn)}`, infohash };
 }
 
 /** The seed of this run: `CHAOS_SEED` when set (decimal), else a random 31-bit integer. */
