@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { engineInternals, createEngine, type Engine } from '../../electron/core/engine';
 import { spawnCli, type CliChild } from '../harness/cli';
-import { randomMagnet } from '../harness/inputs';
 import { assertCliBuilt, killAllCli, parseReport, runCli, type CliRun } from './support/cli';
-import { chaosSeed, makePrng } from './support/prng';
-import { byScale, census, disposeMembers, makeSandbox, queuedHashes, rand, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
+import { chaosSeed, makePrng, seededMagnet } from './support/prng';
+import { byScale, census, disposeMembers, makeSandbox, queuedHashes, SCALE, sleep, startMembers, writeHome, type Member, type Sandbox } from './support/cluster';
 
 /**
  * Two writers on one queue file: our engine (in-process, watchQueueFile: true — the tray app's
@@ -53,6 +52,10 @@ const stamp = (d: Date): string => {
 describe(`two writers (${SCALE})`, () => {
   it('the old tool rewriting the queue file every few hundred ms never makes us lose an entry or miss one of its magnets', async () => {
     const t0 = Date.now();
+    // Every random choice (stale reads, magnets, pauses) from one seeded generator: replay with CHAOS_SEED.
+    const rng = makePrng(chaosSeed());
+    console.log(`[two-writers ${SCALE}] seed ${rng.seed} (replay with CHAOS_SEED=${rng.seed})`);
+    const rand = rng.int;
     engine = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home), watchQueueFile: true });
     await engine.start();
     const eng = engine;
@@ -65,7 +68,7 @@ describe(`two writers (${SCALE})`, () => {
     const writer = (async () => {
       let seen: string[] = [];
       while (!stop) {
-        if (Math.random() < 0.7) {
+        if (rng.next() < 0.7) {
           try {
             const doc = JSON.parse(readFileSync(sb.queueFile, 'utf8')) as { magnets?: unknown[] };
             seen = (doc.magnets ?? []).filter((m): m is string => typeof m === 'string');
@@ -73,7 +76,7 @@ describe(`two writers (${SCALE})`, () => {
             /* missing or half-written: keep the last list, as the old tool would */
           }
         } else staleWrites++;
-        const m = randomMagnet();
+        const m = seededMagnet(rng);
         foreign.push(m.infohash);
         seen = [...seen, m.magnet];
         writeFileSync(
@@ -86,7 +89,7 @@ describe(`two writers (${SCALE})`, () => {
     })();
     const adder = (async () => {
       while (!stop) {
-        const batch = Array.from({ length: rand(1, 3) }, () => randomMagnet());
+        const batch = Array.from({ length: rand(1, 3) }, () => seededMagnet(rng));
         const res = await eng.add(batch.map((b) => b.magnet));
         for (const r of res.results) if (r.infohash) ours.set(r.infohash, r.outcome);
         await sleep(rand(300, 900));

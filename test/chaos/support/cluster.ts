@@ -10,8 +10,6 @@ export const SCALE: 'ci' | 'full' = process.env.CHAOS_SCALE === 'full' ? 'full' 
 export const byScale = <T>(ci: T, full: T): T => (SCALE === 'full' ? full : ci);
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-export const rand = (lo: number, hi: number): number => lo + Math.floor(Math.random() * (hi - lo + 1));
-export const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 /** One harness instance with the name the engine knows it by and its CURRENT password. */
 export interface Member {
