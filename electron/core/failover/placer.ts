@@ -3,7 +3,7 @@ import type { Failure } from '../../../shared/failure';
 import { toQbitError, type QbitError, type AddParams, type TorrentInfo } from '../qbittorrent';
 import type { FleetView } from '../fleet/fleet';
 import type { InstanceRuntime } from '../fleet/instance';
-import { isSameTorrent, listedIds } from '../inputs/magnet-uri';
+import { listedIds } from '../inputs/magnet-uri';
 import type { ParsedInput } from '../inputs/parse';
 import type { UncertainAdds } from '../ledgers/uncertain-adds';
 
@@ -106,12 +106,20 @@ async function refreshAliases(rt: InstanceRuntime, timeoutMs: number): Promise<v
   clearTimeout(timer);
 }
 
-/** Items (by infohash) that one of `rows` is. */
+/**
+ * Items (by infohash) that one of `rows` is: the same rule as {@link isSameTorrent} (`hash`,
+ * `infohash_v1`, `infohash_v2`, plus the instance's alias of a v1-only hybrid), through one index
+ * of the rows — O(items + rows), as a flush of 10 000 entries must not block the event loop.
+ */
 function matching(items: ParsedInput[], rows: TorrentInfo[], rt: InstanceRuntime): Set<string> {
+  const known = new Set<string>();
+  for (const t of rows) {
+    for (const k of [t.hash, t.infohash_v1, t.infohash_v2]) if (k) known.add(String(k).toLowerCase());
+  }
   const found = new Set<string>();
   for (const item of items) {
-    const aliases = [item.v1, item.v2].map((h) => (h ? rt.counts.aliasOf(h) : null)).filter(Boolean);
-    if (rows.some((t) => isSameTorrent(item, t) || aliases.includes(t.hash?.toLowerCase()))) found.add(item.infohash);
+    const keys = [item.v1, item.v2, item.v2?.slice(0, 40), item.v1 && rt.counts.aliasOf(item.v1), item.v2 && rt.counts.aliasOf(item.v2)];
+    if (keys.some((k) => k && known.has(k))) found.add(item.infohash);
   }
   return found;
 }
@@ -185,24 +193,55 @@ function addTimeoutMs(rt: InstanceRuntime, count: number): number {
   return Math.min(rt.settings.requestTimeoutMs, rt.settings.connectTimeoutMs + count * 2);
 }
 
+/** What one add to an instance did, request by request. */
+interface SendOutcome {
+  /** Inputs of requests qBittorrent answered `Ok.` (or JSON with no failure): to confirm. */
+  accepted: ParsedInput[];
+  /** Inputs of requests refused as a whole (`Fails.`, 409, `failure_count` = all): none was new or valid. */
+  refusedWhole: ParsedInput[];
+  /** Single `.torrent` files answered 415/400 (not a valid torrent for qBittorrent): final. */
+  payloadRefused: { item: ParsedInput; message: string }[];
+  /** The transport/auth/server error that stopped the sending, if any. */
+  error: QbitError | null;
+  /** Inputs of the request that failed with `error` (may have reached the server unless `NOT_SENT`). */
+  inFlight: ParsedInput[];
+  /** Inputs of requests never sent because an earlier one failed. */
+  unsent: ParsedInput[];
+}
+
 /**
- * Sends the items to `rt` (one batched request, or one per item with `delayMs` between).
- * Returns false when qBittorrent refused the whole request (`Fails.` on 4.x/5.1 — none was new
- * or valid; 409 or `failure_count` = all on 5.2+). Throws QbitError on transport/HTTP failure.
+ * Sends the items to `rt`: all magnets in one request (or one per item with `delayMs` between),
+ * each `.torrent` file in its own request, so a file qBittorrent refuses (415) is told apart from
+ * the rest. Stops at the first transport/auth/server error and says which inputs were accepted
+ * before it, which request was in flight, and which were never sent. Never throws.
  */
-async function sendAdd(rt: InstanceRuntime, items: ParsedInput[], options: AddOptions | undefined, delayMs: number): Promise<boolean> {
+async function sendAdd(rt: InstanceRuntime, items: ParsedInput[], options: AddOptions | undefined, delayMs: number): Promise<SendOutcome> {
   const params = addParamsFor(rt, options);
   const timeoutMs = addTimeoutMs(rt, items.length);
-  const batches = delayMs > 0 ? items.map((i) => [i]) : [items];
-  let accepted = true;
-  for (const [n, batch] of batches.entries()) {
-    if (n > 0) await new Promise((r) => setTimeout(r, delayMs));
-    const magnets = batch.filter((i) => i.kind === 'magnet').map((i) => i.magnet);
-    const files = batch.filter((i) => i.kind === 'torrent').map((i) => ({ name: `${i.infohash}.torrent`, data: i.torrent! }));
-    if (magnets.length && !(await rt.client.addMagnets(magnets, params, { timeoutMs })).accepted) accepted = false;
-    if (files.length && !(await rt.client.addTorrentFiles(files, params, { timeoutMs })).accepted) accepted = false;
+  const magnets = items.filter((i) => i.kind === 'magnet');
+  const requests = [...(delayMs > 0 ? magnets.map((i) => [i]) : magnets.length ? [magnets] : []), ...items.filter((i) => i.kind === 'torrent').map((i) => [i])];
+  const out: SendOutcome = { accepted: [], refusedWhole: [], payloadRefused: [], error: null, inFlight: [], unsent: [] };
+  for (const [n, batch] of requests.entries()) {
+    if (n > 0 && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    try {
+      const res =
+        batch[0]!.kind === 'magnet'
+          ? await rt.client.addMagnets(batch.map((i) => i.magnet), params, { timeoutMs })
+          : await rt.client.addTorrentFiles([{ name: `${batch[0]!.infohash}.torrent`, data: batch[0]!.torrent! }], params, { timeoutMs });
+      (res.refusedAll ? out.refusedWhole : out.accepted).push(...batch);
+    } catch (err) {
+      const e = toQbitError(err);
+      if (e.code.startsWith('HTTP_4') && e.code !== 'HTTP_403' && e.code !== 'HTTP_404' && batch.length === 1) {
+        out.payloadRefused.push({ item: batch[0]!, message: e.message });
+        continue;
+      }
+      out.error = e;
+      out.inFlight = batch;
+      out.unsent = requests.slice(n + 1).flat();
+      break;
+    }
   }
-  return accepted;
+  return out;
 }
 
 /** Notes adds to `rt` that got no answer (a ledger that cannot be written does not stop the placement). */
@@ -247,52 +286,44 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
       note(pending, { instance: rt.name, code: down.code, message: down.message });
       continue;
     }
-    let accepted: boolean;
-    try {
-      accepted = await sendAdd(rt, pending, ctx.options, ctx.addDelayMs);
-    } catch (err) {
-      const e = toQbitError(err);
-      const payloadRefused = e.code.startsWith('HTTP_4') && e.code !== 'HTTP_403' && e.code !== 'HTTP_404';
-      if (payloadRefused && pending.length === 1) {
-        // 415 for this one `.torrent` (or 400): qBittorrent will never take it.
-        result.refused.set(pending[0]!.infohash, { instance: rt.name, code: 'REFUSED', message: `${rt.name} refused it: ${e.message}` });
-        pending = [];
-        break;
-      }
-      if (!payloadRefused) ctx.fleet.markFailed(rt, e);
-      note(pending, { instance: rt.name, code: e.code, message: e.message });
-      if (!NOT_SENT.has(e.code) && !payloadRefused) await recordUncertain(ctx, rt, pending);
+    const sent = await sendAdd(rt, pending, ctx.options, ctx.addDelayMs);
+    // 415 for one `.torrent` (or 400): qBittorrent will never take that file, here or elsewhere.
+    for (const { item, message } of sent.payloadRefused) result.refused.set(item.infohash, { instance: rt.name, code: 'REFUSED', message: `${rt.name} refused it: ${message}` });
+    if (sent.error) {
+      pending = await afterSendFailed(rt, sent, ctx, result, note);
       continue;
     }
-    const single = pending.length === 1;
+    const toConfirm = [...sent.accepted, ...sent.refusedWhole];
+    const wasAccepted = new Set(sent.accepted);
     let seen: Set<string>;
     try {
-      // A lone input refused (`Fails.` / 409) added nothing: a short look tells whether it was there already.
-      seen = await confirmPresent(rt, pending, accepted || !single ? ctx.confirmTimeoutMs : refusedLookMs(ctx));
+      // Inputs refused as a whole added nothing: a short look tells whether they were there already.
+      seen = await confirmPresent(rt, toConfirm, sent.accepted.length ? ctx.confirmTimeoutMs : refusedLookMs(ctx));
     } catch (err) {
       const e = toQbitError(err);
       ctx.fleet.markFailed(rt, e);
-      note(pending, { instance: rt.name, code: e.code, message: `${e.message} (while confirming)` });
-      await recordUncertain(ctx, rt, pending);
+      note(toConfirm, { instance: rt.name, code: e.code, message: `${e.message} (while confirming)` });
+      await recordUncertain(ctx, rt, sent.accepted);
+      pending = toConfirm;
       continue;
     }
-    let still: ParsedInput[] = [];
-    for (const item of pending) {
-      if (!seen.has(item.infohash)) still.push(item);
-      else if (single && !accepted) result.duplicates.set(item.infohash, rt.name);
-      else result.placed.set(item.infohash, rt.name);
+    const slow: ParsedInput[] = [];
+    for (const item of toConfirm) {
+      if (seen.has(item.infohash)) (wasAccepted.has(item) ? result.placed : result.duplicates).set(item.infohash, rt.name);
+      // Refused as a whole and not listed: invalid for qBittorrent, or present under another hash — final.
+      else if (!wasAccepted.has(item)) result.refused.set(item.infohash, refusal(rt));
+      else slow.push(item);
     }
-    if (single && !accepted) {
-      for (const item of still) result.refused.set(item.infohash, refusal(rt));
-      still = [];
-    } else if (still.length > 0 && still.length <= RESEND_ALONE_MAX && pending.length > 1) {
+    if (slow.length > 0 && slow.length <= RESEND_ALONE_MAX && sent.accepted.length > 1) {
       // A batch answer hides which inputs were refused (4.x `Ok.` if one was new): ask again one by one.
-      still = await resendOneByOne(rt, still, ctx, result, note);
-    } else if (still.length) {
-      note(still, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });
-      await recordUncertain(ctx, rt, still);
+      pending = await resendOneByOne(rt, slow, ctx, result, note);
+    } else {
+      if (slow.length) {
+        note(slow, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });
+        await recordUncertain(ctx, rt, slow);
+      }
+      pending = slow;
     }
-    pending = still;
   }
   for (const item of pending) result.failed.set(item.infohash, reasons.get(item.infohash) ?? []);
   return result;
@@ -305,10 +336,38 @@ const RESEND_ALONE_MAX = 10;
 const refusedLookMs = (ctx: PlaceContext): number => Math.min(1_000, ctx.confirmTimeoutMs);
 
 /**
+ * The add to `rt` stopped at a transport/auth/server error (`sent.error`): marks `rt` failed,
+ * takes one look (if it still answers) for what was accepted before the error — listed ones are
+ * placed — and records as uncertain whatever may have reached it unlisted, so stray cleanup can
+ * remove a late copy. Returns the inputs to try on the next instance.
+ */
+async function afterSendFailed(
+  rt: InstanceRuntime,
+  sent: SendOutcome,
+  ctx: PlaceContext,
+  result: Placement,
+  note: (list: ParsedInput[], f: Failure) => void,
+): Promise<ParsedInput[]> {
+  const e = sent.error!;
+  ctx.fleet.markFailed(rt, e);
+  const before = [...sent.accepted, ...sent.refusedWhole];
+  const seen = before.length ? await confirmPresent(rt, before, 0).catch(() => new Set<string>()) : new Set<string>();
+  const wasAccepted = new Set(sent.accepted);
+  for (const item of before) if (seen.has(item.infohash)) (wasAccepted.has(item) ? result.placed : result.duplicates).set(item.infohash, rt.name);
+  const unlisted = before.filter((i) => !seen.has(i.infohash));
+  const next = [...unlisted, ...sent.inFlight, ...sent.unsent];
+  note(next, { instance: rt.name, code: e.code, message: e.message });
+  const mayArrive = [...unlisted.filter((i) => wasAccepted.has(i)), ...(NOT_SENT.has(e.code) ? [] : sent.inFlight)];
+  if (mayArrive.length) await recordUncertain(ctx, rt, mayArrive);
+  return next;
+}
+
+/**
  * Re-sends each input of a batch that qBittorrent accepted but did not list, alone, so an
- * explicit refusal (`Fails.`, 409) of one input is told apart from a slow add. Returns the
- * inputs still unaccounted for (recorded as uncertain on `rt`; they fall through to the next
- * instance).
+ * explicit refusal of one input is told apart from a slow add. An input refused now was taken
+ * by the batch (the batch answer was `Ok.`): qBittorrent knows it but has not listed it yet, so
+ * it is NOT refused — it is recorded as uncertain and falls through like a slow add (stray
+ * cleanup removes a late copy). Returns the inputs still unaccounted for.
  */
 async function resendOneByOne(
   rt: InstanceRuntime,
@@ -319,18 +378,20 @@ async function resendOneByOne(
 ): Promise<ParsedInput[]> {
   const left: ParsedInput[] = [];
   for (const item of items) {
-    try {
-      const accepted = await sendAdd(rt, [item], ctx.options, 0);
-      const seen = await confirmPresent(rt, [item], accepted ? ctx.confirmTimeoutMs : refusedLookMs(ctx));
-      if (seen.has(item.infohash)) result.placed.set(item.infohash, rt.name);
-      else if (!accepted) result.refused.set(item.infohash, refusal(rt));
-      else left.push(item);
-    } catch (err) {
-      const e = toQbitError(err);
-      ctx.fleet.markFailed(rt, e);
-      note([item], { instance: rt.name, code: e.code, message: e.message });
-      left.push(item);
+    const sent = await sendAdd(rt, [item], ctx.options, 0);
+    if (sent.payloadRefused.length) {
+      result.refused.set(item.infohash, { instance: rt.name, code: 'REFUSED', message: `${rt.name} refused it: ${sent.payloadRefused[0]!.message}` });
+      continue;
     }
+    if (sent.error) {
+      ctx.fleet.markFailed(rt, sent.error);
+      note([item], { instance: rt.name, code: sent.error.code, message: sent.error.message });
+      left.push(item);
+      continue;
+    }
+    const seen = await confirmPresent(rt, [item], sent.accepted.length ? ctx.confirmTimeoutMs : refusedLookMs(ctx)).catch(() => new Set<string>());
+    if (seen.has(item.infohash)) result.placed.set(item.infohash, rt.name);
+    else left.push(item);
   }
   if (left.length) {
     note(left, { instance: rt.name, code: 'TIMEOUT', message: `${rt.name} accepted it but did not list it within ${ctx.confirmTimeoutMs} ms` });

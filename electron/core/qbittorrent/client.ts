@@ -191,16 +191,23 @@ export class QbitClient {
   }
 
   /** Reads an add answer: `Ok.`/`Fails.` (≤ 5.1) or 5.2's JSON with 202 pending / 409 all failed. 415 throws `HTTP_415`. */
-  private addAccepted(res: HttpResponse): boolean {
+  /**
+   * What an add answer says: `all` taken, `none` (4.x/5.1 `Fails.` — nothing was new or valid;
+   * 5.2+ `409`, or JSON with no success and nothing pending), or `some` (5.2+ JSON with failures
+   * beside successes: which ones only `torrents/info` can tell).
+   */
+  private addAnswer(res: HttpResponse): 'all' | 'some' | 'none' {
     const body = res.body.trim();
-    if (res.status === 409) return false;
-    if (body === 'Ok.') return true;
-    if (body === 'Fails.') return false;
+    if (res.status === 409) return 'none';
+    if (body === 'Ok.') return 'all';
+    if (body === 'Fails.') return 'none';
     if (body.startsWith('{')) {
       const j = this.json<{ success_count?: number; failure_count?: number; pending_count?: number }>(res, 'torrents/add');
-      return (j.failure_count ?? 0) === 0 && (j.success_count ?? 0) + (j.pending_count ?? 0) > 0;
+      const taken = (j.success_count ?? 0) + (j.pending_count ?? 0);
+      if (taken === 0) return 'none';
+      return (j.failure_count ?? 0) === 0 ? 'all' : 'some';
     }
-    return res.status === 200 || res.status === 202;
+    return res.status === 200 || res.status === 202 ? 'all' : 'none';
   }
 
   /**
@@ -212,12 +219,15 @@ export class QbitClient {
    */
   async addMagnets(uris: string[], opts?: AddParams, call: CallOptions = {}): Promise<AddResult> {
     let accepted = true;
+    let refusedAll = true;
     let requests = 0;
     for (const body of magnetBodies(uris, opts)) {
       requests++;
-      if (!this.addAccepted(await this.call('POST', 'torrents/add', { body, accept: [409], timeoutMs: call.timeoutMs }))) accepted = false;
+      const answer = this.addAnswer(await this.call('POST', 'torrents/add', { body, accept: [409], timeoutMs: call.timeoutMs }));
+      if (answer !== 'all') accepted = false;
+      if (answer !== 'none') refusedAll = false;
     }
-    return { accepted, requests };
+    return { accepted, refusedAll: requests > 0 && refusedAll, requests };
   }
 
   /**
@@ -228,13 +238,16 @@ export class QbitClient {
    */
   async addTorrentFiles(files: { name: string; data: Uint8Array }[], opts?: AddParams, call: CallOptions = {}): Promise<AddResult> {
     let accepted = true;
+    let refusedAll = true;
     let requests = 0;
     for (const mp of torrentBodies(files, opts)) {
       requests++;
       const res = await this.call('POST', 'torrents/add', { body: mp.body, contentType: mp.contentType, accept: [409], timeoutMs: call.timeoutMs });
-      if (!this.addAccepted(res)) accepted = false;
+      const answer = this.addAnswer(res);
+      if (answer !== 'all') accepted = false;
+      if (answer !== 'none') refusedAll = false;
     }
-    return { accepted, requests };
+    return { accepted, refusedAll: requests > 0 && refusedAll, requests };
   }
 
   /**

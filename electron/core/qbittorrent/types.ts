@@ -79,6 +79,8 @@ export interface AddParams {
 /** Result of an add: `accepted` is true when every request was answered `Ok.` (or, on 5.2, no failures). */
 export interface AddResult {
   accepted: boolean;
+  /** True when every request was refused as a whole (`Fails.`, `409`, JSON with nothing taken): nothing was added. */
+  refusedAll: boolean;
   /** How many HTTP requests the add took (batches split under the 64 MiB body limit). */
   requests: number;
 }

@@ -269,3 +269,27 @@ describe('a .torrent URL the network cannot fetch now is queued as a URL, not lo
     }
   });
 });
+
+describe('one call mixing good inputs and a .torrent qBittorrent refuses', () => {
+  it('the refused file is rejected alone; the magnet and the good file land on the first instance only (not re-sent to the second)', async () => {
+    const m = randomMagnet('mixed batch magnet');
+    const good = makeTorrentFile(`qbf-mixed-good-${Date.now()}`);
+    const bad = makeTorrentFile(`qbf-mixed-bad-${Date.now()}`);
+    // Same info dict but `pieces` one byte short: our parser hashes it, libtorrent refuses it (415).
+    const badData = Buffer.from(bad.data.toString('latin1').replace(/6:pieces(\d+):/, (_m, n: string) => `6:pieces${Number(n) - 1}:`).replace(/(6:pieces\d+:[\s\S]{19})[\s\S]/, '$1'), 'latin1');
+    const dir = mkdtempSync(join(tmpdir(), 'qbf-mixed-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'good.torrent'), good.data);
+    writeFileSync(join(dir, 'bad.torrent'), badData);
+    const { engine } = await engineWith({ instances: [inst('a', a), inst('b', b)] });
+    await engine.checkAll();
+    const res = await engine.add([m.magnet, join(dir, 'bad.torrent'), join(dir, 'good.torrent')]);
+    expect(res.results.map((r) => r.outcome)).toEqual(['added', 'rejected', 'added']);
+    expect(res.results[1]!.error).toMatchObject({ code: 'REFUSED' });
+    expect(res.results.filter((r) => r.outcome === 'added').map((r) => r.instance)).toEqual(['a', 'a']);
+    const onB = await listHashes(b);
+    expect(onB).not.toContain(m.infohash);
+    expect(onB).not.toContain(good.infohash);
+    expect(engine.snapshot().queue.length).toBe(0);
+  });
+});
