@@ -164,15 +164,16 @@ export function applyLegacyEnv(
   if (username !== undefined) applied.push(env.QBITTORRENT_USERNAME !== undefined ? 'QBITTORRENT_USERNAME' : 'QB_USERNAME');
   if (password !== undefined && passwordUsed) applied.push(passwordVar);
   if (env.DOWNLOAD_PATH) applied.push('DOWNLOAD_PATH');
-  // An API key (5.2+) is per server: it goes to the primary (the first instance), bound to its URL.
-  const first = instances[0];
-  if (env.QBITTORRENT_API_KEY && first?.url) {
-    const urlFromDotEnv = primaryUrl ? sourceOf(primaryVar) === '.env' : false;
-    if (sourceOf('QBITTORRENT_API_KEY') === 'environment' && urlFromDotEnv) {
+  // An API key (5.2+) is per server: it goes only to the instance the environment's own URL names
+  // (QBITTORRENT_URL / QB_HOST → `primary`), bound to that URL — never to whichever instance is first.
+  if (env.QBITTORRENT_API_KEY) {
+    if (!primaryUrl) {
+      warnings.push('QBITTORRENT_API_KEY ignored: set QBITTORRENT_URL beside it (or store the key with `qbit-failover api-key <instance>`)');
+    } else if (sourceOf('QBITTORRENT_API_KEY') === 'environment' && sourceOf(primaryVar) === '.env') {
       warnings.push(`QBITTORRENT_API_KEY from the environment is not sent to ${primaryVar} from .env; set both in the same place`);
     } else {
       try {
-        passwords[apiKeyName(first.name)] = { password: env.QBITTORRENT_API_KEY.trim(), origin: originOf(first.url) };
+        passwords[apiKeyName('primary')] = { password: env.QBITTORRENT_API_KEY.trim(), origin: originOf(primaryUrl) };
         applied.push('QBITTORRENT_API_KEY');
       } catch {
         /* invalid URL: the schema check below reports it */

@@ -163,3 +163,23 @@ describe('the environment cannot redirect credentials or open the VPN gate (item
     expect(JSON.stringify(same.warnings)).not.toContain('pw');
   });
 });
+
+describe('QBITTORRENT_API_KEY', () => {
+  it('goes to the instance QBITTORRENT_URL names, bound to that URL — not to whichever instance is first in config.json', () => {
+    const [base, raw] = fromConfig({
+      instances: [
+        { name: 'seedbox', url: 'http://127.0.0.1:9001' },
+        { name: 'primary', url: 'http://127.0.0.1:8080' },
+      ],
+    });
+    const o = applyLegacyEnv(base, raw, { QBITTORRENT_URL: 'http://127.0.0.1:8080', QBITTORRENT_API_KEY: 'qbt_k' });
+    expect(o.passwords).toEqual({ 'primary:apikey': { password: 'qbt_k', origin: 'http://127.0.0.1:8080' } });
+  });
+
+  it('without a URL beside it, the key is ignored with a warning (never sent to the first instance)', () => {
+    const [base, raw] = fromConfig({ instances: [{ name: 'seedbox', url: 'http://127.0.0.1:9001' }] });
+    const o = applyLegacyEnv(base, raw, { QBITTORRENT_API_KEY: 'qbt_k' });
+    expect(o.passwords).toEqual({});
+    expect(o.warnings.join('\n')).toMatch(/QBITTORRENT_API_KEY ignored/);
+  });
+});
