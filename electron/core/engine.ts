@@ -105,7 +105,13 @@ export class Engine extends EventEmitter {
       if (this.running) this.healthRecord.update(this.fleet.health());
     });
     // An instance that answers again may hold a stray copy of an add that timed out there and was placed elsewhere.
-    this.fleet.on('ok', (rt) => void removeStrayCopies(rt, this.uncertain, this.logger, (name) => this.fleet.find(name)).catch(() => undefined));
+    this.fleet.on('ok', (rt) =>
+      void removeStrayCopies(rt, this.uncertain, this.logger, (name) => {
+        const holder = this.fleet.find(name);
+        // A VPN-bound holder while the VPN is down is asked with its held session only (no login, no key).
+        return holder && { rt: holder, sessionOnly: holder.blockedByVpn(this.fleet.vpnHealth()) };
+      }).catch(() => undefined),
+    );
     this.fleet.on('usable', () => {
       if (this.queue.entries().length) void this.flusher.auto();
     });
@@ -222,10 +228,10 @@ export class Engine extends EventEmitter {
 
   /**
    * Lists an instance's torrents (`torrents/info`, optionally filtered by the ids qBittorrent
-   * lists them under). @throws Error code `NOT_CONFIGURED` for an unknown instance; QbitError for server trouble.
+   * lists them under). @throws Error code `NOT_CONFIGURED` for an unknown instance, `VPN_DOWN` for a VPN-bound one while the VPN is down; QbitError for server trouble.
    */
   async listTorrents(instance: string, ids?: string[]): Promise<TorrentInfo[]> {
-    return this.instanceNamed(instance).client.info(ids ? { hashes: ids } : {});
+    return (await this.reachableNamed(instance)).client.info(ids ? { hashes: ids } : {});
   }
 
   /**
@@ -233,7 +239,7 @@ export class Engine extends EventEmitter {
    * `delete` removes downloaded data only with `deleteFiles`. @throws as {@link listTorrents}.
    */
   async torrentAction(instance: string, action: 'pause' | 'resume' | 'delete', ids: string[] | 'all', deleteFiles = false): Promise<void> {
-    const client = this.instanceNamed(instance).client;
+    const client = (await this.reachableNamed(instance)).client;
     if (action === 'pause') await client.pause(ids);
     else if (action === 'resume') await client.resume(ids);
     else await client.delete(ids, deleteFiles);
@@ -241,6 +247,19 @@ export class Engine extends EventEmitter {
   }
 
   /** The runtime of `name`. @throws Error code `NOT_CONFIGURED` naming the configured instances. */
+  /**
+   * The instance `name`, after a fresh VPN probe; throws `VPN_DOWN` (409) for a `requiresVpn`
+   * instance while the VPN is down, so no login or key reaches it outside the tunnel.
+   */
+  private async reachableNamed(name: string): Promise<InstanceRuntime> {
+    const rt = this.instanceNamed(name);
+    await this.fleet.refreshVpnBeforeAdd();
+    if (rt.blockedByVpn(this.fleet.vpnHealth())) {
+      throw Object.assign(new Error(`${name} requires the VPN, which is down: not contacted`), { code: 'VPN_DOWN', httpStatus: 409 });
+    }
+    return rt;
+  }
+
   private instanceNamed(name: string): InstanceRuntime {
     const rt = this.fleet.find(name);
     if (rt) return rt;

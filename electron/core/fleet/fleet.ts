@@ -152,7 +152,9 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     if (prev !== this.vpn.state && this.vpn.checkedAt) {
       this.emit('note', 'vpn', `VPN ${this.vpn.state === 'CONNECTED' ? 'up' : this.vpn.state === 'DOWN' ? 'down' : 'check disabled'}${this.vpn.error ? `: ${this.vpn.error}` : ''}`);
       if (this.vpn.state === 'DOWN') this.reconnector.maybeRun(this.conf.vpn);
-      if (prev === 'DOWN') for (const rt of this.instances.filter((i) => i.settings.requiresVpn)) void this.checkInstance(rt);
+      // Back up: the VPN-bound instances are probed before anything goes on (an add right now must
+      // see them, for its duplicate check too, not their stale VPN_DOWN).
+      if (prev === 'DOWN') await Promise.all(this.instances.filter((i) => i.settings.requiresVpn).map((rt) => this.checkInstance(rt)));
     }
     if (this.isActive()) this.scheduler.schedule('vpn', this.conf.pollIntervalMs, () => void this.checkVpn());
     this.emit('change');
@@ -189,7 +191,7 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
    * older than {@link VPN_FRESH_FOR_ADD_MS}: the poll runs every 15 s by default, and an add
    * routed on a 14-s-old "CONNECTED" would reach the VPN-bound instance after the VPN dropped.
    */
-  private async refreshVpnBeforeAdd(): Promise<void> {
+  async refreshVpnBeforeAdd(): Promise<void> {
     if (this.conf.vpn.check === 'none' || !this.instances.some((i) => i.settings.requiresVpn)) return;
     const at = this.vpn.checkedAt ? Date.parse(this.vpn.checkedAt) : 0;
     if (Date.now() - at >= VPN_FRESH_FOR_ADD_MS) await this.checkVpn();

@@ -166,6 +166,17 @@ describe('a VPN-gated instance that still answers is asked about duplicates', ()
     const again = await engine.add([m.magnet]);
     expect(again.results[0]).toMatchObject({ outcome: 'duplicate', instance: 'a' });
     expect(await listHashes(b)).not.toContain(m.infohash);
+    // The torrents command does not reach a VPN-bound instance while the VPN is down.
+    await expect(engine.listTorrents('a')).rejects.toMatchObject({ code: 'VPN_DOWN' });
+    // VPN back: an add at once sees `a` again (probed before the add goes on), not its stale VPN_DOWN.
+    vpn.up();
+    const m2 = randomMagnet('right after the VPN came back');
+    const sid = (await directLogin(a)).cookie!;
+    await fetch(`${a.url}/api/v2/torrents/add`, { method: 'POST', headers: { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ urls: m2.magnet }).toString() });
+    await waitForHashes(a, [m2.infohash], 2_000);
+    await new Promise((r) => setTimeout(r, 1_100)); // the last VPN probe is now stale: the add re-probes it
+    expect((await engine.add([m2.magnet])).results[0]).toMatchObject({ outcome: 'duplicate', instance: 'a' });
+    expect(await listHashes(b)).not.toContain(m2.infohash);
     vpn.remove();
   });
 });
