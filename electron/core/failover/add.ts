@@ -2,7 +2,7 @@ import type { AddOptions } from '../../../shared/contract';
 import type { Failure } from '../../../shared/failure';
 import type { AddResponse, AddResult, AddSummary } from '../../../shared/model';
 import type { NewQueueEntry } from '../queue';
-import { nameOfUrl, urlEntryKey } from '../queue/magnet';
+import { isTorrentUrl, nameOfUrl, urlEntryKey } from '../queue/magnet';
 import { InvalidInput, parseTorrent, type ParsedInput } from '../inputs/parse';
 import { DownloadFailed, resolveInput } from '../inputs/resolve-input';
 import { emptyPlacement, failuresOf, ledgerAlongside, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
@@ -50,9 +50,23 @@ export function resolveTorrentBytes(fileName: string, data: Uint8Array): Resolve
   }
 }
 
+/** `new URL(u).href` when that is an http(s) URL a queue file can list ({@link isTorrentUrl}); else null. */
+function canonicalUrl(u: string): string | null {
+  try {
+    const href = new URL(u).href;
+    return isTorrentUrl(href) ? href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Typed rejection for an input that failed to parse. */
 function rejection(input: string, err: unknown): Resolved {
-  if (err instanceof DownloadFailed && err.retryable) return { input, deferred: { url: err.url, why: err.why } };
+  if (err instanceof DownloadFailed && err.retryable) {
+    // The queue keeps the URL as the WHATWG serialisation (a space becomes %20), the form every reader of the file accepts.
+    const url = canonicalUrl(err.url);
+    if (url) return { input, deferred: { url, why: err.why } };
+  }
   if (err instanceof InvalidInput) return { input, error: { code: err.code, message: err.message } };
   return { input, error: { code: 'INVALID_INPUT', message: (err as Error)?.message ?? String(err) } };
 }

@@ -15,7 +15,7 @@ import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, wr
 import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
 import { QueueJournal, type JournalRecord, type JournalState } from './journal';
-import { isInfohash } from './magnet';
+import { isInfohash, isTorrentUrl } from './magnet';
 import { reconcile } from './merge';
 import {
   QueueInputError,
@@ -524,7 +524,7 @@ function validate(item: NewQueueEntry): NewQueueEntry {
   if (item.kind === 'torrent' && !item.torrent) throw new QueueInputError(`Torrent ${infohash} has no .torrent bytes`);
   if (item.kind !== 'torrent' && item.kind !== 'magnet' && item.kind !== 'url') throw new QueueInputError(`Unknown kind: ${String(item.kind)}`);
   if (item.kind === 'url') {
-    if (typeof item.magnet !== 'string' || !/^https?:\/\//i.test(item.magnet)) throw new QueueInputError(`Not an http(s) URL: ${String(item.magnet)}`);
+    if (typeof item.magnet !== 'string' || !isTorrentUrl(item.magnet)) throw new QueueInputError(`Not an http(s) URL a queue file can list: ${String(item.magnet)}`);
   } else if (typeof item.magnet !== 'string' || !item.magnet.startsWith('magnet:?')) {
     throw new QueueInputError(`Not a magnet URI for ${infohash}: ${item.magnet}`);
   }

@@ -258,6 +258,16 @@ describe('a .torrent URL the network cannot fetch now is queued as a URL, not lo
     }
   });
 
+  it('a URL with a space is queued in its %20 form and read back as a URL entry by another process (not a magnet that never parses)', async () => {
+    const port = await freePort();
+    const { engine, queueFile } = await engineWith({ instances: [inst('a', a)] });
+    const res = await engine.add([`http://127.0.0.1:${port}/my file.torrent`]);
+    expect(res.results[0]).toMatchObject({ outcome: 'queued' });
+    const other = await engineWith({ instances: [inst('a', a)] }, queueFile);
+    expect(other.engine.queueListing().entries).toEqual([expect.objectContaining({ kind: 'url', magnet: `http://127.0.0.1:${port}/my%20file.torrent` })]);
+    expect((JSON.parse(readFileSync(queueFile, 'utf8')) as { magnets: string[] }).magnets).toHaveLength(1);
+  });
+
   it('a URL fetch refuses outright (a blocked port) is rejected, not queued for ever', async () => {
     const { engine } = await engineWith({ instances: [inst('a', a)] });
     const res = await engine.add(['http://127.0.0.1:9/blocked.torrent']);
