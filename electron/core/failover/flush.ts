@@ -19,7 +19,8 @@ async function entryInput(queue: QueueStore, e: QueueEntry): Promise<ParsedInput
     if (e.kind === 'url') return parseTorrent(await downloadTorrent(e.magnet), e.magnet);
     if (e.kind === 'torrent') {
       const data = await queue.readTorrent(e);
-      if (!data) return { failed: 'the .torrent file kept beside the queue is missing' };
+      // The payload file is gone (deleted by hand): the entry's stand-in magnet carries the same hashes and name.
+      if (!data) return parseMagnet(e.magnet);
       return parseTorrent(data, e.magnet);
     }
     return parseMagnet(e.magnet);

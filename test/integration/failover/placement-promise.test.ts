@@ -314,3 +314,18 @@ describe('one call mixing good inputs and a .torrent qBittorrent refuses', () =>
     expect(engine.snapshot().queue.length).toBe(0);
   });
 });
+
+describe('a queued .torrent whose payload file was deleted', () => {
+  it('is flushed by its stand-in magnet (same infohash and name), not stuck for ever', async () => {
+    const t = makeTorrentFile(`qbf-payload-gone-${Date.now()}`);
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const down = await engineWith({ instances: [{ name: 'a', url: dead, username: 'admin' }] });
+    expect((await down.engine.addTorrentBytes('gone.torrent', t.data)).results[0]).toMatchObject({ outcome: 'queued' });
+    rmSync(`${down.queueFile}.torrents`, { recursive: true, force: true });
+    const up = await engineWith({ instances: [inst('a', a)] }, down.queueFile);
+    await up.engine.checkAll();
+    const f = await up.engine.flush();
+    expect(f.placed).toEqual([expect.objectContaining({ infohash: t.infohash, instance: 'a', outcome: 'added' })]);
+    expect(f.queueLength).toBe(0);
+  });
+});
