@@ -30,6 +30,8 @@ let server: QbtProcess;
 let strict: QbtProcess;
 /** Bans after 2 failed logins, so one extra failed login shows as a ban (items 9 and 10). */
 let race: QbtProcess;
+/** qBittorrent's default, set explicitly: bans after 5 failed logins from one IP, whatever the passwords. */
+let five: QbtProcess;
 const engines: Engine[] = [];
 const proxies: LoginCountingProxy[] = [];
 const sandboxes: Sandbox[] = [];
@@ -37,10 +39,11 @@ const sandboxes: Sandbox[] = [];
 beforeAll(async () => {
   assertCliBuilt();
   const twoStrikes = { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '2' } };
-  [server, strict, race] = await Promise.all([
+  [server, strict, race, five] = await Promise.all([
     startQbittorrent({ name: 'login-default' }),
     startQbittorrent({ name: 'login-strict', extraConfig: twoStrikes }),
     startQbittorrent({ name: 'login-race', extraConfig: twoStrikes }),
+    startQbittorrent({ name: 'login-five', extraConfig: { Preferences: { 'WebUI\\MaxAuthenticationFailCount': '5' } } }),
   ]);
 });
 
@@ -52,6 +55,7 @@ afterAll(async () => {
   await server?.dispose();
   await strict?.dispose();
   await race?.dispose();
+  await five?.dispose();
   for (const s of sandboxes) s.dispose();
 });
 
@@ -189,6 +193,49 @@ describe('login safety', () => {
     expect(proxy.logins).toBe(1);
     const remembered = await new FailedLoginMemory(sb.home).stateOf(proxy.url, race.username, 'not-the-password');
     expect(remembered).toMatchObject({ failures: 1, pending: false });
+  });
+
+  it('two different wrong passwords entered one after the other (and the second again, and a third): at most 4 failed logins reach a server that bans after 5; a right login works at the end', async () => {
+    const proxy = await startLoginCountingProxy(five.url);
+    proxies.push(proxy);
+    const sb = makeSandbox('two-typos');
+    sandboxes.push(sb);
+    writeHome(sb, [{ name: 'primary', url: proxy.url, username: five.username, password: 'typo-a', requiresVpn: false }], 'none', {
+      pollIntervalMs: 15_000,
+      maxBackoffMs: 120_000,
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    let t = start;
+    const engine = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home) });
+    engines.push(engine);
+    const statuses = new Set<string>();
+    /** An hour of default polling (240 checks, 15 s apart), on the faked clock. */
+    const hourOfChecks = async (): Promise<void> => {
+      for (let i = 0; i < 3_600_000 / 15_000; i++) {
+        vi.setSystemTime((t += 15_000));
+        statuses.add((await engine.checkAll()).instances[0]!.status);
+      }
+    };
+    const steps: string[] = [];
+    try {
+      await hourOfChecks();
+      steps.push(`typo-a: ${proxy.logins}`);
+      for (const password of ['typo-b', 'typo-b', 'typo-c']) {
+        await engine.setPassword('primary', password); // the user enters a password in Settings
+        await hourOfChecks();
+        steps.push(`${password}: ${proxy.logins}`);
+      }
+    } finally {
+      await engine.stop();
+      vi.useRealTimers();
+    }
+    console.log(`[login-safety] two typos: logins reached the server after each password ${JSON.stringify(steps)}; answers ${JSON.stringify(proxy.answers)}; statuses ${JSON.stringify([...statuses])}`);
+    expect(proxy.answers.every((a) => a === 'Fails.' || a === 'Unauthorized'), JSON.stringify(proxy.answers)).toBe(true);
+    expect(proxy.logins).toBeLessThanOrEqual(4);
+    expect(statuses.has('BANNED')).toBe(false);
+    const direct = await directLogin(five); // the user's browser, same IP, right password
+    expect(loginAccepted(direct), `right password at the end: ${direct.status} ${direct.body}`).toBe(true);
   });
 
   it('an instance with no stored password: `status` says NO_PASSWORD and how to store it, and sends no login', async () => {

@@ -59,11 +59,12 @@ describe('FailedLoginMemory: one lock for every writer', () => {
   it('two memories on the same file recording 2 × 25 failures at once lose none', async () => {
     const a = new FailedLoginMemory(home);
     const b = new FailedLoginMemory(home);
-    const fail = async (m: FailedLoginMemory, pw: string): Promise<void> => (await allowed(m.guardFor(URL_, 'admin', pw).begin(5_000))).failed('AUTH_FAILED');
+    // One server per password: a server's own count would stop the 4th failed login to it.
+    const fail = async (m: FailedLoginMemory, pw: string): Promise<void> => (await allowed(m.guardFor(`${URL_}/${pw}`, 'admin', pw).begin(5_000))).failed('AUTH_FAILED');
     await Promise.all([...Array.from({ length: 25 }, (_, n) => fail(a, `a-${n}`)), ...Array.from({ length: 25 }, (_, n) => fail(b, `b-${n}`))]);
     const fresh = new FailedLoginMemory(home);
     for (const pw of [...Array.from({ length: 25 }, (_, n) => `a-${n}`), ...Array.from({ length: 25 }, (_, n) => `b-${n}`)]) {
-      expect((await fresh.stateOf(URL_, 'admin', pw)).failures, pw).toBe(1);
+      expect(await fresh.stateOf(`${URL_}/${pw}`, 'admin', pw), pw).toMatchObject({ failures: 1, serverFailures: 1 });
     }
   });
 
@@ -71,7 +72,7 @@ describe('FailedLoginMemory: one lock for every writer', () => {
     await Promise.all(['p0', 'p1', 'p2', 'p3'].map((p) => runChild(['fail', p, '15'])));
     const mem = new FailedLoginMemory(home);
     let remembered = 0;
-    for (const p of ['p0', 'p1', 'p2', 'p3']) for (let n = 0; n < 15; n++) remembered += (await mem.stateOf(URL_, 'admin', `${p}-${n}`)).failures;
+    for (const p of ['p0', 'p1', 'p2', 'p3']) for (let n = 0; n < 15; n++) remembered += (await mem.stateOf(`${URL_}/${p}-${n}`, 'admin', `${p}-${n}`)).failures;
     expect(remembered).toBe(60);
   }, 30_000);
 
@@ -184,5 +185,121 @@ describe('FailedLoginMemory: keyed records', () => {
     expect(text).not.toContain(sha(`${URL_}\nadmin\nsomething-else`));
     expect(text).not.toContain(sha(URL_));
     expect(await mem.stateOf(URL_, 'admin', 'old-wrong')).toMatchObject({ failures: MAX_AUTO_LOGIN_FAILURES });
+  });
+});
+
+/**
+ * qBittorrent counts failed logins per client IP, whatever password was tried, and the count
+ * never decays: only a successful login (or a ban's end, or a restart) resets it; 5 bans the IP
+ * (`WebUI\MaxAuthenticationFailCount`). `Server` below is that rule, nothing more: the test
+ * drives the memory the way the engine does (a poll every 5 min for two days) and counts what
+ * the server would have counted.
+ */
+describe('FailedLoginMemory: one count per server, whatever the password', () => {
+  const FIVE_MIN = 5 * 60_000;
+  const TWO_DAYS_OF_POLLS = (2 * 86_400_000) / FIVE_MIN;
+
+  /** qBittorrent's per-IP count of failed logins for one server whose right password is `right`. */
+  class Server {
+    failures = 0;
+    worst = 0;
+    sent = 0;
+    constructor(readonly right: string) {}
+  }
+
+  /** Polls `password` every 5 min for two days from `now.t`; returns how many logins were sent. */
+  async function poll(mem: FailedLoginMemory, srv: Server, password: string, now: { t: number }): Promise<number> {
+    const g = mem.guardFor(URL_, 'admin', password);
+    let sent = 0;
+    for (let i = 0; i < TWO_DAYS_OF_POLLS; i++) {
+      now.t += FIVE_MIN;
+      const permit = await g.begin(1_000);
+      if (!permit.allowed) continue;
+      sent++;
+      srv.sent++;
+      if (password === srv.right) {
+        srv.failures = 0;
+        await permit.attempt.succeeded();
+      } else {
+        srv.failures++;
+        srv.worst = Math.max(srv.worst, srv.failures);
+        await permit.attempt.failed('AUTH_FAILED');
+      }
+    }
+    return sent;
+  }
+
+  it('3 failed logins with password A, then the user enters a new wrong password B: ONE login with B, then none; the server counts at most 4 failures', async () => {
+    const now = { t: 10_000_000 };
+    const mem = new FailedLoginMemory(home, () => now.t);
+    const srv = new Server('right');
+    expect(await poll(mem, srv, 'typo-a', now)).toBe(MAX_AUTO_LOGIN_FAILURES);
+    await mem.forgetCredentials(URL_, 'admin', 'typo-b'); // the user stores a second wrong password
+    expect(await poll(mem, srv, 'typo-b', now)).toBe(1);
+    expect(srv.worst).toBe(4);
+    // Entering B again, or a third wrong password: not one more login (the 5th would ban the IP).
+    await mem.forgetCredentials(URL_, 'admin', 'typo-b');
+    expect(await poll(mem, srv, 'typo-b', now)).toBe(0);
+    await mem.forgetCredentials(URL_, 'admin', 'typo-c');
+    const permit = await mem.guardFor(URL_, 'admin', 'typo-c').begin(1_000);
+    expect(permit.allowed).toBe(false);
+    if (!permit.allowed) expect(permit.error.message).toContain('qBittorrent would ban this address after one more failure; log in once in the browser or restart qBittorrent to reset its count');
+    expect(srv.worst).toBeLessThanOrEqual(4);
+  });
+
+  it('re-entering the same wrong password after 3 failures allows one login at most', async () => {
+    const now = { t: 20_000_000 };
+    const mem = new FailedLoginMemory(home, () => now.t);
+    const srv = new Server('right');
+    expect(await poll(mem, srv, 'typo', now)).toBe(MAX_AUTO_LOGIN_FAILURES);
+    await mem.forgetCredentials(URL_, 'admin', 'typo');
+    expect(await poll(mem, srv, 'typo', now)).toBe(1);
+    await mem.forgetCredentials(URL_, 'admin', 'typo');
+    expect(await poll(mem, srv, 'typo', now)).toBe(0);
+    expect(srv.worst).toBe(4);
+  });
+
+  it('a success with any password resets the server count: a later wrong password gets its 3 automatic logins again', async () => {
+    const now = { t: 30_000_000 };
+    const mem = new FailedLoginMemory(home, () => now.t);
+    const srv = new Server('right');
+    expect(await poll(mem, srv, 'typo-a', now)).toBe(MAX_AUTO_LOGIN_FAILURES);
+    expect(await mem.stateOf(URL_, 'admin', 'typo-b')).toMatchObject({ failures: 0, serverFailures: MAX_AUTO_LOGIN_FAILURES });
+    await mem.forgetCredentials(URL_, 'admin', 'right');
+    await (await allowed(mem.guardFor(URL_, 'admin', 'right').begin(1_000))).succeeded();
+    srv.failures = 0; // logged in: the server's count is 0
+    expect(await mem.stateOf(URL_, 'admin', 'typo-a')).toMatchObject({ serverFailures: 0 });
+    await mem.forgetCredentials(URL_, 'admin', 'typo-b'); // the password is changed to a wrong one
+    expect(await poll(mem, srv, 'typo-b', now)).toBe(MAX_AUTO_LOGIN_FAILURES);
+    expect(srv.worst).toBe(MAX_AUTO_LOGIN_FAILURES);
+  });
+
+  it('the user\'s one "try now" is not spent by a login that never reached the server', async () => {
+    const now = { t: 40_000_000 };
+    const mem = new FailedLoginMemory(home, () => now.t);
+    const srv = new Server('right');
+    await poll(mem, srv, 'typo', now);
+    await mem.forgetCredentials(URL_, 'admin', 'right');
+    const g = mem.guardFor(URL_, 'admin', 'right');
+    await (await allowed(g.begin(1_000))).notSent(); // connection refused: qBittorrent saw nothing
+    await (await allowed(g.begin(1_000))).succeeded();
+    expect(await mem.stateOf(URL_, 'admin', 'right')).toMatchObject({ serverFailures: 0 });
+  });
+
+  it('a version-2 file: the failures of the configured password become the server count', async () => {
+    const now = { t: Date.now() };
+    // Write a version-2 record the way the old code did, under this install's key.
+    const old = new FailedLoginMemory(home, () => now.t);
+    const g = old.guardFor(URL_, 'admin', 'typo');
+    for (let i = 0; i < MAX_AUTO_LOGIN_FAILURES; i++) {
+      await (await allowed(g.begin(1_000))).failed('AUTH_FAILED');
+      now.t += 3_600_000;
+    }
+    const file = JSON.parse(await readFile(old.file, 'utf8')) as { entries: Record<string, unknown> };
+    const creds = Object.fromEntries(Object.entries(file.entries).filter(([k]) => k.startsWith('cred:')));
+    await writeFile(old.file, JSON.stringify({ version: 2, entries: creds }));
+    const mem = new FailedLoginMemory(home, () => now.t);
+    mem.guardFor(URL_, 'admin', 'typo');
+    expect(await mem.stateOf(URL_, 'admin', 'typo-b')).toMatchObject({ serverFailures: MAX_AUTO_LOGIN_FAILURES });
   });
 });
