@@ -8,7 +8,7 @@ import { ensureHome, saveSettingsFile } from './config/settings-file';
 import { importOverlay, keepStoredCommand, readSettings, type EnvInput, type EnvReport } from './config/settings-source';
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
 import { addResolved, resolveAll, resolveTorrentBytes, type Resolved } from './failover/add';
-import type { FlowDeps } from './failover/flow';
+import { InflightPlacements, type FlowDeps } from './failover/flow';
 import { FlushRunner } from './failover/flush-runner';
 import { removeStrayCopies } from './failover/stray-cleanup';
 import { Fleet } from './fleet/fleet';
@@ -313,9 +313,12 @@ export class Engine extends EventEmitter {
   }
 
   /** The owners and limits the add and flush flows work with. */
+  /** Placements running in this process (see {@link InflightPlacements}). */
+  private readonly inflight = new InflightPlacements();
+
   private flowDeps(): FlowDeps {
     const { confirmTimeoutMs, addDelayMs, maxAddsPerCall } = this.settings;
-    return { fleet: this.fleet, queue: this.queue, uncertain: this.uncertain, limits: { confirmTimeoutMs, addDelayMs, maxAddsPerCall } };
+    return { fleet: this.fleet, queue: this.queue, uncertain: this.uncertain, inflight: this.inflight, limits: { confirmTimeoutMs, addDelayMs, maxAddsPerCall } };
   }
 
   /**

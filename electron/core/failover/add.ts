@@ -87,7 +87,7 @@ export async function addResolved(deps: FlowDeps, resolved: Resolved[], options?
 
   const candidates = toPlace.length ? await deps.fleet.candidates() : [];
   const run = toPlace.length ? ledgerAlongside(deps.uncertain) : null;
-  const placement = run ? await place(toPlace, placeContext(deps, candidates, run, options)) : emptyPlacement();
+  const placement = run ? await deps.inflight.around(toPlace.map((i) => i.infohash), () => place(toPlace, placeContext(deps, candidates, run, options))) : emptyPlacement();
   const reasons = new Map<string, string>();
   const typed = new Map<string, Failure[]>();
   for (const [h, failures] of placement.failed) {

@@ -14,6 +14,8 @@ export interface FlowDeps {
   fleet: FleetView;
   queue: QueueStore;
   uncertain: UncertainAdds;
+  /** Placements in flight in this process (one per engine): the same torrent is never placed twice at once. */
+  inflight: InflightPlacements;
   limits: {
     /** How long to poll `torrents/info` for added infohashes, ms. */
     confirmTimeoutMs: number;
@@ -38,6 +40,35 @@ export function reasonOf(deps: FlowDeps, failures: Failure[]): string {
  */
 export function failuresOf(deps: FlowDeps, failures: Failure[]): Failure[] {
   return failures.length ? failures : deps.fleet.unusable();
+}
+
+/**
+ * Placements in flight in this process, by infohash. A second add (or a flush) of a torrent whose
+ * placement is running waits for it, then finds it in its duplicate check, instead of racing it
+ * onto another instance (a double submit with round-robin routing put one magnet on two). A call
+ * takes all its infohashes at once, after none is busy, so two calls never wait on each other.
+ * Across processes the duplicate check and the flush lock remain the guard.
+ */
+export class InflightPlacements {
+  private readonly running = new Map<string, Promise<void>>();
+
+  /** Runs `fn` once no placement of any of `infohashes` is in flight here, holding them until it ends. */
+  async around<T>(infohashes: string[], fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const busy = infohashes.map((h) => this.running.get(h)).filter((p): p is Promise<void> => p !== undefined);
+      if (busy.length === 0) break;
+      await Promise.allSettled(busy);
+    }
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    for (const h of infohashes) this.running.set(h, held);
+    try {
+      return await fn();
+    } finally {
+      for (const h of infohashes) if (this.running.get(h) === held) this.running.delete(h);
+      release();
+    }
+  }
 }
 
 /** A placement with nothing in it. */

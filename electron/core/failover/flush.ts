@@ -66,7 +66,7 @@ export async function flushEntries(deps: FlowDeps, infohashes?: string[]): Promi
   const run = ledgerAlongside(deps.uncertain);
   const placement = emptyPlacement();
   for (const g of groups.values()) {
-    const part = await place(g.items, placeContext(deps, candidates, run, g.options));
+    const part = await deps.inflight.around(g.items.map((i) => i.infohash), () => place(g.items, placeContext(deps, candidates, run, g.options)));
     for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
       for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
     }

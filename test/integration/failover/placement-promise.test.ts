@@ -329,3 +329,15 @@ describe('a queued .torrent whose payload file was deleted', () => {
     expect(f.queueLength).toBe(0);
   });
 });
+
+describe('the same magnet twice at once (a double submit)', () => {
+  it('with round-robin routing, two concurrent adds end with one added and one duplicate, on one instance', async () => {
+    const m = randomMagnet('double submit');
+    const { engine } = await engineWith({ instances: [inst('a', a), inst('b', b)], routing: 'round-robin' });
+    await engine.checkAll();
+    const [r1, r2] = await Promise.all([engine.add([m.magnet]), engine.add([m.magnet])]);
+    expect([r1.results[0]!.outcome, r2.results[0]!.outcome].sort()).toEqual(['added', 'duplicate']);
+    const holders = [(await listHashes(a)).includes(m.infohash), (await listHashes(b)).includes(m.infohash)].filter(Boolean);
+    expect(holders).toHaveLength(1);
+  });
+});
