@@ -178,6 +178,22 @@ export class FailedLoginMemory {
   }
 
   /**
+   * The user says qBittorrent's count for the server at `url` was reset by hand (they logged in
+   * once in the browser, or restarted qBittorrent — the two ways named in the refusal from
+   * {@link MAX_SERVER_FAILURES} on): forgets that server's count, so logins may be tried again.
+   * Neither can be seen from here without spending a failed login. Keeps a ban in force and a
+   * login in flight.
+   */
+  async forgetServerCount(url: string): Promise<void> {
+    await this.update({ url, username: '', password: '' }, (data, k) => {
+      const srv = data.entries[k.server];
+      if (!srv) return;
+      for (const f of ['failures', 'failedAt', 'unanswered'] as const) delete srv[f];
+      tidy(data, k.server);
+    });
+  }
+
+  /**
    * What is remembered (diagnostics and tests): this pair's failures, whether a login to the
    * server is in flight, the server's failed logins since its last success, the ban's end (epoch
    * ms, 0 = none).

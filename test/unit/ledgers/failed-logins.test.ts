@@ -274,6 +274,23 @@ describe('FailedLoginMemory: one count per server, whatever the password', () =>
     expect(srv.worst).toBe(MAX_AUTO_LOGIN_FAILURES);
   });
 
+  it('from 4 failures even the right password is refused until the user says the server\'s count was reset (browser login, restart)', async () => {
+    const now = { t: 50_000_000 };
+    const mem = new FailedLoginMemory(home, () => now.t);
+    const srv = new Server('right');
+    await poll(mem, srv, 'typo', now);
+    await mem.forgetCredentials(URL_, 'admin', 'typo');
+    await poll(mem, srv, 'typo', now);
+    expect(srv.worst).toBe(4);
+    await mem.forgetCredentials(URL_, 'admin', 'right');
+    expect(await poll(mem, srv, 'right', now)).toBe(0);
+    srv.failures = 0; // the user logged in once in the browser
+    await mem.forgetServerCount(URL_);
+    await mem.forgetCredentials(URL_, 'admin', 'right');
+    await (await allowed(mem.guardFor(URL_, 'admin', 'right').begin(1_000))).succeeded();
+    expect(await mem.stateOf(URL_, 'admin', 'right')).toMatchObject({ failures: 0, serverFailures: 0 });
+  });
+
   it('the user\'s one "try now" is not spent by a login that never reached the server', async () => {
     const now = { t: 40_000_000 };
     const mem = new FailedLoginMemory(home, () => now.t);
