@@ -7,6 +7,7 @@ import { registerTorrents } from './torrents-command';
 import { withQueueProblem } from './queue-problem';
 import { printJsonListed } from './json-stream';
 import { envReportJson, envReportLines } from './env-report';
+import { FailedLoginMemory } from '../core/ledgers/failed-logins';
 
 /**
  * Builds the `qbit-failover` command line (commander). Each action sets `process.exitCode`.
@@ -121,6 +122,24 @@ export function buildProgram(version: string): Command {
       await withEngine(async (engine) => {
         const origin = await engine.setPassword(instance, pw ?? '');
         print(`[OK] password stored for ${instance}; it is sent only to ${origin}`);
+      });
+    });
+
+  program
+    .command('login-reset')
+    .description("after you logged in once in the browser or restarted qBittorrent: forget the failed logins counted for an instance's server, so logins are tried again")
+    .argument('<instance>')
+    .action(async (instance: string) => {
+      await withEngine(async (engine) => {
+        const url = engine.currentSettings().instances.find((i) => i.name === instance)?.url;
+        if (!url) {
+          print(`[REJECTED] no instance named ${instance} (NOT_CONFIGURED)`);
+          process.exitCode = EXIT.REJECTED;
+          return;
+        }
+        // qBittorrent's per-IP count cannot be read without spending a failed login: the user vouches for the reset.
+        await new FailedLoginMemory(engine.paths().home).forgetServerCount(url);
+        print(`[OK] failed logins to ${url} forgotten; the next check logs in again`);
       });
     });
 

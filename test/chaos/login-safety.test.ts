@@ -195,7 +195,7 @@ describe('login safety', () => {
     expect(remembered).toMatchObject({ failures: 1, pending: false });
   });
 
-  it('two different wrong passwords entered one after the other (and the second again, and a third): at most 4 failed logins reach a server that bans after 5; a right login works at the end', async () => {
+  it('two different wrong passwords entered one after the other (and the second again, and a third): at most 4 failed logins reach a server that bans after 5; a right login works at the end (the browser, then the app after `login-reset`)', async () => {
     const proxy = await startLoginCountingProxy(five.url);
     proxies.push(proxy);
     const sb = makeSandbox('two-typos');
@@ -236,6 +236,17 @@ describe('login safety', () => {
     expect(statuses.has('BANNED')).toBe(false);
     const direct = await directLogin(five); // the user's browser, same IP, right password
     expect(loginAccepted(direct), `right password at the end: ${direct.status} ${direct.body}`).toBe(true);
+
+    // qbit-failover cannot see that reset; it says so, the user tells it, then enters the right password.
+    const held = await runCli(['status'], { env: sb.env(), cwd: sb.cwd });
+    expect(held.stdout).toContain('qBittorrent would ban this address after one more failure');
+    expect(proxy.logins).toBe(4);
+    expect((await runCli(['login-reset', 'primary'], { env: sb.env(), cwd: sb.cwd })).code).toBe(0);
+    const after = await createEngine({ home: sb.home, secrets: new FileSecretStore(sb.home) });
+    engines.push(after);
+    await after.setPassword('primary', five.password);
+    expect((await after.checkAll()).instances[0]!.status).toBe('OK');
+    await after.stop();
   });
 
   it('an instance with no stored password: `status` says NO_PASSWORD and how to store it, and sends no login', async () => {

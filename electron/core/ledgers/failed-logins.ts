@@ -182,7 +182,7 @@ export class FailedLoginMemory {
    * once in the browser, or restarted qBittorrent — the two ways named in the refusal from
    * {@link MAX_SERVER_FAILURES} on): forgets that server's count, so logins may be tried again.
    * Neither can be seen from here without spending a failed login. Keeps a ban in force and a
-   * login in flight.
+   * login in flight. Offered by `qbit-failover login-reset <instance>`.
    */
   async forgetServerCount(url: string): Promise<void> {
     await this.update({ url, username: '', password: '' }, (data, k) => {
@@ -271,7 +271,7 @@ export class FailedLoginMemory {
         allowed: false,
         error: new QbitError(
           code,
-          `${what}; ${serverFailures} failed or unanswered logins to this server since its last successful one, so no login is sent: qBittorrent would ban this address after one more failure; log in once in the browser or restart qBittorrent to reset its count`,
+          `${what}; ${serverFailures} failed or unanswered logins to this server since its last successful one, so no login is sent: qBittorrent would ban this address after one more failure; log in once in the browser or restart qBittorrent to reset its count, then run \`qbit-failover login-reset <instance>\``,
         ),
       };
     }
