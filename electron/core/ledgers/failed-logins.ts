@@ -455,7 +455,20 @@ interface Keys {
 
 function keysOf(key: Buffer, who: Identity): Keys {
   const mac = (text: string): string => crypto.createHmac('sha256', key).update(text).digest('hex');
-  return { cred: `cred:${mac(pairText(who))}`, server: `ban:${mac(`ban\n${who.url}`)}` };
+  return { cred: `cred:${mac(pairText(who))}`, server: `ban:${mac(`ban\n${serverOf(who.url)}`)}` };
+}
+
+/**
+ * The server a count belongs to: the URL's origin (scheme, lower-cased host, port; default port
+ * dropped), so `http://NAS:8080/` and `http://nas:8080` share one count — qBittorrent counts per
+ * client IP, whatever path or spelling we used. A URL that does not parse counts as written.
+ */
+function serverOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 /** Drops record `key` when it holds nothing: no failure, login in flight, ban in force or "try now". */

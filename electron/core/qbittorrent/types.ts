@@ -30,7 +30,8 @@ export type LoginPermit = { allowed: true; attempt: LoginAttempt } | { allowed: 
 
 /**
  * Remembers logins across clients and processes so a bad password or a ban is not retried
- * blindly, and at most one login per instance and credentials is in flight at a time.
+ * blindly, and at most one login per server is in flight at a time (qBittorrent counts failed
+ * logins per client IP: see electron/core/ledgers/failed-logins.ts).
  */
 export interface LoginGuard {
   /**
