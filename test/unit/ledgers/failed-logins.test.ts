@@ -60,11 +60,11 @@ describe('FailedLoginMemory: one lock for every writer', () => {
     const a = new FailedLoginMemory(home);
     const b = new FailedLoginMemory(home);
     // One server per password: a server's own count would stop the 4th failed login to it.
-    const fail = async (m: FailedLoginMemory, pw: string): Promise<void> => (await allowed(m.guardFor(`${URL_}/${pw}`, 'admin', pw).begin(5_000))).failed('AUTH_FAILED');
+    const fail = async (m: FailedLoginMemory, pw: string): Promise<void> => (await allowed(m.guardFor(`http://${pw}.test:1`, 'admin', pw).begin(5_000))).failed('AUTH_FAILED');
     await Promise.all([...Array.from({ length: 25 }, (_, n) => fail(a, `a-${n}`)), ...Array.from({ length: 25 }, (_, n) => fail(b, `b-${n}`))]);
     const fresh = new FailedLoginMemory(home);
     for (const pw of [...Array.from({ length: 25 }, (_, n) => `a-${n}`), ...Array.from({ length: 25 }, (_, n) => `b-${n}`)]) {
-      expect(await fresh.stateOf(`${URL_}/${pw}`, 'admin', pw), pw).toMatchObject({ failures: 1, serverFailures: 1 });
+      expect(await fresh.stateOf(`http://${pw}.test:1`, 'admin', pw), pw).toMatchObject({ failures: 1, serverFailures: 1 });
     }
   });
 
@@ -72,7 +72,7 @@ describe('FailedLoginMemory: one lock for every writer', () => {
     await Promise.all(['p0', 'p1', 'p2', 'p3'].map((p) => runChild(['fail', p, '15'])));
     const mem = new FailedLoginMemory(home);
     let remembered = 0;
-    for (const p of ['p0', 'p1', 'p2', 'p3']) for (let n = 0; n < 15; n++) remembered += (await mem.stateOf(`${URL_}/${p}-${n}`, 'admin', `${p}-${n}`)).failures;
+    for (const p of ['p0', 'p1', 'p2', 'p3']) for (let n = 0; n < 15; n++) remembered += (await mem.stateOf(`http://${p}-${n}.test:1`, 'admin', `${p}-${n}`)).failures;
     expect(remembered).toBe(60);
   }, 30_000);
 
