@@ -409,32 +409,33 @@ export class Engine extends EventEmitter {
    * Returns the origin the password is bound to.
    * @throws Error code `NOT_CONFIGURED` when no `url` is given and no instance has that name.
    */
+  async setPassword(instance: string, password: string, url?: string): Promise<string> {
+    // Entering the password again clears the failed-login memory of these credentials: the login is tried at once.
+    return this.storeSecret(instance, url, (origin, current) => this.runtimes.storePassword(instance, password, origin, current));
+  }
+
   /**
    * Stores a WebUI API key (qBittorrent 5.2+, from `POST app/rotateAPIKey`) for `instance`, bound
    * to the origin of `url` (default: the instance's URL); the instance then never logs in. An
-   * empty key removes it. Returns the origin. Throws `NOT_CONFIGURED` (404) for an unknown instance.
+   * empty key removes it. Returns the origin. @throws as {@link setPassword}.
    */
   async setApiKey(instance: string, key: string, url?: string): Promise<string> {
-    const current = this.fleet.find(instance);
-    const target = url ?? current?.settings.url;
-    if (!target) {
-      throw Object.assign(new Error(`no instance named ${instance}; add it in the settings (or config.json) first`), { code: 'NOT_CONFIGURED', httpStatus: 404 });
-    }
-    const origin = originOf(target);
-    const next = await this.runtimes.storeApiKey(instance, key.trim(), origin, current);
-    if (current && next) await this.fleet.replace(current, next);
-    return origin;
+    return this.storeSecret(instance, url, (origin, current) => this.runtimes.storeApiKey(instance, key.trim(), origin, current));
   }
 
-  async setPassword(instance: string, password: string, url?: string): Promise<string> {
+  /** Resolves the origin a secret of `instance` is bound to, stores it with `store`, and swaps in the runtime it returns. */
+  private async storeSecret(
+    instance: string,
+    url: string | undefined,
+    store: (origin: string, current: InstanceRuntime | undefined) => Promise<InstanceRuntime | null>,
+  ): Promise<string> {
     const current = this.fleet.find(instance);
     const target = url ?? current?.settings.url;
     if (!target) {
       throw Object.assign(new Error(`no instance named ${instance}; add it in the settings (or config.json) first`), { code: 'NOT_CONFIGURED', httpStatus: 404 });
     }
     const origin = originOf(target);
-    // Entering the password again clears the failed-login memory of these credentials: the login is tried at once.
-    const next = await this.runtimes.storePassword(instance, password, origin, current);
+    const next = await store(origin, current);
     if (current && next) await this.fleet.replace(current, next);
     return origin;
   }
