@@ -30,34 +30,19 @@ export const TlsSchema = z
     message: 'a pinned certificate needs its SHA-256 fingerprint',
   });
 
+/** `base` refined by one of qBittorrent's rules (`qbittorrent-rules.ts`): the rule's words become the issue. */
+const obeying = (base: z.ZodString, problem: (v: string) => string | null): z.ZodType<string> =>
+  base.superRefine((v, ctx) => {
+    const p = problem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+
 /** A category as qBittorrent accepts it (see `qbittorrent-rules.ts`); empty = none. */
-export const CategorySchema = z
-  .string()
-  .trim()
-  .max(256)
-  .superRefine((v, ctx) => {
-    const p = categoryProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  });
+export const CategorySchema = obeying(z.string().trim().max(256), categoryProblem);
 /** A tag as qBittorrent accepts it: trimmed, non-empty, no comma. */
-export const TagSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(128)
-  .superRefine((v, ctx) => {
-    const p = tagProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  });
+export const TagSchema = obeying(z.string().trim().min(1).max(128), tagProblem);
 /** A save path (any text qBittorrent takes, without control characters). */
-export const SavePathSchema = z
-  .string()
-  .trim()
-  .max(4096)
-  .superRefine((v, ctx) => {
-    const p = savePathProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  });
+export const SavePathSchema = obeying(z.string().trim().max(4096), savePathProblem);
 
 /** One qBittorrent instance, in failover priority order within the list. */
 export const InstanceSchema = z.object({

@@ -7,7 +7,6 @@ import { registerTorrents } from './torrents-command';
 import { withQueueProblem } from './queue-problem';
 import { printJsonListed } from './json-stream';
 import { envReportJson, envReportLines } from './env-report';
-import { FailedLoginMemory } from '../core/ledgers/failed-logins';
 
 /**
  * Builds the `qbit-failover` command line (commander). Each action sets `process.exitCode`.
@@ -131,14 +130,12 @@ export function buildProgram(version: string): Command {
     .argument('<instance>')
     .action(async (instance: string) => {
       await withEngine(async (engine) => {
-        const url = engine.currentSettings().instances.find((i) => i.name === instance)?.url;
-        if (!url) {
+        if (!engine.currentSettings().instances.some((i) => i.name === instance)) {
           print(`[REJECTED] no instance named ${instance} (NOT_CONFIGURED)`);
           process.exitCode = EXIT.REJECTED;
           return;
         }
-        // qBittorrent's per-IP count cannot be read without spending a failed login: the user vouches for the reset.
-        await new FailedLoginMemory(engine.paths().home).forgetServerCount(url);
+        const url = await engine.forgetFailedLogins(instance);
         print(`[OK] failed logins to ${url} forgotten; the next check logs in again`);
       });
     });

@@ -94,7 +94,8 @@ export class Engine extends EventEmitter {
   constructor(private readonly opts: EngineOptions) {
     super();
     this.logger = opts.logger ?? silentLogger;
-    this.runtimes = new InstanceFactory(opts.secrets, new FailedLoginMemory(opts.home));
+    this.failedLogins = new FailedLoginMemory(opts.home);
+    this.runtimes = new InstanceFactory(opts.secrets, this.failedLogins);
     this.uncertain = new UncertainAdds(opts.home);
     this.fleet = new Fleet(this.logger);
     this.healthRecord = new HealthRecorder(opts.home, (m) => this.logger.warn(m));
@@ -313,6 +314,9 @@ export class Engine extends EventEmitter {
   }
 
   /** The owners and limits the add and flush flows work with. */
+  /** The failed-login memory shared by this engine's instances (and, through its file, every process). */
+  private readonly failedLogins: FailedLoginMemory;
+
   /** Placements running in this process (see {@link InflightPlacements}). */
   private readonly inflight = new InflightPlacements();
 
@@ -401,6 +405,18 @@ export class Engine extends EventEmitter {
     this.note('status', 'settings saved');
     if (this.running) await this.checkAll();
     return saved;
+  }
+
+  /**
+   * Forgets the failed logins counted for `instance`'s server, after the user reset qBittorrent's
+   * own per-IP count (logged in once in the browser, or restarted it) — that count cannot be read
+   * without spending a failed login, so the user vouches for it. Returns the server's URL.
+   * @throws Error code `NOT_CONFIGURED` (404) for an unknown instance.
+   */
+  async forgetFailedLogins(instance: string): Promise<string> {
+    const url = this.instanceNamed(instance).settings.url;
+    await this.failedLogins.forgetServerCount(url);
+    return url;
   }
 
   /**
