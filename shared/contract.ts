@@ -20,6 +20,12 @@ export const AddOptionsSchema = z
     savePath: SavePathSchema.optional(),
     tags: z.array(TagSchema).max(64).optional(),
     paused: z.boolean().optional(),
+    /**
+     * Place on this instance only (the add dialog's "which instance"; absent = automatic, the
+     * routing order). Still de-duplicated across every instance and confirmed; when it is not
+     * usable the input is queued, and the queue entry keeps the choice for the flush.
+     */
+    instance: InstanceNameSchema.optional(),
   })
   .strict();
 export type AddOptions = z.infer<typeof AddOptionsSchema>;

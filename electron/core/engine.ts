@@ -351,6 +351,11 @@ export class Engine extends EventEmitter {
       const message = checked.error.issues.map((i) => i.message).join('; ');
       resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message } }));
     }
+    // A chosen instance (the add dialog) must be configured: a queue entry for a name that is not would never leave.
+    const chosen = checked?.success ? checked.data.instance : undefined;
+    if (chosen && !this.currentSettings().instances.some((i) => i.name === chosen)) {
+      resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message: `no instance named "${chosen}" is configured` } }));
+    }
     const res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
     for (const r of res.results) {
       if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}`);

@@ -26,8 +26,8 @@ export interface Placement {
   failed: Map<string, Failure[]>;
 }
 
-/** The fleet as the placer reads it: who to ask about duplicates, and where a failed instance is reported. */
-export type PlacerFleet = Pick<FleetView, 'reachable' | 'askOnly' | 'markFailed'>;
+/** The fleet as the placer reads it: who to ask about duplicates, where a failed instance is reported, why one is unusable. */
+export type PlacerFleet = Pick<FleetView, 'reachable' | 'askOnly' | 'markFailed' | 'unusable'>;
 
 /** What the placer is given for one batch. */
 export interface PlaceContext {
@@ -257,6 +257,23 @@ const refusal = (rt: InstanceRuntime): Failure => ({
 });
 
 /**
+ * The instances one batch may go to: the routing order, or only `options.instance` when the
+ * caller chose one (the add dialog's "which instance"). A chosen instance that is not usable now
+ * (down, VPN-bound while the VPN is down) is noted as the batch's failure — its own status from
+ * the fleet — so the batch is queued, and the queue entry keeps the choice for the flush.
+ */
+function candidatesFor(ctx: PlaceContext, pending: ParsedInput[], note: (list: ParsedInput[], f: Failure) => void): InstanceRuntime[] {
+  const chosen = ctx.options?.instance;
+  if (!chosen) return ctx.candidates;
+  const only = ctx.candidates.filter((rt) => rt.name === chosen);
+  if (only.length === 0 && pending.length) {
+    const why = ctx.fleet.unusable().find((f) => f.instance === chosen);
+    note(pending, why ?? { instance: chosen, code: 'UNKNOWN', message: `${chosen} is not usable now` });
+  }
+  return only;
+}
+
+/**
  * The failover core: de-duplicates against every instance that can answer (hybrids matched on
  * all three hashes), then tries the candidates in order — one batched `torrents/add` per
  * instance — and counts an add only once its infohash shows in `torrents/info`. Falls through
@@ -279,7 +296,7 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
   const note = (list: ParsedInput[], f: Failure): void => {
     for (const i of list) reasons.set(i.infohash, [...(reasons.get(i.infohash) ?? []), f]);
   };
-  for (const rt of ctx.candidates) {
+  for (const rt of candidatesFor(ctx, pending, note)) {
     if (pending.length === 0) break;
     const down = noAnswer.get(rt);
     if (down) {
