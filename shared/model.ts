@@ -26,6 +26,19 @@ export interface InstanceHealth {
   externalAddress?: string | null;
   /** Torrents in the instance's configured category (all when none), and how many are incomplete. */
   torrents: { total: number; incomplete: number } | null;
+  /**
+   * Every torrent on the instance, whatever its category ("4 in tv · 15 in all"); null when
+   * unknown. Absent in old snapshots.
+   */
+  torrentsAll?: { total: number; incomplete: number } | null;
+  /** The category `torrents` counts (the instance's configured one); null or absent: all torrents. */
+  category?: string | null;
+  /**
+   * ISO 8601 time of the last successful check; null when never seen. While `status` is not OK,
+   * `version`, `apiVersion`, `connectionStatus`, `externalAddress` and the counts are as of this
+   * time, not current (a UI shows them as "last seen …"). Absent in old snapshots.
+   */
+  lastSeenAt?: string | null;
   /** Last error message, in words. */
   error: string | null;
   /** ISO 8601 time of the last check; null before the first. */
@@ -133,7 +146,12 @@ export const ACTIVITY_LIMIT = 200;
 export interface ActivityItem {
   id: number;
   at: string;
-  kind: 'add' | 'status' | 'vpn' | 'flush' | 'queue' | 'error';
+  /**
+   * `add`: placed on an instance; `duplicate`: already there (nothing added); `rejected`: an input
+   * that is not a magnet/torrent (or was refused); `foreign`: an entry another program wrote into
+   * the queue file; the rest: status changes, VPN, flushes, queue changes, errors.
+   */
+  kind: 'add' | 'status' | 'vpn' | 'flush' | 'queue' | 'error' | 'rejected' | 'duplicate' | 'foreign';
   message: string;
 }
 
@@ -188,6 +206,12 @@ export interface EngineSnapshot {
   flushing: boolean;
   /** Flushes finished since the engine started that placed at least one entry (a counter: a change means "a flush placed entries"). */
   flushesPlaced: number;
+  /**
+   * What the settings in force ignored or adjusted, each with its fix: unknown keys of
+   * `config.json` (e.g. a `"password"` key, `"instance"` for `"instances"`) and environment URLs
+   * given a scheme or trimmed of `/api/v2`. Empty when the settings read as written.
+   */
+  configWarnings: string[];
 }
 
 /**
@@ -200,4 +224,11 @@ export interface EngineSnapshot {
 export type EngineEvent =
   | { type: 'snapshot'; snapshot: EngineSnapshot }
   | { type: 'queue'; queue: QueueListing }
-  | { type: 'activity'; item: ActivityItem };
+  | { type: 'activity'; item: ActivityItem }
+  /**
+   * A torrent finished downloading on `instance` (its progress reached 1), seen in the
+   * `sync/maindata` the health poll reads; never sent for torrents already complete when first
+   * seen. `infohash`: the id qBittorrent lists it under (lowercase hex); `addedHere`: this
+   * engine placed it (its record of placed infohashes, kept in the home folder).
+   */
+  | { type: 'torrentFinished'; instance: string; infohash: string; name: string; category: string; addedHere: boolean };
