@@ -2,6 +2,7 @@ import { API_METHODS, type QbitFailoverApi } from '../../../shared/contract';
 import { ApiError } from '../../../shared/wire-error';
 import { createHttpApi, type StreamState } from './http-client';
 import { readToken } from './token';
+import { errorInWords } from '../../../shared/code-words';
 
 declare global {
   interface Window {
@@ -42,11 +43,9 @@ function typedErrors(preload: QbitFailoverApi): QbitFailoverApi {
   return api as unknown as QbitFailoverApi;
 }
 
-/** Words of a failed call for a toast (typed `code` + message when present). */
+/** Words of a failed call for a toast: its message, else its code in words (never the raw code; shared/code-words.ts). */
 export function errorText(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown };
-  const msg = typeof e?.message === 'string' ? e.message : String(err);
-  return typeof e?.code === 'string' && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
+  return errorInWords(err);
 }
 
 export { ApiError } from '../../../shared/wire-error';

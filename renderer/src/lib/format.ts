@@ -1,6 +1,6 @@
-import type { Failure } from '../../../shared/failure';
 import type { AddResult, QueueEntryView } from '../../../shared/model';
-import { BASE_STATUS_CODES, describeStatus, type StatusCode } from '../../../shared/status';
+import { failuresInWords, sameWords, textInWords } from '../../../shared/code-words';
+import type { StatusCode } from '../../../shared/status';
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago"; "never" for null. `now` in ms since epoch. */
 export function relativeTime(iso: string | null, now: number = Date.now()): string {
@@ -27,46 +27,10 @@ export function shortHash(hash: string): string {
   return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-4)}` : hash;
 }
 
-const KNOWN_CODES: ReadonlySet<string> = new Set(BASE_STATUS_CODES);
-
-/** True for a code {@link describeStatus} has words for. */
-function isStatusCode(code: string): code is StatusCode {
-  return KNOWN_CODES.has(code) || /^HTTP_\d{3}$/.test(code);
-}
-
-/** A status code's words inside a sentence: `connection refused`, `timed out` (`OK` stays). */
-function codeInWords(code: StatusCode): string {
-  return code === 'OK' ? code : describeStatus(code).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
-}
-
-/**
- * Typed failures in words, one per instance: `primary: connection refused; secondary: timed out`.
- * A refusal, a 4xx answer or a code without words keeps the server's message (the user needs it).
- */
-export function failuresInWords(failures: readonly Failure[]): string {
-  return failures
-    .map((f) => {
-      const keepMessage = f.code === 'REFUSED' || f.code.startsWith('HTTP_4') || !isStatusCode(f.code);
-      return `${f.instance}: ${keepMessage ? f.message || f.code : codeInWords(f.code as StatusCode)}`;
-    })
-    .join('; ');
-}
-
-/**
- * A status code right after `<instance>: `, as the engine writes text (not a word inside a torrent
- * name). Only for text: activity lines, and queue entries written by versions before typed
- * failures (their `reason`/`lastError` is all there is).
- */
-const STATUS_IN_TEXT = new RegExp(`(?<=: )(${BASE_STATUS_CODES.join('|')}|HTTP_\\d{3})\\b`, 'g');
-
-/**
- * Engine text names statuses by code (`primary: CONNECTION_REFUSED; secondary: TIMEOUT`); shows
- * them in words (`primary: connection refused; secondary: timed out`). Prefer
- * {@link failuresInWords} wherever a typed list exists.
- */
-export function statusCodesInWords(text: string): string {
-  return text.replace(STATUS_IN_TEXT, (code) => codeInWords(code as StatusCode));
-}
+/** Codes in words: one table for every view, the tray and the CLI (shared/code-words.ts). */
+export { failuresInWords } from '../../../shared/code-words';
+/** Engine text with its codes in words (see `textInWords`). */
+export const statusCodesInWords = textInWords;
 
 type EntryWords = Pick<QueueEntryView, 'failures' | 'reason' | 'lastError' | 'attempts'>;
 
@@ -83,11 +47,14 @@ export function queuedBecause(e: EntryWords): string | null {
 /**
  * The last failed attempt in words: its typed failures (`failures` follow the latest attempt),
  * else the `lastError` text (an old version's entry, or a failure that is no instance's: a
- * missing `.torrent` payload, a download that failed). Null before the first attempt.
+ * missing `.torrent` payload, a download that failed). Null before the first attempt, and when it
+ * says what {@link queuedBecause} says.
  */
 export function lastAttemptError(e: EntryWords): string | null {
   if (!e.lastError) return null;
-  return e.attempts > 0 && e.failures?.length ? failuresInWords(e.failures) : statusCodesInWords(e.lastError);
+  const words = e.attempts > 0 && e.failures?.length ? failuresInWords(e.failures) : statusCodesInWords(e.lastError);
+  // The reason and the last error are never the same text twice.
+  return sameWords(words, queuedBecause(e)) ? null : words;
 }
 
 /** Colour class of a status light: ok (green), warn (amber), off (grey) or bad (red). */
@@ -108,7 +75,7 @@ export function describeAddResult(r: AddResult): string {
     case 'queued':
       return `queued: ${r.failures?.length ? failuresInWords(r.failures) : r.reason ? statusCodesInWords(r.reason) : 'no instance usable'}`;
     case 'rejected':
-      return `rejected: ${r.error?.message ?? 'invalid input'}`;
+      return `rejected: ${r.error?.message ? statusCodesInWords(r.error.message) : 'invalid input'}`;
   }
 }
 
