@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { LIMITS, MAX_TORRENT_BASE64_CHARS } from './limits';
 import { CategorySchema, InstanceNameSchema, InstanceSchema, SavePathSchema, SettingsSchema, TagSchema, type Settings } from './settings';
+import { NOTICE_KINDS } from './notices';
+import type { DesktopState } from './desktop';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from './model';
 
 /**
@@ -71,6 +73,18 @@ export const ApiArgSchemas = {
   importEnvironment: z.object({}).strict(),
   /** Test an instance as edited (not yet saved); password optional (falls back to the stored one). */
   testConnection: z.object({ instance: InstanceSchema, password: z.string().max(1024).optional() }).strict(),
+  /** Desktop app only (shared/desktop.ts): prefs, recent adds, the add waiting for the dialog. Elsewhere `available: false`. */
+  getDesktopState: z.object({}).strict(),
+  /** Desktop app only: change the add dialog's switch and/or notification choices (kinds left out keep theirs). */
+  saveDesktopPrefs: z
+    .object({ askBeforeAdd: z.boolean().optional(), notifications: z.partialRecord(z.enum(NOTICE_KINDS), z.boolean()).optional() })
+    .strict(),
+  /** Desktop app only: the add dialog's answer — add with these options (`instance` = which instance) or cancel. */
+  answerAddPrompt: z
+    .object({ id: z.string().min(1).max(64), add: z.boolean(), options: AddOptionsSchema.optional(), dontAskAgain: z.boolean().optional() })
+    .strict(),
+  /** Desktop app only: send a recent add again (same input, default options). */
+  resendRecentAdd: z.object({ id: z.string().min(1).max(64) }).strict(),
 } as const;
 
 /** Method names of the contract. */
@@ -101,6 +115,11 @@ export interface ApiResults {
   setPassword: { ok: true };
   importEnvironment: { applied: string[]; view: SettingsView };
   testConnection: InstanceHealth;
+  getDesktopState: DesktopState;
+  saveDesktopPrefs: DesktopState;
+  /** The add's response, or null when the dialog was cancelled (or the prompt was already answered). */
+  answerAddPrompt: { response: AddResponse | null; state: DesktopState };
+  resendRecentAdd: AddResponse;
 }
 
 /** Argument type of each method (after validation). */

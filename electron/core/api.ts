@@ -1,5 +1,6 @@
 import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, CallContext, SettingsView } from '../../shared/contract';
 import type { EngineEvent } from '../../shared/model';
+import { desktopOnlyError, unavailableDesktopState } from '../../shared/desktop';
 import type { Engine } from './engine';
 
 /** Builds the settings view: settings without secrets, which instances have a password, and paths. */
@@ -38,6 +39,17 @@ const handlers: Handlers = {
     return { applied, view: await settingsView(e) };
   },
   testConnection: (e, a) => e.testConnection(a.instance, a.password),
+  // The desktop app answers these in its main process (electron/main/desktop); every other transport has no desktop state.
+  getDesktopState: async () => unavailableDesktopState(),
+  saveDesktopPrefs: async () => {
+    throw desktopOnlyError();
+  },
+  answerAddPrompt: async () => {
+    throw desktopOnlyError();
+  },
+  resendRecentAdd: async () => {
+    throw desktopOnlyError();
+  },
 };
 
 /**

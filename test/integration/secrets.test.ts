@@ -118,6 +118,10 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       setPassword: { instance: 'primary', password: CANARY },
       importEnvironment: {},
       testConnection: { instance: primary, password: CANARY },
+      getDesktopState: {},
+      saveDesktopPrefs: {},
+      answerAddPrompt: { id: 'x', add: false },
+      resendRecentAdd: { id: 'x' },
     };
     let seen = '';
     for (const m of API_METHODS) {
@@ -157,6 +161,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
         removeEntry: { infohash: 'b'.repeat(40) }, checkNow: {}, setMonitoringPaused: { paused: false }, getSettings: {},
         saveSettings: { settings: engine.currentSettings() }, setPassword: { instance: 'primary', password: CANARY }, importEnvironment: {},
         testConnection: { instance: primary, password: CANARY },
+        getDesktopState: {}, saveDesktopPrefs: {}, answerAddPrompt: { id: 'x', add: false }, resendRecentAdd: { id: 'x' },
       };
       let seen = '';
       for (const m of API_METHODS) {

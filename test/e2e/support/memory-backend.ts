@@ -1,5 +1,6 @@
 import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, SettingsView } from '../../../shared/contract';
 import type { ActivityItem, AddResult, EngineEvent, EngineSnapshot, InstanceHealth, QueueEntryView, QueueListing } from '../../../shared/model';
+import { desktopOnlyError, unavailableDesktopState } from '../../../shared/desktop';
 import { defaultSettings, type InstanceSettings, type Settings } from '../../../shared/settings';
 import type { StatusCode } from '../../../shared/status';
 
@@ -138,6 +139,16 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
     getQueue: () => listing(),
     getActivity: () => [...activity].reverse(),
     importEnvironment: () => ({ applied: [], view: view() }),
+    getDesktopState: () => unavailableDesktopState(),
+    saveDesktopPrefs: () => {
+      throw desktopOnlyError();
+    },
+    answerAddPrompt: () => {
+      throw desktopOnlyError();
+    },
+    resendRecentAdd: () => {
+      throw desktopOnlyError();
+    },
     addText: ({ text }) =>
       summarize(
         text.split(/\s+/).filter(Boolean).map((t) => {
