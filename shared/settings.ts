@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { splitCommandLine } from './command-line';
 import { categoryProblem, savePathProblem, tagProblem } from './qbittorrent-rules';
+import { trimApiSuffix } from './webui-url';
 
 /**
  * The settings schema shared by the engine (`config.json`), the tray app and the renderer.
@@ -52,7 +53,9 @@ export const InstanceSchema = z.object({
     .string()
     .trim()
     .url('url must be a full http(s) URL')
-    .refine((u) => /^https?:\/\//i.test(u), 'url must start with http:// or https://'),
+    .refine((u) => /^https?:\/\//i.test(u), 'url must start with http:// or https://')
+    // A pasted `…/api/v2` is the API, not the WebUI base: dropped (config notes say so).
+    .transform(trimApiSuffix),
   username: z.string().max(256).default('admin'),
   /** Skip this instance while the VPN probe says DOWN (never add to it then). */
   requiresVpn: z.boolean().default(false),

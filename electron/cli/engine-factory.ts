@@ -1,6 +1,8 @@
 import { resolveHome } from '../core/config/paths';
 import type { Engine } from '../core/engine';
 import { createStreamLogger, silentLogger } from '../core/logger';
+import { configWarningLines } from './config-warnings';
+import { printErr } from './output';
 
 /**
  * The CLI's engine: home from `QBIT_FAILOVER_HOME` or the OS config directory, passwords in
@@ -10,7 +12,7 @@ export async function cliEngine(o: { verbose?: boolean; watchQueueFile?: boolean
   const home = resolveHome(process.env);
   // Loaded on first use (its own chunk in the bundle): `--help` and usage errors never load the engine.
   const [{ createEngine }, { FileSecretStore }] = await Promise.all([import('../core/engine'), import('../core/config/secret-store')]);
-  return createEngine({
+  const engine = await createEngine({
     home,
     secrets: new FileSecretStore(home),
     env: process.env,
@@ -18,6 +20,12 @@ export async function cliEngine(o: { verbose?: boolean; watchQueueFile?: boolean
     logger: o.verbose ? createStreamLogger('info') : silentLogger,
     watchQueueFile: o.watchQueueFile,
   });
+  // Every command tells what config.json or the environment held that was ignored, with the fix
+  // (stderr: a `--json` reader's stdout stays one JSON document; it carries `configWarnings`).
+  // A verbose engine has logged them already.
+  const notes = configWarningLines(engine.configWarnings());
+  if (!o.verbose && notes.length) printErr(notes);
+  return engine;
 }
 
 /** Reads stdin to the end (for `add -`), one input per non-empty line. */

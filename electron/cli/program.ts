@@ -47,7 +47,7 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll({ trustHealthRecord: true, quick: true });
         if (!o.json) print(healthLines(snap));
         const res = await engine.add(all, options);
-        if (o.json) printJson({ ...addJson(res), queueProblem: engine.queueProblem() });
+        if (o.json) printJson({ ...addJson(res), queueProblem: engine.queueProblem(), configWarnings: engine.configWarnings() });
         else print([...res.results.map(resultLine), summaryLine(res)]);
         process.exitCode = withQueueProblem(engine.queueProblem(), addExitCode(res));
       }, { verbose: program.opts().verbose });
@@ -60,7 +60,7 @@ export function buildProgram(version: string): Command {
     .action(async (o: { json?: boolean }) => {
       await withEngine(async (engine) => {
         const snap = await engine.checkAll();
-        if (o.json) printJson({ ...statusJson(snap), settingsFrom: envReportJson(engine.environmentReport()) });
+        if (o.json) printJson({ ...statusJson(snap), settingsFrom: envReportJson(engine.environmentReport()), configWarnings: engine.configWarnings() });
         else print([...envReportLines(engine.environmentReport()), ...healthLines(snap), `[QUEUE] ${snap.queue.length} queued in ${snap.queueFile}`]);
         process.exitCode = withQueueProblem(snap.queueProblem, snap.instances.some((i) => i.status === 'OK') ? EXIT.OK : EXIT.QUEUED);
       });
@@ -72,7 +72,7 @@ export function buildProgram(version: string): Command {
     const snap = engine.snapshot();
     const { entries } = engine.queueListing();
     // Item by item: 100 000 entries are ~50 MB of JSON (same text as printJson).
-    if (o.json) printJsonListed({ file: snap.queueFile, entries, queueProblem: snap.queueProblem }, 'entries', entries);
+    if (o.json) printJsonListed({ file: snap.queueFile, entries, queueProblem: snap.queueProblem, configWarnings: snap.configWarnings }, 'entries', entries);
     else print(queueLines(entries, snap.queueFile));
     process.exitCode = withQueueProblem(snap.queueProblem, EXIT.OK);
     await engine.stop();
@@ -105,7 +105,7 @@ export function buildProgram(version: string): Command {
         const snap = await engine.checkAll();
         if (!o.json) print(healthLines(snap));
         const res = await engine.flush(hashes.length ? hashes : undefined);
-        if (o.json) printJson({ ...res, queueProblem: engine.queueProblem() });
+        if (o.json) printJson({ ...res, queueProblem: engine.queueProblem(), configWarnings: engine.configWarnings() });
         else print(flushLines(res));
         // An infohash that is not queued is a usage error (exit 2), as for any bad argument.
         process.exitCode = withQueueProblem(engine.queueProblem(), res.notQueued.length ? EXIT.REJECTED : res.remaining.length ? EXIT.QUEUED : EXIT.OK);

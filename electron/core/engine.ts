@@ -72,6 +72,8 @@ export class Engine extends EventEmitter {
   private readonly runtimes: InstanceFactory;
   /** What `.env` and the environment changed at load (empty when `env` is not used). */
   private envReport: EnvReport = { fromDotenv: [], fromEnvironment: [], warnings: [] };
+  /** What the settings in force ignored or adjusted, with the fix (the snapshot's `configWarnings`). */
+  private configNotes: string[] = [];
   private readonly logger: Logger;
   /** Runs flushes one at a time (and background flushes, retried with backoff). */
   private readonly flusher: FlushRunner;
@@ -135,6 +137,8 @@ export class Engine extends EventEmitter {
     if (read.report.fromDotenv.length) this.logger.info(`settings from .env: ${read.report.fromDotenv.join(', ')}`);
     if (read.report.fromEnvironment.length) this.logger.info(`settings from the environment: ${read.report.fromEnvironment.join(', ')}`);
     for (const w of read.report.warnings) this.logger.warn(w);
+    this.configNotes = read.notes;
+    for (const n of read.notes) this.logger.warn(n);
     if (Object.keys(read.passwords).length) this.runtimes.useSecrets(new OverlaySecretStore(this.opts.secrets, read.passwords));
     await this.applySettings(read.settings);
   }
@@ -153,7 +157,13 @@ export class Engine extends EventEmitter {
   private async reloadSettingsFile(): Promise<void> {
     let next: Settings;
     try {
-      next = (await readSettings(this.opts.home, this.envInput())).settings;
+      const read = await readSettings(this.opts.home, this.envInput());
+      next = read.settings;
+      if (JSON.stringify(read.notes) !== JSON.stringify(this.configNotes)) {
+        this.configNotes = read.notes;
+        for (const n of read.notes) this.note('error', n);
+        this.emitSoon();
+      }
     } catch (err) {
       this.note('error', `config.json changed but was not applied: ${(err as Error).message}`);
       return;
@@ -220,6 +230,11 @@ export class Engine extends EventEmitter {
   /** What is wrong with the queue file now (corrupt, moved aside, unreadable), or null. */
   queueProblem(): ReturnType<QueueStore['problem']> {
     return this.queue.problem();
+  }
+
+  /** What the settings in force ignored or adjusted (unknown `config.json` keys, URLs read differently), each with its fix. */
+  configWarnings(): string[] {
+    return this.configNotes;
   }
 
   /** Which settings came from `.env` and the environment at load (names only). */
@@ -503,6 +518,7 @@ export class Engine extends EventEmitter {
       monitoringPaused: this.fleet.isPaused(),
       flushing: this.flusher.isFlushing(),
       flushesPlaced: this.flushesPlaced,
+      configWarnings: this.configNotes,
     };
   }
 

@@ -3,6 +3,7 @@ import { tabFromHash, useApp, type Tab } from './store/app-store';
 import { useWindowDrop } from './components/use-window-drop';
 import { Toasts } from './components/Toasts';
 import { QueueProblemBanner } from './components/QueueProblemBanner';
+import { ConfigWarningsBanner } from './components/ConfigWarningsBanner';
 import { StatusView } from './views/StatusView';
 import { QueueView } from './views/QueueView';
 import { AddView } from './views/AddView';
@@ -80,6 +81,7 @@ export function App() {
         ))}
       </div>
       <QueueProblemBanner />
+      <ConfigWarningsBanner />
       <main className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1}>
         {tab === 'status' && <StatusView />}
         {tab === 'queue' && <QueueView />}

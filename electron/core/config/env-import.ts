@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { SettingsSchema, type Settings, type InstanceSettingsInput } from '../../../shared/settings';
+import { trimApiSuffix, withScheme } from '../../../shared/webui-url';
 import { apiKeyName, originOf, type StoredSecret } from './secret-store';
 
 /** Environment variables of the old Python tool (and its older `QB_*` form) that we honour. */
@@ -40,6 +41,8 @@ export interface EnvOverlay {
   applied: string[];
   /** Variables that were set but ignored, with why (names only, never values). */
   warnings: string[];
+  /** URLs read differently from how they were written (scheme added, `/api/v2` dropped), e.g. `QBITTORRENT_URL has no scheme: using http://nas:8080`. */
+  notes: string[];
 }
 
 /**
@@ -113,6 +116,7 @@ export function applyLegacyEnv(
 ): EnvOverlay {
   const applied: string[] = [];
   const warnings: string[] = [];
+  const notes: string[] = [];
   const sourceOf = (name: string): EnvSource => sources[name] ?? 'environment';
   const instances: InstanceSettingsInput[] = base.instances.map((i) => ({ ...i }));
   const passwords: Record<string, StoredSecret> = {};
@@ -121,11 +125,11 @@ export function applyLegacyEnv(
   const passwordVar = env.QBITTORRENT_PASSWORD !== undefined ? 'QBITTORRENT_PASSWORD' : 'QB_PASSWORD';
   let passwordUsed = false;
 
-  let primaryUrl = env.QBITTORRENT_URL;
+  let primaryUrl = env.QBITTORRENT_URL && webUiUrl('QBITTORRENT_URL', env.QBITTORRENT_URL, notes);
   let primaryVar = 'QBITTORRENT_URL';
   if (primaryUrl) applied.push('QBITTORRENT_URL');
   else if (env.QB_HOST) {
-    const host = /^https?:\/\//i.test(env.QB_HOST) ? env.QB_HOST : `http://${env.QB_HOST}`;
+    const host = withScheme(env.QB_HOST);
     primaryUrl = env.QB_PORT ? `${host.replace(/\/+$/, '')}:${env.QB_PORT}` : host;
     primaryVar = 'QB_HOST';
     applied.push('QB_HOST');
@@ -159,7 +163,7 @@ export function applyLegacyEnv(
   if (primaryUrl) upsert('primary', primaryUrl, primaryVar, true, true);
   if (env.QBITTORRENT_SECONDARY_URL) {
     applied.push('QBITTORRENT_SECONDARY_URL');
-    upsert('secondary', env.QBITTORRENT_SECONDARY_URL, 'QBITTORRENT_SECONDARY_URL', false, false);
+    upsert('secondary', webUiUrl('QBITTORRENT_SECONDARY_URL', env.QBITTORRENT_SECONDARY_URL, notes), 'QBITTORRENT_SECONDARY_URL', false, false);
   }
   if (username !== undefined) applied.push(env.QBITTORRENT_USERNAME !== undefined ? 'QBITTORRENT_USERNAME' : 'QB_USERNAME');
   if (password !== undefined && passwordUsed) applied.push(passwordVar);
@@ -205,5 +209,19 @@ export function applyLegacyEnv(
     const issue = parsed.error.issues[0];
     throw Object.assign(new Error(`environment: ${issue?.path.join('.')}: ${issue?.message}`), { code: 'CONFIG_INVALID' });
   }
-  return { settings: parsed.data, passwords, applied, warnings };
+  return { settings: parsed.data, passwords, applied, warnings, notes };
+}
+
+/**
+ * The base URL of a URL variable as {@link withScheme} and {@link trimApiSuffix} read it, with a
+ * note in `notes` for each change (the variable's name and the URL used; a URL holds no secret
+ * unless it carries userinfo, which is then left out of the note).
+ */
+function webUiUrl(name: string, value: string, notes: string[]): string {
+  const schemed = withScheme(value);
+  const base = trimApiSuffix(schemed);
+  const shown = (u: string): string => u.replace(/\/\/[^/@]*@/, '//');
+  if (schemed !== value.trim()) notes.push(`${name} has no scheme: using ${shown(base)} (write https:// in front for TLS)`);
+  if (base !== schemed.replace(/\/+$/, '')) notes.push(`${name} ends in /api/v2: using ${shown(base)} (qbit-failover adds /api/v2 itself)`);
+  return base;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { SettingsSchema, defaultSettings, type Settings, type SettingsInput } from '../../../shared/settings';
 import { configFile } from './paths';
+import { configNotes } from './config-notes';
 
 /** `config.json` exists but cannot be used; the message names the field at fault. */
 export class ConfigError extends Error {
@@ -19,10 +20,13 @@ export interface LoadedSettings {
   raw: Record<string, unknown>;
   file: string;
   exists: boolean;
+  /** What the file holds that was ignored or adjusted (unknown keys with their fix; see {@link configNotes}). */
+  notes: string[];
 }
 
 /**
  * Reads `<home>/config.json` (zod-validated, defaults applied). A missing file gives the defaults.
+ * Unknown keys (a typo, a `"password"`) do not fail the load: they are ignored and listed in `notes`.
  * @throws ConfigError when the file is not JSON or fails validation (it is never overwritten).
  */
 export async function loadSettingsFile(home: string): Promise<LoadedSettings> {
@@ -31,7 +35,7 @@ export async function loadSettingsFile(home: string): Promise<LoadedSettings> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: defaultSettings(), raw: {}, file, exists: false };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: defaultSettings(), raw: {}, file, exists: false, notes: [] };
     throw err;
   }
   let raw: unknown;
@@ -47,7 +51,7 @@ export async function loadSettingsFile(home: string): Promise<LoadedSettings> {
   }
   const rawObj = raw as Record<string, unknown>;
   await migrateReconnectCommand(file, rawObj, parsed.data);
-  return { settings: parsed.data, raw: rawObj, file, exists: true };
+  return { settings: parsed.data, raw: rawObj, file, exists: true, notes: configNotes(raw) };
 }
 
 /**

@@ -32,15 +32,26 @@ export interface SettingsRead {
   settings: Settings;
   report: EnvReport;
   passwords: EnvOverlay['passwords'];
+  /**
+   * What was ignored or adjusted, with the fix, for every shell to show: unknown keys of
+   * `config.json` (see config-notes.ts) and the environment's URLs given a scheme or trimmed.
+   */
+  notes: string[];
 }
 
 /** Reads `<home>/config.json` and lays `env` (if any) over it. @throws ConfigError when the file is invalid. */
 export async function readSettings(home: string, env?: EnvInput): Promise<SettingsRead> {
   const loaded = await loadSettingsFile(home);
-  if (!env) return { file: loaded.settings, settings: loaded.settings, report: { fromDotenv: [], fromEnvironment: [], warnings: [] }, passwords: {} };
+  if (!env) return { file: loaded.settings, settings: loaded.settings, report: { fromDotenv: [], fromEnvironment: [], warnings: [] }, passwords: {}, notes: loaded.notes };
   const src = readEnvWithSources(env.env, env.cwd);
   const overlay = applyLegacyEnv(loaded.settings, loaded.raw, src.values, src.sources);
-  return { file: loaded.settings, settings: overlay.settings, report: envReportOf(overlay, src.sources), passwords: overlay.passwords };
+  return {
+    file: loaded.settings,
+    settings: overlay.settings,
+    report: envReportOf(overlay, src.sources),
+    passwords: overlay.passwords,
+    notes: [...loaded.notes, ...overlay.notes],
+  };
 }
 
 /**

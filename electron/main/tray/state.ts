@@ -111,6 +111,8 @@ export function trayStateFrom(snapshot: EngineSnapshot): TrayState {
   status.push({ type: 'normal', label: vpnLine(snapshot.vpn), enabled: false });
   const problem = queueProblemLine(snapshot);
   if (problem) status.unshift({ type: 'normal', label: problem, enabled: false });
+  // What config.json held that was ignored, with the fix (the window's banner shows them all).
+  for (const w of (snapshot.configWarnings ?? []).slice(0, 3)) status.push({ type: 'normal', label: `⚠ ${w.slice(0, 120)}`, enabled: false });
   const menu: MenuItemSpec[] = [
     ...status,
     { type: 'separator' },

@@ -82,6 +82,7 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
       monitoringPaused: paused,
       flushing: false,
       flushesPlaced,
+      configWarnings: [],
     };
   };
 

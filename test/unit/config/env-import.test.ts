@@ -121,7 +121,7 @@ describe('applyLegacyEnv', () => {
     const [base, raw] = fromConfig();
     let err: (Error & { code?: string }) | null = null;
     try {
-      applyLegacyEnv(base, raw, { QBITTORRENT_URL: 'localhost:8080' });
+      applyLegacyEnv(base, raw, { QBITTORRENT_URL: 'ftp://localhost:8080' });
     } catch (e) {
       err = e as Error & { code?: string };
     }

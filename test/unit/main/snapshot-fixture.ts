@@ -37,6 +37,7 @@ export function snapshot(over: Partial<EngineSnapshot> = {}): EngineSnapshot {
     monitoringPaused: false,
     flushing: false,
     flushesPlaced: 0,
+    configWarnings: [],
     ...over,
   };
 }
