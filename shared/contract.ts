@@ -59,6 +59,8 @@ export const ApiArgSchemas = {
   /** Flush the whole queue, or only the given infohashes ("Retry" on one entry). */
   flush: z.object({ infohashes: z.array(Infohash).max(LIMITS.maxInputs).optional() }).strict(),
   removeEntry: z.object({ infohash: Infohash }).strict(),
+  /** Remove many entries in one queue write (the queue view's bulk Remove). */
+  removeEntries: z.object({ infohashes: z.array(Infohash).max(LIMITS.maxInputs) }).strict(),
   checkNow: z.object({}).strict(),
   setMonitoringPaused: z.object({ paused: z.boolean() }).strict(),
   getSettings: z.object({}).strict(),
@@ -108,6 +110,8 @@ export interface ApiResults {
   addTorrentFile: AddResponse;
   flush: FlushResponse;
   removeEntry: { removed: boolean };
+  /** The infohashes removed (those not queued are left out). */
+  removeEntries: { removed: string[] };
   checkNow: EngineSnapshot;
   setMonitoringPaused: EngineSnapshot;
   getSettings: SettingsView;

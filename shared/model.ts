@@ -133,6 +133,31 @@ export interface FlushResponse {
   queueLength: number;
 }
 
+/** Entries placed on one instance by a flush (added, or found already there). */
+export interface FlushPlacedOn {
+  instance: string;
+  placed: number;
+}
+
+/**
+ * Progress of one flush (the `flushProgress` event): `placed` of `total` entries so far, per
+ * instance in the order they took entries. `done` on the last event of the flush: `left` is then
+ * the count of entries it was asked to place that are still queued.
+ */
+export interface FlushProgress {
+  /** Increases with each flush this engine runs: a UI tells one flush's events from the next. */
+  flushId: number;
+  /** Entries this flush works on (the whole queue, or the infohashes asked for that are queued). */
+  total: number;
+  /** Entries placed so far (confirmed by infohash, or already on an instance). */
+  placed: number;
+  /** Per instance, entries placed there so far (instances with none are left out). */
+  perInstance: FlushPlacedOn[];
+  /** Entries not placed: 0 until `done`, then what stays queued. */
+  left: number;
+  done: boolean;
+}
+
 /** Where the next add would go: primary (first usable in priority order), a fallback, or the queue. */
 export interface RouteState {
   kind: 'primary' | 'fallback' | 'queue' | 'unconfigured' | 'paused';
@@ -231,4 +256,6 @@ export type EngineEvent =
    * seen. `infohash`: the id qBittorrent lists it under (lowercase hex); `addedHere`: this
    * engine placed it (its record of placed infohashes, kept in the home folder).
    */
-  | { type: 'torrentFinished'; instance: string; infohash: string; name: string; category: string; addedHere: boolean };
+  | { type: 'torrentFinished'; instance: string; infohash: string; name: string; category: string; addedHere: boolean }
+  /** A flush's progress: once when it starts, after each instance's batch, and once at its end (`done`). */
+  | { type: 'flushProgress'; progress: FlushProgress };

@@ -23,6 +23,7 @@ const handlers: Handlers = {
   addTorrentFile: (e, a) => e.addTorrentBytes(a.fileName, new Uint8Array(Buffer.from(a.dataBase64, 'base64')), a.options),
   flush: (e, a) => e.flush(a.infohashes),
   removeEntry: async (e, a) => ({ removed: await e.removeEntry(a.infohash) }),
+  removeEntries: async (e, a) => ({ removed: await e.removeEntries(a.infohashes) }),
   checkNow: (e) => e.checkAll(),
   setMonitoringPaused: (e, a) => e.setMonitoringPaused(a.paused),
   getSettings: (e) => settingsView(e),

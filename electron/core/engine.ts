@@ -124,6 +124,7 @@ export class Engine extends EventEmitter {
       this.flushesPlaced++;
       this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
     });
+    this.flusher.on('progress', (progress) => this.emit('event', { type: 'flushProgress', progress } satisfies EngineEvent));
     this.flusher.on('failed', (what, delayMs) => this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delayMs / 1000)} s`));
   }
 
@@ -401,6 +402,19 @@ export class Engine extends EventEmitter {
     if (removed.length) this.note('queue', `removed ${removed[0]!.name ?? infohash} from the queue`);
     this.emitSoon();
     return removed.length > 0;
+  }
+
+  /**
+   * Removes queue entries in one queue write (the queue view's bulk Remove: 1 000 at once must
+   * not be 1 000 writes). Returns the infohashes removed (lowercase); those not queued are left out.
+   * @throws QueueWriteError (`QUEUE_WRITE_FAILED`) when the queue file cannot be written.
+   */
+  async removeEntries(infohashes: string[]): Promise<string[]> {
+    const removed = await this.queue.remove(infohashes.map((h) => h.toLowerCase()));
+    if (removed.length === 1) this.note('queue', `removed ${removed[0]!.name ?? removed[0]!.infohash} from the queue`);
+    else if (removed.length > 1) this.note('queue', `removed ${removed.length} entries from the queue`);
+    this.emitSoon();
+    return removed.map((e) => e.infohash);
   }
 
   /** Pauses or resumes monitoring (polling and auto-flush); adds still work. */

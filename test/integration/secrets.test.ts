@@ -111,6 +111,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       addTorrentFile: { fileName: 'x.torrent', dataBase64: '' },
       flush: {},
       removeEntry: { infohash: 'a'.repeat(40) },
+      removeEntries: { infohashes: ['a'.repeat(40)] },
       checkNow: {},
       setMonitoringPaused: { paused: false },
       getSettings: {},
@@ -158,7 +159,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       const primary = engine.currentSettings().instances[0]!;
       const bodies: Record<ApiMethod, unknown> = {
         getSnapshot: {}, getQueue: {}, getActivity: {}, addText: { text: randomMagnet('secrets-http').magnet }, addTorrentFile: { fileName: 'x', dataBase64: '' }, flush: {},
-        removeEntry: { infohash: 'b'.repeat(40) }, checkNow: {}, setMonitoringPaused: { paused: false }, getSettings: {},
+        removeEntry: { infohash: 'b'.repeat(40) }, removeEntries: { infohashes: ['b'.repeat(40)] }, checkNow: {}, setMonitoringPaused: { paused: false }, getSettings: {},
         saveSettings: { settings: engine.currentSettings() }, setPassword: { instance: 'primary', password: CANARY }, importEnvironment: {},
         testConnection: { instance: primary, password: CANARY },
         getDesktopState: {}, saveDesktopPrefs: {}, answerAddPrompt: { id: 'x', add: false }, resendRecentAdd: { id: 'x' },

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { FlushResponse } from '../../../shared/model';
+import type { FlushProgress, FlushResponse } from '../../../shared/model';
 import { nextProbeDelay, PollScheduler } from '../fleet/poll-scheduler';
 import { withFlushLock } from '../queue/flush-lock';
 import type { FlowDeps } from './flow';
@@ -11,6 +11,8 @@ export interface FlushRunnerEvents {
   change: [];
   /** A flush placed entries. */
   placed: [res: FlushResponse];
+  /** Where a flush stands: at its start, after each instance's batch, and at its end (`done`). */
+  progress: [progress: FlushProgress];
   /** A background flush failed: `what` is `CODE: message`; it is retried after `delayMs`. */
   failed: [what: string, delayMs: number];
 }
@@ -38,6 +40,8 @@ export class FlushRunner extends EventEmitter<FlushRunnerEvents> {
   private readonly retry = new PollScheduler();
   /** Background flushes failed in a row (drives the retry backoff). */
   private failures = 0;
+  /** Id of the latest flush (the `flushId` of its progress). */
+  private flushCount = 0;
 
   constructor(private readonly deps: FlushRunnerDeps) {
     super();
@@ -104,7 +108,8 @@ export class FlushRunner extends EventEmitter<FlushRunnerEvents> {
   private async run(infohashes: string[] | undefined, wait: boolean): Promise<FlushResponse | null> {
     while (this.flushing) await this.flushing.catch(() => undefined);
     const flow = this.deps.flow();
-    const run = withFlushLock(flow.queue.path, wait, () => flushEntries(flow, infohashes));
+    const flushId = ++this.flushCount;
+    const run = withFlushLock(flow.queue.path, wait, () => flushEntries(flow, infohashes, (step) => this.emit('progress', { flushId, ...step })));
     const nothing = (): FlushResponse => ({ placed: [], remaining: [], notQueued: [], queueLength: flow.queue.entries().length });
     // `flushing` only tells waiters "a flush ran"; it must settle either way, or a failed flush
     // (disk full, queue path is a folder, QUEUE_BUSY) becomes an unhandled rejection that ends

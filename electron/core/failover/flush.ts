@@ -1,11 +1,11 @@
 import type { AddOptions } from '../../../shared/contract';
 import { failureText, type Failure } from '../../../shared/failure';
-import type { FlushResponse } from '../../../shared/model';
+import type { FlushProgress, FlushResponse } from '../../../shared/model';
 import type { QueueEntry, QueueStore } from '../queue';
 import { parseMagnet, parseTorrent, type ParsedInput } from '../inputs/parse';
 import { DownloadFailed, downloadTorrent } from '../inputs/resolve-input';
 import { emptyPlacement, failuresOf, ledgerAlongside, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
-import { place } from './placer';
+import { place, type Placement } from './placer';
 
 /**
  * A queue entry back as a parsed input, through the same parsers `add` used (the magnet, the
@@ -30,18 +30,62 @@ async function entryInput(queue: QueueStore, e: QueueEntry): Promise<ParsedInput
   }
 }
 
+/** A flush's progress as {@link flushEntries} reports it (the runner adds the flush's id). */
+export type FlushStep = Omit<FlushProgress, 'flushId'>;
+
+/**
+ * Counts placed entries per instance as the placement of each batch goes on: the groups done
+ * so far plus the running group's placement (the placer tells it after each instance's batch).
+ */
+class ProgressCounter {
+  private readonly done = new Map<string, string>();
+  private current: Placement | null = null;
+
+  constructor(
+    private readonly total: number,
+    private readonly report: ((step: FlushStep) => void) | undefined,
+  ) {}
+
+  /** The running group's placement so far. */
+  step(sofar: Placement): void {
+    this.current = sofar;
+    this.emit(0, false);
+  }
+
+  /** The running group ended with `part`. */
+  groupDone(part: Placement): void {
+    for (const [h, on] of [...part.placed, ...part.duplicates]) this.done.set(h, on);
+    this.current = null;
+  }
+
+  /** Reports where things stand; `left` and `done` for the last report. */
+  emit(left: number, done: boolean): void {
+    if (!this.report) return;
+    const counts = new Map<string, number>();
+    const count = (on: string): void => void counts.set(on, (counts.get(on) ?? 0) + 1);
+    for (const on of this.done.values()) count(on);
+    if (this.current) for (const [h, on] of [...this.current.placed, ...this.current.duplicates]) if (!this.done.has(h)) count(on);
+    const perInstance = [...counts].map(([instance, placed]) => ({ instance, placed }));
+    this.report({ total: this.total, placed: perInstance.reduce((n, p) => n + p.placed, 0), perInstance, left, done });
+  }
+}
+
 /**
  * The flush flow. Flushes queue entries (all, or the given infohashes): one batched add per instance, each
  * confirmed by infohash; only confirmed (or already present) entries are removed, the rest get
  * attempts + last error in ONE settle write. A `url` entry is downloaded first and placed by the
  * real infohash of the file. `notQueued` lists asked-for infohashes that are not in the queue.
+ * `onProgress` hears where the flush stands: at its start, after each instance's batch, and at
+ * its end (`done`, after the queue file is settled) — never when nothing is queued to flush.
  */
-export async function flushEntries(deps: FlowDeps, infohashes?: string[]): Promise<FlushResponse> {
+export async function flushEntries(deps: FlowDeps, infohashes?: string[], onProgress?: (step: FlushStep) => void): Promise<FlushResponse> {
   const all = await deps.queue.load();
   const wanted = infohashes ? new Set(infohashes.map((h) => h.toLowerCase())) : null;
   const entries = wanted ? all.filter((e) => wanted.has(e.infohash)) : all;
   const notQueued = wanted ? [...wanted].filter((h) => !all.some((e) => e.infohash === h)) : [];
   if (entries.length === 0) return { placed: [], remaining: [], notQueued, queueLength: all.length };
+  const progress = new ProgressCounter(entries.length, onProgress);
+  progress.emit(0, false);
   // Entries queued with different add options (category, save path…) go in separate batches.
   const groups = new Map<string, { options: AddOptions | undefined; items: ParsedInput[] }>();
   const failed = new Map<string, string>();
@@ -66,7 +110,9 @@ export async function flushEntries(deps: FlowDeps, infohashes?: string[]): Promi
   const run = ledgerAlongside(deps.uncertain);
   const placement = emptyPlacement();
   for (const g of groups.values()) {
-    const part = await deps.inflight.around(g.items.map((i) => i.infohash), () => place(g.items, placeContext(deps, candidates, run, g.options)));
+    const ctx = { ...placeContext(deps, candidates, run, g.options), onStep: (sofar: Placement) => progress.step(sofar) };
+    const part = await deps.inflight.around(g.items.map((i) => i.infohash), () => place(g.items, ctx));
+    progress.groupDone(part);
     for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
       for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
     }
@@ -86,6 +132,7 @@ export async function flushEntries(deps: FlowDeps, infohashes?: string[]): Promi
   }
   await deps.queue.settle([...done.keys()].map(keyOf), failed, typed);
   const byKey = new Map(entries.map((e) => [e.infohash, e] as const));
+  progress.emit(failed.size, true);
   return {
     placed: [...done].map(([infohash, instance]) => ({
       infohash,

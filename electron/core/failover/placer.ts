@@ -46,6 +46,8 @@ export interface PlaceContext {
   addDelayMs: number;
   /** Ledger of requests that reached an instance but got no answer: the torrents may still appear there. */
   uncertain: Pick<UncertainAdds, 'record'>;
+  /** Told the placement so far after the duplicate check and after each instance's batch (a flush's progress). */
+  onStep?: (sofar: Placement) => void;
 }
 
 /** qBittorrent add parameters: the call's options over the instance's own settings. */
@@ -292,6 +294,7 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
     if (on) result.duplicates.set(item.infohash, on);
     else pending.push(item);
   }
+  ctx.onStep?.(result);
   const reasons = new Map<string, Failure[]>();
   const note = (list: ParsedInput[], f: Failure): void => {
     for (const i of list) reasons.set(i.infohash, [...(reasons.get(i.infohash) ?? []), f]);
@@ -341,6 +344,7 @@ export async function place(items: ParsedInput[], ctx: PlaceContext): Promise<Pl
       }
       pending = slow;
     }
+    ctx.onStep?.(result);
   }
   for (const item of pending) result.failed.set(item.infohash, reasons.get(item.infohash) ?? []);
   return result;

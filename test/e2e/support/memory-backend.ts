@@ -186,6 +186,12 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
       emit('queue', `removed ${infohash}`);
       return { removed: queue.length < before };
     },
+    removeEntries: ({ infohashes }) => {
+      const removed = queue.filter((e) => infohashes.includes(e.infohash)).map((e) => e.infohash);
+      queue = queue.filter((e) => !removed.includes(e.infohash));
+      emit('queue', `removed ${removed.length}`);
+      return { removed };
+    },
     checkNow: () => snapshot(),
     setMonitoringPaused: ({ paused: p }) => {
       paused = p;
