@@ -1,3 +1,5 @@
+import { textInWords } from '../../shared/code-words';
+import { flushResultText, placedPerInstance } from '../../shared/flush-result';
 import { describeStatus } from '../../shared/status';
 import type { AddResponse, AddResult, EngineSnapshot, FlushResponse, InstanceHealth, QueueEntryView } from '../../shared/model';
 import { safeLines, safeText, terminalSafeJson } from '../../shared/terminal-text';
@@ -133,18 +135,23 @@ export function statusJson(s: EngineSnapshot): object {
 export function queueLines(entries: QueueEntryView[], file: string): string[] {
   const lines = [`[QUEUE] ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${file}`];
   for (const e of entries) {
-    lines.push(`  ${e.infohash}  ${e.name ?? '(no name)'}  queued ${e.queuedAt}  attempts ${e.attempts}${e.lastError ? `  last error: ${e.lastError}` : ''}`);
+    lines.push(`  ${e.infohash}  ${e.name ?? '(no name)'}  queued ${e.queuedAt}  attempts ${e.attempts}${e.lastError ? `  last error: ${textInWords(e.lastError)}` : ''}`);
   }
   return lines;
 }
 
-/** Flush summary lines. */
+/**
+ * Flush summary lines: one per entry, `[FLUSHED] 1 204 → seedbox, 798 → local, 0 left` (per
+ * instance, the words the dashboard shows; only when entries were asked for that are queued), and the `[RESULT]` counts.
+ */
 export function flushLines(res: FlushResponse): string[] {
   const what = (x: { infohash: string; name: string | null }): string => (x.name ? `${x.name} (${x.infohash})` : x.infohash);
+  const tried = res.placed.length + res.remaining.length;
   return [
     ...res.placed.map((p) => (p.outcome === 'duplicate' ? `[DUPLICATE] ${what(p)} already on ${p.instance}` : `[ADDED] ${what(p)} → ${p.instance}`)),
-    ...res.remaining.map((r) => `[QUEUED] ${what(r)}: ${r.error ?? 'not placed'}`),
+    ...res.remaining.map((r) => `[QUEUED] ${what(r)}: ${r.error ? textInWords(r.error) : 'not placed'}`),
     ...(res.notQueued ?? []).map((h) => `[NOT QUEUED] ${h} is not in the queue`),
+    ...(tried ? [`[FLUSHED] ${flushResultText(placedPerInstance(res.placed), res.remaining.length)}`] : []),
     `[RESULT] placed=${res.placed.length} remaining=${res.remaining.length} queue=${res.queueLength}${res.notQueued?.length ? ` not-queued=${res.notQueued.length}` : ''}`,
   ];
 }
