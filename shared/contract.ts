@@ -3,6 +3,7 @@ import { LIMITS, MAX_TORRENT_BASE64_CHARS } from './limits';
 import { CategorySchema, InstanceNameSchema, InstanceSchema, SavePathSchema, SettingsSchema, TagSchema, type Settings } from './settings';
 import { NOTICE_KINDS } from './notices';
 import type { DesktopState } from './desktop';
+import type { TorrentListing } from './torrent-list';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from './model';
 
 /**
@@ -75,6 +76,20 @@ export const ApiArgSchemas = {
   importEnvironment: z.object({}).strict(),
   /** Test an instance as edited (not yet saved); password optional (falls back to the stored one). */
   testConnection: z.object({ instance: InstanceSchema, password: z.string().max(1024).optional() }).strict(),
+  /** The Torrents view: the torrents of the given instances (default every configured one); an instance that cannot be read is named, not left out. */
+  listTorrents: z.object({ instances: z.array(InstanceNameSchema).max(64).optional() }).strict(),
+  /**
+   * Pause, resume or delete torrents on one instance by the ids it lists them under (never
+   * "all": the dashboard names each torrent). `deleteFiles` removes downloaded data too.
+   */
+  torrentAction: z
+    .object({
+      instance: InstanceNameSchema,
+      action: z.enum(['pause', 'resume', 'delete']),
+      hashes: z.array(Infohash).min(1).max(LIMITS.maxInputs),
+      deleteFiles: z.boolean().optional(),
+    })
+    .strict(),
   /** Desktop app only (shared/desktop.ts): prefs, recent adds, the add waiting for the dialog. Elsewhere `available: false`. */
   getDesktopState: z.object({}).strict(),
   /** Desktop app only: change the add dialog's switch and/or notification choices (kinds left out keep theirs). */
@@ -119,6 +134,8 @@ export interface ApiResults {
   setPassword: { ok: true };
   importEnvironment: { applied: string[]; view: SettingsView };
   testConnection: InstanceHealth;
+  listTorrents: TorrentListing;
+  torrentAction: { ok: true };
   getDesktopState: DesktopState;
   saveDesktopPrefs: DesktopState;
   /** The add's response, or null when the dialog was cancelled (or the prompt was already answered). */

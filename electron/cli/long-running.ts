@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createStreamLogger, type Logger } from '../core/logger';
+import { resolveHome } from '../core/config/paths';
 import { cliEngine } from './engine-factory';
 import { isLoopbackHost } from './dashboard/auth';
 import type { DashboardTls } from './dashboard/server';
@@ -128,10 +129,14 @@ export function registerServe(program: Command, print: Print): void {
       const engine = await cliEngine({ verbose: true, watchQueueFile: true });
       await engine.start();
       // Loaded only by `serve` (their own chunks in the bundle): other commands never load the dashboard.
-      const [{ createApiBackend }, { DashboardTlsError, startDashboardServer }] = await Promise.all([import('../core/api'), import('./dashboard/server')]);
+      const [{ createApiBackend }, { DashboardTlsError, startDashboardServer }, tokenFile] = await Promise.all([import('../core/api'), import('./dashboard/server'), import('./dashboard/token-file')]);
       let server;
       try {
-        server = await startDashboardServer({ backend: createApiBackend(engine), host: o.host, port: o.port, allowNonLoopback: !!o.allowRemote, staticDir, tls });
+        // The token is kept in <home>/dashboard-token (0600): links and open tabs survive a restart.
+        const home = resolveHome(process.env);
+        const { token } = await tokenFile.loadOrCreateDashboardToken(home);
+        server = await startDashboardServer({ backend: createApiBackend(engine), host: o.host, port: o.port, allowNonLoopback: !!o.allowRemote, staticDir, tls, token, tokenStore: tokenFile.fileTokenStore(home) });
+        await tokenFile.recordDashboardAddress(home, server.base);
       } catch (err) {
         await engine.stop();
         const e = err as NodeJS.ErrnoException;

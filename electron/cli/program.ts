@@ -3,6 +3,7 @@ import type { AddOptions } from '../../shared/contract';
 import { cliEngine, readStdinLines, withEngine } from './engine-factory';
 import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, queueLines, resultLine, statusJson, summaryLine, writeCommanderText } from './output';
 import { registerServe, registerWatch } from './long-running';
+import { registerDashboardToken } from './dashboard/token-command';
 import { registerTorrents } from './torrents-command';
 import { withQueueProblem } from './queue-problem';
 import { printJsonListed } from './json-stream';
@@ -155,6 +156,7 @@ export function buildProgram(version: string): Command {
   registerTorrents(program, print);
   registerWatch(program);
   registerServe(program, print);
+  registerDashboardToken(program, print);
   program.addOption(new Option('--no-color').hideHelp());
   return program;
 }

@@ -2,6 +2,7 @@ import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, CallContext, SettingsV
 import type { EngineEvent } from '../../shared/model';
 import { desktopOnlyError, unavailableDesktopState } from '../../shared/desktop';
 import type { Engine } from './engine';
+import { torrentListing } from './torrent-listing';
 
 /** Builds the settings view: settings without secrets, which instances have a password, and paths. */
 async function settingsView(engine: Engine): Promise<SettingsView> {
@@ -40,6 +41,12 @@ const handlers: Handlers = {
     return { applied, view: await settingsView(e) };
   },
   testConnection: (e, a) => e.testConnection(a.instance, a.password),
+  listTorrents: (e, a) => torrentListing(e, a.instances),
+  torrentAction: async (e, a) => {
+    // The ids qBittorrent lists torrents under are 40 hex digits (a v2 infohash cut to 40).
+    await e.torrentAction(a.instance, a.action, a.hashes.map((h) => h.slice(0, 40).toLowerCase()), a.deleteFiles ?? false);
+    return { ok: true as const };
+  },
   // The desktop app answers these in its main process (electron/main/desktop); every other transport has no desktop state.
   getDesktopState: async () => unavailableDesktopState(),
   saveDesktopPrefs: async () => {

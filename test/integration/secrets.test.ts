@@ -118,6 +118,8 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       saveSettings: { settings: engine.currentSettings() },
       setPassword: { instance: 'primary', password: CANARY },
       importEnvironment: {},
+      listTorrents: {},
+      torrentAction: { instance: 'primary', action: 'pause', hashes: ['c'.repeat(40)] },
       testConnection: { instance: primary, password: CANARY },
       getDesktopState: {},
       saveDesktopPrefs: {},
@@ -161,6 +163,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
         getSnapshot: {}, getQueue: {}, getActivity: {}, addText: { text: randomMagnet('secrets-http').magnet }, addTorrentFile: { fileName: 'x', dataBase64: '' }, flush: {},
         removeEntry: { infohash: 'b'.repeat(40) }, removeEntries: { infohashes: ['b'.repeat(40)] }, checkNow: {}, setMonitoringPaused: { paused: false }, getSettings: {},
         saveSettings: { settings: engine.currentSettings() }, setPassword: { instance: 'primary', password: CANARY }, importEnvironment: {},
+        listTorrents: {}, torrentAction: { instance: 'primary', action: 'pause', hashes: ['c'.repeat(40)] },
         testConnection: { instance: primary, password: CANARY },
         getDesktopState: {}, saveDesktopPrefs: {}, answerAddPrompt: { id: 'x', add: false }, resendRecentAdd: { id: 'x' },
       };

@@ -13,6 +13,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 export const TOKEN_COOKIE = 'qbf_token';
 /** Header that must carry the token on every POST (CSRF defence). */
 export const TOKEN_HEADER = 'x-qbf-token';
+/** Lifetime of the auth cookie, s: 400 days, the most Chromium keeps (RFC 6265bis caps Max-Age there). */
+export const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
 /** Shape of a token: 16–512 base64url characters. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,512}$/;
 
@@ -46,13 +48,14 @@ export interface DashboardAuth {
 }
 
 /**
- * Builds the checks. `port()` is read on each request (the port is known only after listening).
+ * Builds the checks. `port()` is read on each request (the port is known only after listening);
+ * `token()` too, so a rotated token applies from the next request on.
  */
-export function createAuth(opts: { token: string; tls: boolean; allowNonLoopback: boolean; port: () => number }): DashboardAuth {
-  const tokenBuf = Buffer.from(opts.token, 'utf8');
+export function createAuth(opts: { token: () => string; tls: boolean; allowNonLoopback: boolean; port: () => number }): DashboardAuth {
   const scheme = opts.tls ? 'https' : 'http';
   const tokenMatches = (candidate: string | null | undefined): boolean => {
     if (!candidate) return false;
+    const tokenBuf = Buffer.from(opts.token(), 'utf8');
     const c = Buffer.from(candidate, 'utf8');
     return c.length === tokenBuf.length && timingSafeEqual(c, tokenBuf);
   };
@@ -68,7 +71,8 @@ export function createAuth(opts: { token: string; tls: boolean; allowNonLoopback
       return !!m && isLoopbackHost(m[1]!) && Number(m[2] ?? (opts.tls ? 443 : 80)) === opts.port();
     },
     originOk: (req) => req.headers.origin === undefined || req.headers.origin === `${scheme}://${req.headers.host}`,
-    cookie: () => `${TOKEN_COOKIE}=${opts.token}; HttpOnly; SameSite=Strict; Path=/${opts.tls ? '; Secure' : ''}`,
+    // Persistent (the token survives restarts), so a bookmark of the bare address keeps working.
+    cookie: () => `${TOKEN_COOKIE}=${opts.token()}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${opts.tls ? '; Secure' : ''}`,
   };
 }
 

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { isApiMethod, validateApiArg, type ApiBackend } from '../../../shared/contract';
 import { toWireError } from '../../../shared/wire-error';
-import { createAuth, dashboardToken, isLoopbackHost, TOKEN_HEADER, type DashboardAuth } from './auth';
+import { createAuth, dashboardToken, isLoopbackHost, TOKEN_COOKIE, TOKEN_HEADER, type DashboardAuth } from './auth';
 import { streamEvents } from './events';
+import { sendHelpPage } from './help-page';
 import { HttpError, readBody, sendError, sendJson, setSecurityHeaders } from './http';
 import { serveStatic } from './static';
 
@@ -28,8 +29,32 @@ export interface DashboardServerOptions {
   staticDir: string;
   /** Bearer token (≥ 16 base64url characters); default 32 random bytes, base64url. */
   token?: string;
+  /**
+   * Where the token is kept (`serve`: the `dashboard-token` file, see token-file.ts). With it the
+   * settings view can rotate the token (`POST /api/dashboard-token/rotate`), and a rotation by
+   * another process (`qbit-failover dashboard-token --rotate`) is picked up. Without it the token
+   * lives as long as the server and cannot be rotated.
+   */
+  tokenStore?: DashboardTokenStore;
   /** Serve HTTPS with this PEM certificate and key (node:https); plain HTTP when omitted. */
   tls?: DashboardTls;
+}
+
+/** Persistence of the dashboard token (see {@link DashboardServerOptions.tokenStore}). */
+export interface DashboardTokenStore {
+  /** Stores a new random token and returns it. @throws the storage error (the old token stays). */
+  rotate(): Promise<string>;
+  /** Calls `onChange` with the new token when it was changed elsewhere; returns a stop function. */
+  watch(onChange: (token: string) => void): () => void;
+}
+
+/** Path of the rotate call (POST, token header required). */
+export const ROTATE_TOKEN_PATH = '/api/dashboard-token/rotate';
+
+/** Reply of {@link ROTATE_TOKEN_PATH}: the new token and the page link carrying it. */
+export interface RotatedToken {
+  token: string;
+  url: string;
 }
 
 /** PEM certificate (chain) and private key of an HTTPS dashboard. */
@@ -49,10 +74,13 @@ export class DashboardTlsError extends Error {
 
 /** A running dashboard server. */
 export interface DashboardServer {
-  /** Page URL with the token, e.g. `http://127.0.0.1:41234/?token=…` (`https://` with `tls`). */
-  url: string;
+  /** Page URL with the current token, e.g. `http://127.0.0.1:41234/?token=…` (`https://` with `tls`). */
+  readonly url: string;
+  /** Page URL without the token, e.g. `http://127.0.0.1:41234/`. */
+  readonly base: string;
   port: number;
-  token: string;
+  /** The current token (changes when rotated). */
+  readonly token: string;
   /** Ends open event streams and stops listening. */
   close(): Promise<void>;
 }
@@ -71,12 +99,27 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
         '(allowNonLoopback is not set)',
     );
   }
-  const token = dashboardToken(opts.token);
+  let token = dashboardToken(opts.token);
   const scheme = opts.tls ? 'https' : 'http';
   const streams = new Set<ServerResponse>();
   let port = 0;
-  const auth = createAuth({ token, tls: !!opts.tls, allowNonLoopback: !!opts.allowNonLoopback, port: () => port });
-  const handle = (req: IncomingMessage, res: ServerResponse) => route(req, res, { opts, auth, token, scheme, streams });
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const base = (): string => `${scheme}://${urlHost}:${port}/`;
+  const auth = createAuth({ token: () => token, tls: !!opts.tls, allowNonLoopback: !!opts.allowNonLoopback, port: () => port });
+  /** A new token applies at once: open event streams were opened with the old one, so they end. */
+  const useToken = (next: string): void => {
+    if (next === token) return;
+    token = next;
+    for (const s of streams) s.end();
+    streams.clear();
+  };
+  const rotate = opts.tokenStore
+    ? async (): Promise<RotatedToken> => {
+        useToken(await opts.tokenStore!.rotate());
+        return { token, url: `${base()}?token=${token}` };
+      }
+    : null;
+  const handle = (req: IncomingMessage, res: ServerResponse) => route(req, res, { opts, auth, token: () => token, scheme, streams, rotate });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
@@ -110,13 +153,21 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   });
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : 0;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const unwatch = opts.tokenStore?.watch(useToken) ?? (() => undefined);
   return {
-    url: `${scheme}://${urlHost}:${port}/?token=${token}`,
+    get url() {
+      return `${base()}?token=${token}`;
+    },
+    get base() {
+      return base();
+    },
     port,
-    token,
+    get token() {
+      return token;
+    },
     close: () =>
       new Promise<void>((ok) => {
+        unwatch();
         for (const s of streams) s.end();
         streams.clear();
         server.close(() => ok());
@@ -129,14 +180,17 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
 interface RouteContext {
   opts: DashboardServerOptions;
   auth: DashboardAuth;
-  token: string;
+  token: () => string;
   scheme: string;
   streams: Set<ServerResponse>;
+  /** Rotates the token (null without a token store). */
+  rotate: (() => Promise<RotatedToken>) | null;
 }
 
 /**
  * One request: Host and Origin checks, then POST `/api/<method>` (token header required), the
- * `?token=` → cookie swap, GET `/api/events`, or a static file (cookie required).
+ * `?token=` → cookie swap, GET `/api/events`, or a static file (cookie required). A page request
+ * without a valid token gets the help page (help-page.ts); API requests get `{ error }` JSON.
  */
 async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
   const { auth } = ctx;
@@ -161,13 +215,14 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContex
         ? sendError(res, 403, 'CSRF', `state-changing calls need the ${TOKEN_HEADER} header`)
         : sendError(res, 401, 'UNAUTHORIZED', 'missing or wrong token');
     }
+    if (url.pathname === ROTATE_TOKEN_PATH) return handleRotate(res, ctx);
     return handleCall(req, res, ctx.opts.backend, url.pathname.slice('/api/'.length));
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'method not allowed');
   }
   if (queryToken !== null && !isApi) {
-    if (!auth.tokenMatches(queryToken)) return sendError(res, 401, 'UNAUTHORIZED', 'missing or wrong token');
+    if (!auth.tokenMatches(queryToken)) return sendHelpPage(res, 'wrong', req.method === 'HEAD');
     // Swap the URL token for a cookie so it leaves the address bar and history.
     url.searchParams.delete('token');
     res.statusCode = 302;
@@ -177,11 +232,28 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContex
     return void res.end();
   }
   if (!cookieOk && !(isApi && auth.tokenMatches(queryToken))) {
-    return sendError(res, 401, 'UNAUTHORIZED', 'missing or wrong token');
+    if (isApi) return sendError(res, 401, 'UNAUTHORIZED', 'missing or wrong token');
+    return sendHelpPage(res, req.headers.cookie?.includes(`${TOKEN_COOKIE}=`) ? 'wrong' : 'missing', req.method === 'HEAD');
   }
   if (url.pathname === '/api/events') return streamEvents(req, res, ctx.opts.backend, ctx.streams);
   if (isApi) return sendError(res, 404, 'NOT_FOUND', 'no such endpoint');
-  return serveStatic(res, ctx.opts.staticDir, url.pathname, ctx.token, req.method === 'HEAD');
+  return serveStatic(res, ctx.opts.staticDir, url.pathname, ctx.token(), req.method === 'HEAD');
+}
+
+/**
+ * `POST /api/dashboard-token/rotate`: a new token, handed to this browser as its cookie at once;
+ * every other page (and old link) is refused from now on. 404 when the server has no token store.
+ */
+async function handleRotate(res: ServerResponse, ctx: RouteContext): Promise<void> {
+  if (!ctx.rotate) return sendError(res, 404, 'NOT_FOUND', 'this dashboard cannot rotate its token');
+  let rotated: RotatedToken;
+  try {
+    rotated = await ctx.rotate();
+  } catch (err) {
+    return sendError(res, 500, 'TOKEN_NOT_SAVED', `the new token could not be saved: ${(err as Error).message}`);
+  }
+  res.setHeader('Set-Cookie', ctx.auth.cookie());
+  sendJson(res, 200, rotated);
 }
 
 /** `POST /api/<method>`: JSON argument → validation → backend call (always `remote`) → JSON result or the shared `{ error }`. */

@@ -209,6 +209,18 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
       return { ok: true };
     },
     testConnection: ({ instance }) => health(instance, 0),
+    listTorrents: () => ({
+      at: new Date().toISOString(),
+      instances: settings.instances.map((i) => {
+        const up = (statuses.get(i.name) ?? 'OK') === 'OK';
+        const torrents = [...(held.get(i.name) ?? [])].map((hash) => ({ hash, name: hash, state: 'downloading', progress: 0, category: '', size: 0, addedOn: 0 }));
+        return { instance: i.name, reachable: up, error: up ? null : { code: statuses.get(i.name)!, message: `fake ${statuses.get(i.name)!}` }, torrents: up ? torrents : [] };
+      }),
+    }),
+    torrentAction: ({ instance, action, hashes }) => {
+      if (action === 'delete') for (const h of hashes) held.get(instance)?.delete(h);
+      return { ok: true };
+    },
   };
 
   return {

@@ -143,6 +143,8 @@ describe('dashboard HTTP API under generated requests', () => {
     setPassword: fc.string({ maxLength: 30 }).map((pw) => JSON.stringify({ instance: 'primary', password: pw })),
     testConnection: fc.constant(JSON.stringify({ instance: { name: 'probe', url: 'http://127.0.0.1:1' } })),
     importEnvironment: fc.constantFrom('{}', ''),
+    listTorrents: fc.constantFrom('{}', '', '{"instances":["primary"]}'),
+    torrentAction: fc.stringMatching(/^[0-9a-f]{40}$/).map((h) => JSON.stringify({ instance: 'primary', action: 'pause', hashes: [h] })),
   } as Record<ApiMethod, fc.Arbitrary<string>>;
   const wellFormed = fc
     .constantFrom(...API_METHODS)

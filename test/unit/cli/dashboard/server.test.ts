@@ -50,14 +50,22 @@ describe('dashboard server', () => {
     expect(server.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it('refuses requests without a token or with a wrong one (401 JSON)', async () => {
+  it('refuses a page without a token or with a wrong one: 401 with an HTML page saying how to get the link, never JSON', async () => {
     const none = await send(server.port, '/');
     expect(none.status).toBe(401);
-    expect(JSON.parse(none.body).error.code).toBe('UNAUTHORIZED');
+    expect(none.headers['content-type']).toContain('text/html');
+    expect(none.body).toContain('qbit-failover dashboard-token');
+    expect(none.body).not.toContain('"error"');
     const wrong = await send(server.port, '/', { headers: { cookie: 'qbf_token=nope' } });
     expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('not valid for this dashboard');
     const wrongUrl = await send(server.port, '/?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(wrongUrl.status).toBe(401);
+    expect(wrongUrl.headers['content-type']).toContain('text/html');
+    // The API keeps answering machines in JSON.
+    const api = await send(server.port, '/api/events');
+    expect(api.status).toBe(401);
+    expect(JSON.parse(api.body).error.code).toBe('UNAUTHORIZED');
   });
 
   it('swaps a URL token for an HttpOnly SameSite=Strict cookie and redirects to /', async () => {
