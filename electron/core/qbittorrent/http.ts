@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { CertificatePinError, toQbitError } from './errors';
+import { explainHttpsToHttp } from './plain-http-probe';
 import type { TlsOptions } from './types';
 
 /**
@@ -78,7 +79,8 @@ export interface HttpRequest {
  * Sends one request through `agent` and reads the whole answer, all within `timeoutMs`
  * (connect, headers and body). Never sends Origin/Referer (qBittorrent answers 401 to a
  * foreign origin). Throws {@link QbitError} (`TIMEOUT`, `CONNECTION_REFUSED`, `TLS_ERROR`,
- * `UNKNOWN`); HTTP error statuses are returned, not thrown.
+ * `UNKNOWN`; `TLS_ERROR` "this server speaks http, not https — use http://…" when an https URL
+ * reaches a plain-http server); HTTP error statuses are returned, not thrown.
  */
 export async function send(agent: Dispatcher, req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -94,7 +96,8 @@ export async function send(agent: Dispatcher, req: HttpRequest, timeoutMs: numbe
     return { status: res.statusCode, headers: res.headers, body };
   } catch (err) {
     // undici rejects with the signal's reason (a TimeoutError DOMException) or its own abort error.
-    if (signal.aborted) throw toQbitError(signal.reason ?? err);
-    throw toQbitError(err);
+    const e = toQbitError(signal.aborted ? (signal.reason ?? err) : err);
+    // An https:// URL at a plain-http server: say so instead of a timeout (see plain-http-probe.ts).
+    throw await explainHttpsToHttp(req.url, e);
   }
 }
