@@ -60,18 +60,21 @@ export class QueueFeed {
   /**
    * Takes the queue's entries after a change (the queue store emits `'change'` only when they
    * differ) and bumps the revision. Entries present at the first call do not count as arrived
-   * (they were queued before we started).
+   * (they were queued before we started). Returns the entries that arrived with this change.
    */
-  update(entries: readonly QueueEntry[]): void {
+  update(entries: readonly QueueEntry[]): QueueEntry[] {
     const ids = new Set<string>();
+    const arrived: QueueEntry[] = [];
     for (const e of entries) {
       ids.add(e.id);
-      if (this.seeded && !this.ids.has(e.id)) this.arrived++;
+      if (this.seeded && !this.ids.has(e.id)) arrived.push(e);
     }
+    this.arrived += arrived.length;
     this.seeded = true;
     this.ids = ids;
     this.entries = entries;
     this.revision++;
+    return arrived;
   }
 
   /** The numbers a snapshot carries. */

@@ -18,6 +18,8 @@ import { bindLegacyPasswords, InstanceFactory } from './fleet/instance-factory';
 import { splitText } from './inputs/parse';
 import { FailedLoginMemory } from './ledgers/failed-logins';
 import { UncertainAdds } from './ledgers/uncertain-adds';
+import { PlacedHere } from './ledgers/placed-here';
+import type { FinishedTorrent } from './fleet/torrent-counts';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
@@ -99,6 +101,7 @@ export class Engine extends EventEmitter {
     this.failedLogins = new FailedLoginMemory(opts.home);
     this.runtimes = new InstanceFactory(opts.secrets, this.failedLogins);
     this.uncertain = new UncertainAdds(opts.home);
+    this.placedHere = new PlacedHere(opts.home);
     this.fleet = new Fleet(this.logger);
     this.healthRecord = new HealthRecorder(opts.home, (m) => this.logger.warn(m));
     this.fleet.on('note', (kind, message) => this.note(kind, message));
@@ -118,10 +121,14 @@ export class Engine extends EventEmitter {
     this.fleet.on('usable', () => {
       if (this.queue.entries().length) void this.flusher.auto();
     });
+    // Torrents that completed on an instance go out as `torrentFinished` (shells notify, call webhooks).
+    this.fleet.on('finished', (rt, torrents) => void this.announceFinished(rt.name, torrents));
     this.flusher = new FlushRunner({ flow: () => this.flowDeps(), backoff: () => this.settings });
     this.flusher.on('change', () => this.emitSoon());
     this.flusher.on('placed', (res) => {
       this.flushesPlaced++;
+      this.recordPlaced(res.placed.filter((p) => p.outcome === 'added').map((p) => p.infohash));
+      this.noteEach('duplicate', res.placed.filter((p) => p.outcome === 'duplicate').map((p) => `${p.name ?? p.infohash} was already on ${p.instance}: left the queue`), 'more queue entries were already on an instance');
       this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
     });
     this.flusher.on('progress', (progress) => this.emit('event', { type: 'flushProgress', progress } satisfies EngineEvent));
@@ -185,7 +192,10 @@ export class Engine extends EventEmitter {
       this.queue = new QueueStore({ path: queueFile });
       this.queue.on('warning', (m: string) => this.note('error', m));
       this.queue.on('change', (entries: QueueEntry[]) => {
-        this.queueFeed.update(entries);
+        const arrived = this.queueFeed.update(entries);
+        // Entries that appeared while no add of ours was writing: another program wrote them.
+        if (this.ownQueueing === 0) this.noteEach('foreign', arrived.map((e) => `${e.name ?? e.infohash} written into the queue file by another program`), 'more entries written into the queue file by another program');
+        this.fleet.setWorkWaiting(entries.length > 0);
         this.queueDirty = true;
         this.onQueueChange();
       });
@@ -195,6 +205,7 @@ export class Engine extends EventEmitter {
       await this.queue.load({ repair: false }).catch((err: Error) => this.note('error', `queue file: ${err.message}`));
       // A store emits 'change' only when its entries differ from none: an empty new file emits nothing.
       this.queueFeed.update(this.queue.entries());
+      this.fleet.setWorkWaiting(this.queue.entries().length > 0);
       this.queueDirty = true;
       this.emitSoon();
       if (this.running && this.opts.watchQueueFile) this.startQueueWatch();
@@ -313,6 +324,7 @@ export class Engine extends EventEmitter {
     this.stopConfigWatch = null;
     await this.flusher.stop();
     await this.fleet.stop();
+    await this.placing;
     if (this.emitTimer) clearTimeout(this.emitTimer);
   }
 
@@ -335,6 +347,13 @@ export class Engine extends EventEmitter {
 
   /** Placements running in this process (see {@link InflightPlacements}). */
   private readonly inflight = new InflightPlacements();
+
+  /** Which torrents this engine placed (`<home>/placed-here.json`), for `torrentFinished`'s `addedHere`. */
+  private readonly placedHere: PlacedHere;
+  /** Writes of {@link placedHere} not yet ended ({@link stop} waits for them: a CLI `add` exits right after). */
+  private placing: Promise<void> = Promise.resolve();
+  /** Adds of this engine running now: queue entries appearing meanwhile are ours, not another program's. */
+  private ownQueueing = 0;
 
   private flowDeps(): FlowDeps {
     const { confirmTimeoutMs, addDelayMs, maxAddsPerCall } = this.settings;
@@ -372,12 +391,20 @@ export class Engine extends EventEmitter {
     if (chosen && !this.currentSettings().instances.some((i) => i.name === chosen)) {
       resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message: `no instance named "${chosen}" is configured` } }));
     }
-    const res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
+    let res: AddResponse;
+    this.ownQueueing++;
+    try {
+      res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
+    } finally {
+      this.ownQueueing--;
+    }
+    this.recordPlaced(res.results.flatMap((r) => (r.outcome === 'added' && r.infohash ? [r.infohash] : [])));
     for (const r of res.results) {
       if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}`);
       else if (r.outcome === 'queued') this.note('queue', `queued ${r.name ?? r.infohash}: ${r.reason}`);
-      else if (r.outcome === 'duplicate') this.note('add', `${r.name ?? r.infohash} already on ${r.instance}`);
+      else if (r.outcome === 'duplicate') this.note('duplicate', `${r.name ?? r.infohash} already on ${r.instance}`);
       else if (r.error?.code === 'QUEUE_WRITE_FAILED') this.note('error', `${r.input.slice(0, 80)}: ${r.error.message}`);
+      else if (r.outcome === 'rejected') this.note('rejected', `rejected ${r.input.slice(0, 80)}: ${r.error?.message ?? 'not a magnet link or .torrent'}`);
     }
     this.emitSoon();
     return res;
@@ -544,6 +571,28 @@ export class Engine extends EventEmitter {
   /** The activity log, newest first (`getActivity`; then `activity` events). */
   activityList(): ActivityItem[] {
     return this.activity.list();
+  }
+
+  /** Records infohashes this engine placed (for `torrentFinished`'s `addedHere`); {@link stop} waits for the write. */
+  private recordPlaced(infohashes: string[]): void {
+    if (infohashes.length === 0) return;
+    const next = this.placedHere.record(infohashes);
+    this.placing = Promise.all([this.placing, next]).then(() => undefined);
+  }
+
+  /** Sends `torrentFinished` for torrents that completed on `instance`; `addedHere` from {@link PlacedHere}. */
+  private async announceFinished(instance: string, torrents: FinishedTorrent[]): Promise<void> {
+    for (const t of torrents) {
+      const addedHere = await this.placedHere.has([t.hash, t.v1, t.v2]);
+      this.logger.info(`finished ${t.name || t.hash} on ${instance}`);
+      this.emit('event', { type: 'torrentFinished', instance, infohash: t.hash, name: t.name, category: t.category, addedHere } satisfies EngineEvent);
+    }
+  }
+
+  /** Notes up to 5 `messages` of one kind, then one line "N <more>" for the rest (a foreign write of 1 000 magnets is one screen, not 1 000 lines). */
+  private noteEach(kind: ActivityItem['kind'], messages: string[], more: string): void {
+    for (const m of messages.slice(0, 5)) this.note(kind, m);
+    if (messages.length > 5) this.note(kind, `${messages.length - 5} ${more}`);
   }
 
   /** Logs `message` and adds it to the activity log, which sends it as an `activity` event at once. */

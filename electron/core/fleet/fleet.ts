@@ -6,9 +6,13 @@ import type { StatusCode } from '../../../shared/status';
 import type { Logger } from '../logger';
 import { QbitError } from '../qbittorrent';
 import type { InstanceRuntime } from './instance';
-import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS } from './poll-scheduler';
+import { nextProbeDelay, PollScheduler, RECHECK_AFTER_FAILED_ADD_MS, RECOVERY_PROBE_MS, recoverable } from './poll-scheduler';
+import type { FinishedTorrent } from './torrent-counts';
 import { orderCandidates, routeState } from './router';
 import { probeVpn, VpnReconnector } from './vpn-probe';
+
+/** Scheduler key of an instance's reachability probe (beside its own key, the instance name). */
+const recoveryKey = (rt: InstanceRuntime): string => `reach\u0000${rt.name}`;
 
 /** The settings the fleet runs on. */
 export type FleetSettings = Pick<Settings, 'vpn' | 'pollIntervalMs' | 'maxBackoffMs' | 'routing'>;
@@ -19,13 +23,17 @@ export type FleetSettings = Pick<Settings, 'vpn' | 'pollIntervalMs' | 'maxBackof
  * - `note`: a change worth a line in the activity log (an instance's status, the VPN's state);
  * - `change`: health changed (a new snapshot is due);
  * - `ok`: an instance answered a probe (stray copies of timed-out adds may be cleaned up there);
- * - `usable`: an instance became usable (queued entries can go now).
+ * - `usable`: an instance became usable (queued entries can go now) — sent only after a complete
+ *   round: every other instance that was down has been checked again (or its running check has
+ *   ended), so a flush started on it follows the priority order, not which check ended first;
+ * - `finished`: torrents on `rt` reached completion (seen in the `sync/maindata` the poll reads).
  */
 export interface FleetEvents {
   note: [kind: 'status' | 'vpn', message: string];
   change: [];
   ok: [rt: InstanceRuntime];
   usable: [rt: InstanceRuntime];
+  finished: [rt: InstanceRuntime, torrents: FinishedTorrent[]];
 }
 
 /**
@@ -73,6 +81,20 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
   /** Calls of {@link candidates} so far (round-robin's turn). */
   private turn = 0;
   private lastCheckAll = 0;
+  /** Entries wait in the queue: down instances get the cheap reachability probe every {@link RECOVERY_PROBE_MS}. */
+  private workWaiting = false;
+  /** Health checks running now, one per instance (a second request joins it). */
+  private readonly checking = new Map<InstanceRuntime, Promise<void>>();
+  /**
+   * Instances whose next answering reachability probe may trigger a full check: set by a failed
+   * check that the probe did not trigger, or by a probe that got no answer. So a server that
+   * answers unauthenticated requests but fails the full check costs one extra check, not one
+   * every 2 s.
+   */
+  private readonly armed = new WeakSet<InstanceRuntime>();
+  /** The round running before `usable` is announced, and who came back meanwhile. */
+  private round: Promise<void> | null = null;
+  private readonly comingBack = new Set<InstanceRuntime>();
 
   constructor(logger: Logger) {
     super();
@@ -160,16 +182,98 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     this.emit('change');
   }
 
-  private async checkInstance(rt: InstanceRuntime, deadlineMs?: number): Promise<void> {
+  /** Checks `rt` now, or joins its check already running. `byRecoveryProbe`: triggered by an answering reachability probe. */
+  private checkInstance(rt: InstanceRuntime, deadlineMs?: number, byRecoveryProbe = false): Promise<void> {
+    const running = this.checking.get(rt);
+    if (running) return running;
+    const p = this.runCheck(rt, deadlineMs, byRecoveryProbe).finally(() => {
+      if (this.checking.get(rt) === p) this.checking.delete(rt);
+    });
+    this.checking.set(rt, p);
+    return p;
+  }
+
+  private async runCheck(rt: InstanceRuntime, deadlineMs: number | undefined, byRecoveryProbe: boolean): Promise<void> {
     const wasUsable = rt.isUsable(this.vpn);
     const prev = rt.health.status;
     const health = await rt.probe(this.vpn, deadlineMs);
     if (!this.instances.includes(rt)) return;
     if (prev !== health.status) this.emit('note', 'status', `${rt.name}: ${health.status}${health.error ? ` — ${health.error}` : ''}`);
     if (health.status === 'OK') this.emit('ok', rt);
-    if (!wasUsable && rt.isUsable(this.vpn) && this.isActive()) this.emit('usable', rt);
+    const finished = rt.counts.takeFinished();
+    if (finished.length) this.emit('finished', rt, finished);
+    if (!wasUsable && rt.isUsable(this.vpn) && this.isActive()) this.announceUsable(rt);
+    if (health.status !== 'OK' && !byRecoveryProbe) this.armed.add(rt);
     this.scheduleProbe(rt);
+    this.scheduleRecoveryProbe(rt);
     this.emit('change');
+  }
+
+  /**
+   * `rt` became usable: `usable` goes out once every other instance that is down (but may be
+   * back: a transport failure) has settled — its running check ended, or a reachability probe
+   * said no, or a quick full check ran after it said yes. Never awaits the round itself (a check
+   * inside the round may announce too: it joins the round running).
+   */
+  private announceUsable(rt: InstanceRuntime): void {
+    this.comingBack.add(rt);
+    this.round ??= this.completeRound().finally(() => (this.round = null));
+  }
+
+  private async completeRound(): Promise<void> {
+    const others = this.instances.filter(
+      (i) => !this.comingBack.has(i) && !i.isUsable(this.vpn) && !i.blockedByVpn(this.vpn) && (this.checking.has(i) || recoverable(i.health.status)),
+    );
+    await Promise.all(
+      others.map(async (i) => {
+        const running = this.checking.get(i);
+        if (running) return running;
+        if (await i.reach.answers()) await this.checkInstance(i, Math.min(i.settings.requestTimeoutMs, i.settings.connectTimeoutMs));
+      }),
+    );
+    const back = [...this.comingBack];
+    this.comingBack.clear();
+    for (const rt of back) if (this.instances.includes(rt) && rt.isUsable(this.vpn) && this.isActive()) this.emit('usable', rt);
+  }
+
+  /**
+   * Tells the fleet whether entries wait in the queue. While they do (and polling is active),
+   * each instance down for a transport reason (refused, timed out, reset, a 5xx from a proxy) is
+   * probed every {@link RECOVERY_PROBE_MS} with one unauthenticated request (never a login: see
+   * {@link ReachabilityProbe}); when it answers, the full check runs at once instead of after the
+   * backoff (which reaches 2 min), so the queue starts flushing within seconds of its return.
+   */
+  setWorkWaiting(waiting: boolean): void {
+    if (this.workWaiting === waiting) return;
+    this.workWaiting = waiting;
+    for (const rt of this.instances) {
+      if (waiting) this.scheduleRecoveryProbe(rt);
+      else this.scheduler.cancel(recoveryKey(rt));
+    }
+  }
+
+  private needsRecoveryProbe(rt: InstanceRuntime): boolean {
+    return this.workWaiting && this.isActive() && this.instances.includes(rt) && !rt.blockedByVpn(this.vpn) && recoverable(rt.health.status);
+  }
+
+  private scheduleRecoveryProbe(rt: InstanceRuntime): void {
+    if (this.needsRecoveryProbe(rt)) this.scheduler.schedule(recoveryKey(rt), RECOVERY_PROBE_MS, () => void this.recoveryProbe(rt));
+  }
+
+  private async recoveryProbe(rt: InstanceRuntime): Promise<void> {
+    if (!this.needsRecoveryProbe(rt)) return;
+    const running = this.checking.get(rt);
+    // A check is running: it schedules the next probe when it ends.
+    if (running) return void (await running);
+    const answers = await rt.reach.answers();
+    if (!this.needsRecoveryProbe(rt) || this.checking.has(rt)) return this.scheduleRecoveryProbe(rt);
+    if (answers && this.armed.has(rt)) {
+      this.armed.delete(rt);
+      await this.checkInstance(rt, undefined, true);
+      return;
+    }
+    if (!answers) this.armed.add(rt);
+    this.scheduleRecoveryProbe(rt);
   }
 
   private scheduleProbe(rt: InstanceRuntime, delay?: number): void {
@@ -182,7 +286,9 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     const prev = rt.health.status;
     rt.markDown(err);
     if (prev !== rt.health.status) this.emit('note', 'status', `${rt.name}: ${err.code} — ${err.message}`);
+    this.armed.add(rt);
     this.scheduleProbe(rt, Math.min(RECHECK_AFTER_FAILED_ADD_MS, this.conf.pollIntervalMs));
+    this.scheduleRecoveryProbe(rt);
     this.emit('change');
   }
 

@@ -1,6 +1,7 @@
 import type { InstanceHealth, VpnHealth } from '../../../shared/model';
 import type { InstanceSettings } from '../../../shared/settings';
 import { QbitClient, QbitError, toQbitError, type LoginGuard } from '../qbittorrent';
+import { ReachabilityProbe } from './reachability';
 import { TorrentCounts } from './torrent-counts';
 
 /** Rejects with TIMEOUT when `p` takes longer than `ms` (the request itself ends at its own timeout). */
@@ -27,6 +28,8 @@ const DOWN_CODES = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'AUTH_FAILED', 'BAN
 export class InstanceRuntime {
   readonly client: QbitClient;
   readonly counts = new TorrentCounts();
+  /** The cheap unauthenticated "does it answer?" probe, used while the instance is down (never a login). */
+  readonly reach: ReachabilityProbe;
   health: ProbedHealth;
   /** Consecutive failed probes (drives the poller's backoff). */
   failures = 0;
@@ -46,6 +49,7 @@ export class InstanceRuntime {
       loginGuard: guard,
       instanceName: settings.name,
     });
+    this.reach = new ReachabilityProbe(settings);
     this.health = {
       name: settings.name,
       url: settings.url,
@@ -57,8 +61,11 @@ export class InstanceRuntime {
       connectionStatus: null,
       externalAddress: null,
       torrents: null,
+      torrentsAll: null,
+      category: settings.category || null,
       error: null,
       checkedAt: null,
+      lastSeenAt: null,
     };
   }
 
@@ -97,6 +104,8 @@ export class InstanceRuntime {
         connectionStatus: this.counts.connectionStatus,
         externalAddress: this.counts.externalAddress,
         torrents: this.counts.counts(this.settings.category),
+        torrentsAll: this.counts.counts(),
+        lastSeenAt: checkedAt,
       });
     } catch (err) {
       this.version = null;
@@ -143,6 +152,7 @@ export class InstanceRuntime {
 
   /** Ends the session's connections. */
   async close(): Promise<void> {
+    await this.reach.close();
     await this.client.close();
   }
 }

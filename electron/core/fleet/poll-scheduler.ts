@@ -12,6 +12,22 @@ export function nextProbeDelay(failures: number, intervalMs: number, maxBackoffM
 export const RECHECK_AFTER_FAILED_ADD_MS = 5_000;
 
 /**
+ * Interval of the reachability probe of a down instance while entries wait in the queue, ms:
+ * one unauthenticated request (no login), so it may run far more often than the full check.
+ */
+export const RECOVERY_PROBE_MS = 2_000;
+
+/**
+ * Whether a status is a transport failure the server may recover from any moment (refused,
+ * timed out, reset / unknown, a 5xx from a reverse proxy): such an instance gets the reachability
+ * probe. Not an auth problem (wrong password, ban, no password: retrying would spend failed
+ * logins), nor the VPN (probed on its own), nor a configuration problem.
+ */
+export function recoverable(code: string): boolean {
+  return code === 'CONNECTION_REFUSED' || code === 'TIMEOUT' || code === 'UNKNOWN' || /^HTTP_5\d\d$/.test(code);
+}
+
+/**
  * One timer per key (instance name, or `vpn`): `schedule` replaces any pending run, so
  * "Check now" and failure re-checks never stack up. Timers are unref'd so they never keep a
  * CLI process alive on their own.

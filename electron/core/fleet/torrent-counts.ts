@@ -6,20 +6,50 @@
 export interface MainDataLike {
   rid: number;
   full_update?: boolean;
-  torrents?: Record<string, { category?: string; progress?: number; amount_left?: number; state?: string; infohash_v1?: string; infohash_v2?: string }>;
+  torrents?: Record<string, { name?: string; category?: string; progress?: number; amount_left?: number; state?: string; infohash_v1?: string; infohash_v2?: string }>;
   torrents_removed?: string[];
   server_state?: { connection_status?: string; [k: string]: unknown };
 }
 
 interface Row {
+  name: string;
   category: string;
   complete: boolean;
+  /** Whether it was complete at any time we watched it (a recheck dips below 1 and back: not a new finish). */
+  wasComplete: boolean;
+  v1: string | null;
+  v2: string | null;
 }
 
-/** Torrent counts for one instance, optionally restricted to one category. */
+/** A torrent seen reaching completion (see {@link TorrentCounts.takeFinished}). */
+export interface FinishedTorrent {
+  /** The id qBittorrent lists it under (lowercase hex; a hybrid's is its truncated v2). */
+  hash: string;
+  name: string;
+  category: string;
+  /** Its v1 / full v2 infohashes when qBittorrent reports them (4.4+); null otherwise. */
+  v1: string | null;
+  v2: string | null;
+}
+
+/**
+ * States in which qBittorrent has the whole torrent (seeding, paused/stopped complete, queued for
+ * upload, forced upload); a diff may carry the state without `progress`.
+ */
+const COMPLETE_STATES = new Set(['uploading', 'stalledUP', 'pausedUP', 'stoppedUP', 'queuedUP', 'forcedUP']);
+
+/** Torrent counts for one instance, optionally restricted to one category; also notices torrents finishing. */
 export class TorrentCounts {
   private rid = 0;
   private rows = new Map<string, Row>();
+  /**
+   * The rows known before a {@link reset} (a failed poll, a new session): the next full answer is
+   * compared with them, so a torrent that finished while the instance was unreachable is still
+   * reported, and one that was complete already is not.
+   */
+  private before: Map<string, Row> | null = null;
+  /** Torrents seen finishing since the last {@link takeFinished}. */
+  private finished: FinishedTorrent[] = [];
   /** v1 / full v2 infohash → the id the torrent is listed under, for hybrids (their `hash` is the truncated v2). */
   private aliases = new Map<string, string>();
   connectionStatus: string | null = null;
@@ -36,7 +66,8 @@ export class TorrentCounts {
   /** Forget everything (new session, or the server restarted). */
   reset(): void {
     this.rid = 0;
-    this.rows.clear();
+    if (this.rows.size) this.before = this.rows;
+    this.rows = new Map();
     this.aliases.clear();
     this.connectionStatus = null;
     this.externalV4 = null;
@@ -45,19 +76,42 @@ export class TorrentCounts {
 
   /** Applies one `sync/maindata` answer. */
   apply(data: MainDataLike): void {
+    // Rows before this answer: on a full answer the old list (or the one kept by reset) is the
+    // reference, so only a real change of a known torrent counts as finishing.
+    let known = this.rows;
     if (data.full_update) {
-      this.rows.clear();
+      if (this.rows.size === 0 && this.before) known = this.before;
+      this.rows = new Map();
       this.aliases.clear();
     }
+    this.before = null;
     for (const [hash, t] of Object.entries(data.torrents ?? {})) {
       for (const alt of [t.infohash_v1, t.infohash_v2]) if (alt && alt.toLowerCase() !== hash) this.aliases.set(alt.toLowerCase(), hash);
-      const prev = this.rows.get(hash) ?? { category: '', complete: false };
+      const seen = this.rows.get(hash) ?? known.get(hash);
+      const prev = seen ?? { name: '', category: '', complete: false, wasComplete: false, v1: null, v2: null };
       // `progress` first: a magnet still fetching metadata reports `amount_left: 0` (size unknown,
       // `total_size: -1`) with `progress: 0`, and is not complete. `amount_left` only arrives
       // alone in a diff when metadata came in (0 → size), which also means incomplete.
       const complete =
-        t.progress !== undefined ? t.progress >= 1 : t.amount_left !== undefined ? t.amount_left === 0 && prev.complete : prev.complete;
-      this.rows.set(hash, { category: t.category ?? prev.category, complete });
+        t.progress !== undefined
+          ? t.progress >= 1
+          : t.state !== undefined && COMPLETE_STATES.has(t.state)
+            ? true
+            : t.amount_left !== undefined
+              ? t.amount_left === 0 && prev.complete
+              : prev.complete;
+      const row: Row = {
+        name: t.name ?? prev.name,
+        category: t.category ?? prev.category,
+        complete,
+        wasComplete: prev.wasComplete || complete,
+        v1: t.infohash_v1?.toLowerCase() || prev.v1,
+        v2: t.infohash_v2?.toLowerCase() || prev.v2,
+      };
+      this.rows.set(hash, row);
+      // Finished: known before as never complete, complete now. A torrent first seen complete
+      // (the library at start, an add with its data already there) is not a finish.
+      if (complete && seen && !prev.wasComplete) this.finished.push({ hash, name: row.name, category: row.category, v1: row.v1, v2: row.v2 });
     }
     for (const hash of data.torrents_removed ?? []) {
       this.rows.delete(hash);
@@ -83,6 +137,13 @@ export class TorrentCounts {
    */
   aliasOf(infohash: string): string | null {
     return this.aliases.get(infohash.toLowerCase()) ?? null;
+  }
+
+  /** Torrents seen finishing since the last call (a copy; the list is emptied). */
+  takeFinished(): FinishedTorrent[] {
+    const out = this.finished;
+    this.finished = [];
+    return out;
   }
 
   /** Totals for `category` (all torrents when undefined or empty). */
