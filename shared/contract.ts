@@ -23,6 +23,24 @@ export const AddOptionsSchema = z
     savePath: SavePathSchema.optional(),
     tags: z.array(TagSchema).max(64).optional(),
     paused: z.boolean().optional(),
+    /** qBittorrent's own add options, passed through as given (the gateway's `torrents/add`): `skip_checking`. */
+    skipChecking: z.boolean().optional(),
+    /** `rename`: the torrent's name in qBittorrent. */
+    rename: z.string().max(1024).optional(),
+    /** `upLimit` / `dlLimit`: bytes per second (-1 or 0 = no limit). */
+    upLimit: z.number().int().min(-1).optional(),
+    dlLimit: z.number().int().min(-1).optional(),
+    /** `ratioLimit`: share ratio (-2 = global setting, -1 = none). */
+    ratioLimit: z.number().min(-2).optional(),
+    /** `seedingTimeLimit` / `inactiveSeedingTimeLimit`: minutes (-2 = global setting, -1 = none). */
+    seedingTimeLimit: z.number().int().min(-2).optional(),
+    inactiveSeedingTimeLimit: z.number().int().min(-2).optional(),
+    /** `autoTMM`: automatic torrent management (the category decides the save path). */
+    autoTMM: z.boolean().optional(),
+    sequentialDownload: z.boolean().optional(),
+    firstLastPiecePrio: z.boolean().optional(),
+    /** `contentLayout`: qBittorrent's names. */
+    contentLayout: z.enum(['Original', 'Subfolder', 'NoSubfolder']).optional(),
     /**
      * Place on this instance only (the add dialog's "which instance"; absent = automatic, the
      * routing order). Still de-duplicated across every instance and confirmed; when it is not

@@ -127,6 +127,19 @@ export const UiSettingsSchema = z.object({
   pinWindow: z.boolean().default(false),
 });
 
+/**
+ * The qBittorrent-compatible gateway (`qbit-failover gateway`, and inside `watch`, `serve` and the
+ * tray app when `enabled`): its address and its own WebUI username. Its password and API key are
+ * secrets (`gateway:password`, `gateway:apikey` in the secret store), never in `config.json`.
+ */
+export const GatewaySettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  host: z.string().trim().min(1).max(255).default('127.0.0.1'),
+  /** TCP port (default 8089, beside qBittorrent's 8080). */
+  port: z.number().int().min(0).max(65_535).default(8089),
+  username: z.string().trim().min(1).max(256).default('admin'),
+});
+
 export const RoutingPolicySchema = z.enum(['priority', 'round-robin', 'least-loaded']);
 
 /** The whole settings document (`config.json`, version 1). */
@@ -155,6 +168,7 @@ export const SettingsSchema = z.object({
   maxAddsPerCall: z.number().int().min(0).max(1_000_000).default(0),
   /** How long to poll `torrents/info` for an added infohash before the add counts as failed, ms. */
   confirmTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+  gateway: GatewaySettingsSchema.default({ enabled: false, host: '127.0.0.1', port: 8089, username: 'admin' }),
   ui: UiSettingsSchema.default({
     notifications: { failover: true, queued: true, flushed: true, vpn: true },
     magnetHandler: false,

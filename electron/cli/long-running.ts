@@ -7,6 +7,7 @@ import { cliEngine } from './engine-factory';
 import { isLoopbackHost } from './dashboard/auth';
 import type { DashboardTls } from './dashboard/server';
 import { EXIT, printErr, type Lines } from './output';
+import { startGatewayIfEnabled } from './gateway-daemon';
 
 type Print = (lines: Lines) => void;
 
@@ -16,7 +17,7 @@ type Print = (lines: Lines) => void;
  * they happen (e.g. the engine's auto-flush reports and retries); this only keeps a missed one from
  * ending the process. Node's default for an unhandled rejection is to exit.
  */
-function keepRunningOnUnhandledRejection(log: Logger): void {
+export function keepRunningOnUnhandledRejection(log: Logger): void {
   process.removeAllListeners('unhandledRejection'); // the one-shot handler of main.ts would set exit code 1
   process.on('unhandledRejection', (reason) => {
     const e = (reason ?? {}) as { code?: unknown; message?: unknown };
@@ -26,7 +27,7 @@ function keepRunningOnUnhandledRejection(log: Logger): void {
 }
 
 /** Resolves on SIGINT/SIGTERM; keeps the event loop alive meanwhile. */
-function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(): Promise<NodeJS.Signals> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise((resolve) => {
     const done = (sig: NodeJS.Signals): void => {
@@ -50,8 +51,10 @@ export function registerWatch(program: Command): void {
       await engine.start();
       const s = engine.snapshot();
       log.info(`watching ${s.instances.length} instance(s); queue ${s.queueFile} (${s.queue.length} queued)`);
+      const gateway = await startGatewayIfEnabled(engine, log);
       const sig = await untilSignal();
       log.info(`${sig}: stopping`);
+      await gateway?.close();
       await engine.stop();
       process.exitCode = EXIT.OK;
     });
@@ -71,7 +74,7 @@ export function parsePort(value: string): number {
 }
 
 /** Reads the `--tls-cert`/`--tls-key` PEM files. @throws Error naming the flag and the file. */
-function readTls(certFile: string, keyFile: string): DashboardTls {
+export function readTls(certFile: string, keyFile: string): DashboardTls {
   const read = (flag: string, file: string): Buffer => {
     try {
       return fs.readFileSync(file);
@@ -150,8 +153,10 @@ export function registerServe(program: Command, print: Print): void {
       if (o.allowRemote && !tls) {
         printErr('[WARN] the dashboard is served over plain HTTP with --allow-remote: its access token travels in clear text on the network. Use --tls-cert/--tls-key.');
       }
+      const gateway = await startGatewayIfEnabled(engine, createStreamLogger('info'));
       const sig = await untilSignal();
       print(`${sig}: stopping`);
+      await gateway?.close();
       await server.close();
       await engine.stop();
       process.exitCode = EXIT.OK;

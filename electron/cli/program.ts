@@ -5,6 +5,7 @@ import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, 
 import { registerServe, registerWatch } from './long-running';
 import { registerDashboardToken } from './dashboard/token-command';
 import { registerTorrents } from './torrents-command';
+import { registerGateway } from './gateway-command';
 import { withQueueProblem } from './queue-problem';
 import { printJsonListed } from './json-stream';
 import { envReportJson, envReportLines } from './env-report';
@@ -155,6 +156,7 @@ export function buildProgram(version: string): Command {
 
   registerTorrents(program, print);
   registerWatch(program);
+  registerGateway(program);
   registerServe(program, print);
   registerDashboardToken(program, print);
   program.addOption(new Option('--no-color').hideHelp());

@@ -23,7 +23,8 @@ import type { FinishedTorrent } from './fleet/torrent-counts';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
-import type { TorrentInfo } from './qbittorrent';
+import type { QbitClient, TorrentInfo } from './qbittorrent';
+import { GATEWAY_APIKEY_SECRET, GATEWAY_PASSWORD_SECRET, newGatewayApiKey, readGatewayCredentials, type GatewayCredentials, type GatewayStatus } from './gateway/credentials';
 
 export { COMMAND_LOCKED_MESSAGE, type EnvReport } from './config/settings-source';
 
@@ -49,6 +50,11 @@ export interface EngineOptions {
  */
 export interface CallOrigin {
   remote?: boolean;
+  /**
+   * The program that asked, as it names itself (the gateway passes the User-Agent, e.g.
+   * "Sonarr/4.0.14"); the activity log names it. Shown after terminal-safe cleaning, 80 characters at most.
+   */
+  client?: string;
 }
 
 
@@ -366,7 +372,16 @@ export class Engine extends EventEmitter {
    * ("file paths are not accepted over the dashboard; upload the .torrent file").
    */
   async add(inputs: string[], options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
-    return this.addResolvedInputs(await resolveAll(inputs, { allowPaths: !from.remote }), options);
+    return this.addResolvedInputs(await resolveAll(inputs, { allowPaths: !from.remote }), options, from);
+  }
+
+  /**
+   * Adds inputs (as {@link add}) and `.torrent` files' bytes in ONE placement (the gateway's
+   * `torrents/add` with `urls` and multipart `torrents`). Results: inputs first, then files.
+   */
+  async addBatch(inputs: string[], files: { name: string; data: Uint8Array }[], options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
+    const resolved = await resolveAll(inputs, { allowPaths: !from.remote });
+    return this.addResolvedInputs([...resolved, ...files.map((f) => resolveTorrentBytes(f.name, f.data))], options, from);
   }
 
   /** Adds every magnet/URL found in pasted or dropped text (paths refused for a `remote` caller, see {@link add}). */
@@ -375,11 +390,11 @@ export class Engine extends EventEmitter {
   }
 
   /** Adds a `.torrent` file's bytes (a drop, an `open-file`). */
-  addTorrentBytes(fileName: string, data: Uint8Array, options?: AddOptions): Promise<AddResponse> {
-    return this.addResolvedInputs([resolveTorrentBytes(fileName, data)], options);
+  addTorrentBytes(fileName: string, data: Uint8Array, options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
+    return this.addResolvedInputs([resolveTorrentBytes(fileName, data)], options, from);
   }
 
-  private async addResolvedInputs(resolved: Resolved[], options?: AddOptions): Promise<AddResponse> {
+  private async addResolvedInputs(resolved: Resolved[], options?: AddOptions, from: CallOrigin = {}): Promise<AddResponse> {
     // qBittorrent drops an invalid category or tag silently and still adds: refuse the call instead.
     const checked = options === undefined ? null : AddOptionsSchema.safeParse(options);
     if (checked && !checked.success) {
@@ -399,10 +414,11 @@ export class Engine extends EventEmitter {
       this.ownQueueing--;
     }
     this.recordPlaced(res.results.flatMap((r) => (r.outcome === 'added' && r.infohash ? [r.infohash] : [])));
+    const by = from.client ? ` (from ${clientLabel(from.client)})` : '';
     for (const r of res.results) {
-      if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}`);
-      else if (r.outcome === 'queued') this.note('queue', `queued ${r.name ?? r.infohash}: ${r.reason}`);
-      else if (r.outcome === 'duplicate') this.note('duplicate', `${r.name ?? r.infohash} already on ${r.instance}`);
+      if (r.outcome === 'added') this.note('add', `added ${r.name ?? r.infohash} to ${r.instance}${by}`);
+      else if (r.outcome === 'queued') this.note('queue', `queued ${r.name ?? r.infohash}${by}: ${r.reason}`);
+      else if (r.outcome === 'duplicate') this.note('duplicate', `${r.name ?? r.infohash} already on ${r.instance}${by}`);
       else if (r.error?.code === 'QUEUE_WRITE_FAILED') this.note('error', `${r.input.slice(0, 80)}: ${r.error.message}`);
       else if (r.outcome === 'rejected') this.note('rejected', `rejected ${r.input.slice(0, 80)}: ${r.error?.message ?? 'not a magnet link or .torrent'}`);
     }
@@ -546,6 +562,59 @@ export class Engine extends EventEmitter {
     }
   }
 
+  /** The URL of the gateway running in this process (set by `startGateway`), or null. */
+  private gatewayUrl: string | null = null;
+
+  /**
+   * The gateway's settings and whether its secrets are set (never the secrets): `url` while a
+   * gateway runs in this process. Reads the secret store (and the environment override).
+   */
+  async gatewayStatus(): Promise<GatewayStatus> {
+    const g = this.settings.gateway;
+    const creds = await readGatewayCredentials(this.opts.secrets, g, this.opts.env);
+    return { enabled: g.enabled, ...(this.gatewayUrl ? { url: this.gatewayUrl } : {}), host: g.host, port: g.port, username: creds.username, hasPassword: creds.password !== null, hasApiKey: creds.apiKey !== null };
+  }
+
+  /** Stores the gateway's own WebUI password (secret `gateway:password`); an empty one removes it (the gateway then refuses to start). */
+  async setGatewayPassword(password: string): Promise<void> {
+    if (password) await this.opts.secrets.set(GATEWAY_PASSWORD_SECRET, password);
+    else await this.opts.secrets.delete(GATEWAY_PASSWORD_SECRET);
+    this.note('status', password ? 'gateway password set' : 'gateway password removed');
+    this.emit('gatewayCredentials');
+  }
+
+  /** Makes and stores a new gateway API key (secret `gateway:apikey`), replacing the old one, and returns it (shown once). */
+  async rotateGatewayApiKey(): Promise<string> {
+    const key = newGatewayApiKey();
+    await this.opts.secrets.set(GATEWAY_APIKEY_SECRET, key);
+    this.note('status', 'gateway API key rotated');
+    this.emit('gatewayCredentials');
+    return key;
+  }
+
+  /** For the gateway: the credentials clients must present (environment over the secret store). */
+  gatewayCredentials(): Promise<GatewayCredentials> {
+    return readGatewayCredentials(this.opts.secrets, this.settings.gateway, this.opts.env);
+  }
+
+  /** For the gateway: records the URL it serves on (null when it stops), for {@link gatewayStatus}. */
+  noteGatewayUrl(url: string | null): void {
+    this.gatewayUrl = url;
+  }
+
+  /**
+   * For the gateway: the instances it may ask now (reachable at their last check, not VPN-bound
+   * while the VPN is down), in priority order, with their WebUI API clients.
+   */
+  gatewayBackends(): { name: string; client: QbitClient }[] {
+    return this.fleet.reachable().map((rt) => ({ name: rt.name, client: rt.client }));
+  }
+
+  /** For the gateway: the queue entries with their add options (category, save path…), for listing them as torrents. */
+  queuedEntries(): readonly QueueEntry[] {
+    return this.queue.entries();
+  }
+
   /** The state UIs show at a glance: health, route, VPN and the queue in numbers (no entries, no activity). */
   snapshot(): EngineSnapshot {
     return {
@@ -628,6 +697,12 @@ export class Engine extends EventEmitter {
 export function engineInternals(engine: Engine): { instances: readonly InstanceRuntime[]; queue: QueueStore; uncertain: UncertainAdds } {
   const e = engine as unknown as { fleet: Fleet; queue: QueueStore; uncertain: UncertainAdds };
   return { instances: e.fleet.list(), queue: e.queue, uncertain: e.uncertain };
+}
+
+/** A client's self-description fit for the activity log: printable characters only, 80 at most. */
+function clientLabel(client: string): string {
+  // eslint-disable-next-line no-control-regex
+  return client.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 80) || 'unnamed client';
 }
 
 /** Creates and loads an engine (not started). @throws ConfigError when `config.json` is invalid. */

@@ -1,6 +1,6 @@
 import type { AddOptions } from '../../../shared/contract';
 import type { Failure } from '../../../shared/failure';
-import { toQbitError, type QbitError, type AddParams, type TorrentInfo } from '../qbittorrent';
+import { EXTRA_ADD_FIELDS, toQbitError, type QbitError, type AddParams, type TorrentInfo } from '../qbittorrent';
 import type { FleetView } from '../fleet/fleet';
 import type { InstanceRuntime } from '../fleet/instance';
 import { listedIds } from '../inputs/magnet-uri';
@@ -57,6 +57,7 @@ function addParamsFor(rt: InstanceRuntime, options: AddOptions = {}): AddParams 
     savePath: options.savePath ?? rt.settings.savePath,
     tags: options.tags ?? rt.settings.tags,
     paused: options.paused ?? rt.settings.startPaused,
+    extra: Object.fromEntries(EXTRA_ADD_FIELDS.map(([k]) => [k, options[k]])),
   };
 }
 

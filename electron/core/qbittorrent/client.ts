@@ -16,6 +16,9 @@ import type {
   TransferInfo,
 } from './types';
 
+/** HTTP error statuses 400–599: {@link QbitClient.request} returns them all instead of throwing. */
+const EVERY_ERROR_STATUS = Array.from({ length: 200 }, (_, i) => 400 + i);
+
 /** Hashes per `torrents/info` request (a 500-hash query string is ~20 KB). */
 const INFO_CHUNK = 500;
 
@@ -310,6 +313,21 @@ export class QbitClient {
   async createCategory(name: string, savePath?: string): Promise<void> {
     const body = new URLSearchParams({ category: name, savePath: savePath ?? '' }).toString();
     await this.call('POST', 'torrents/createCategory', { body, accept: [409] });
+  }
+
+  /**
+   * Any WebUI API call, answered as it came (status, headers, UTF-8 body), for the gateway's
+   * pass-through endpoints: `endpoint` like `torrents/trackers` (no `/api/v2/`), `query` for GET,
+   * `form` (url-encoded) or `body` + `contentType` for POST. Every status is returned, none thrown
+   * (a 403 still re-logs in once, as every call does); transport errors throw {@link QbitError}.
+   */
+  async request(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    o: { query?: URLSearchParams; form?: URLSearchParams; body?: Buffer; contentType?: string; timeoutMs?: number } = {},
+  ): Promise<HttpResponse> {
+    const body = o.form ? o.form.toString() : o.body;
+    return this.call(method, endpoint, { query: o.query, body, contentType: o.form ? undefined : o.contentType, accept: EVERY_ERROR_STATUS, timeoutMs: o.timeoutMs });
   }
 
   /** Destroys the dispatcher: open connections close and in-flight requests fail. */

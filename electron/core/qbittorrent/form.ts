@@ -7,6 +7,21 @@ import type { AddParams } from './types';
  * batches, each kept under the server's body limit (`QBITTORRENT_ADD_BODY_MAX_BYTES`).
  */
 
+/** The add options sent as they are, and their `torrents/add` field names (qBittorrent's WebUI API). */
+export const EXTRA_ADD_FIELDS = [
+  ['skipChecking', 'skip_checking'],
+  ['rename', 'rename'],
+  ['upLimit', 'upLimit'],
+  ['dlLimit', 'dlLimit'],
+  ['ratioLimit', 'ratioLimit'],
+  ['seedingTimeLimit', 'seedingTimeLimit'],
+  ['inactiveSeedingTimeLimit', 'inactiveSeedingTimeLimit'],
+  ['autoTMM', 'autoTMM'],
+  ['sequentialDownload', 'sequentialDownload'],
+  ['firstLastPiecePrio', 'firstLastPiecePrio'],
+  ['contentLayout', 'contentLayout'],
+] as const;
+
 /**
  * Form fields for the add options: `category`, `savepath`, `tags` (trimmed, empties
  * dropped, joined with `,` because qBittorrent splits on commas without trimming), and both
@@ -20,6 +35,10 @@ export function addFields(opts: AddParams = {}): [string, string][] {
   if (tags.length) fields.push(['tags', tags.join(',')]);
   if (opts.paused !== undefined) {
     fields.push(['paused', String(opts.paused)], ['stopped', String(opts.paused)]);
+  }
+  for (const [key, field] of EXTRA_ADD_FIELDS) {
+    const v = opts.extra?.[key];
+    if (v !== undefined) fields.push([field, String(v)]);
   }
   return fields;
 }

@@ -1,7 +1,7 @@
 /** WebUI API client of one qBittorrent instance: session, add, info, versions. */
 export { QbitClient, compareVersions } from './client';
 export { QbitError, CertificatePinError, toQbitError, httpError, httpStatusCode } from './errors';
-export { addFields, magnetBodies, torrentBodies } from './form';
+export { EXTRA_ADD_FIELDS, addFields, magnetBodies, torrentBodies } from './form';
 export { normaliseFingerprint } from './http';
 export { BAN_DURATION_MS, sessionCookie } from './session';
 export type {

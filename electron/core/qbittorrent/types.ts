@@ -1,4 +1,6 @@
+import type { AddOptions } from '../../../shared/contract';
 import type { QbitError } from './errors';
+import type { EXTRA_ADD_FIELDS } from './form';
 
 /** Shapes of the WebUI client's options and of the qBittorrent answers it returns. */
 
@@ -75,6 +77,12 @@ export interface AddParams {
   tags?: string[];
   /** Sends both `paused` (4.x) and `stopped` (API ≥ 2.11). */
   paused?: boolean;
+  /**
+   * qBittorrent's other add fields, sent under their WebUI names when set (`skip_checking`,
+   * `rename`, `upLimit`/`dlLimit` bytes/s, `ratioLimit`, `seedingTimeLimit`/`inactiveSeedingTimeLimit`
+   * minutes, `autoTMM`, `sequentialDownload`, `firstLastPiecePrio`, `contentLayout`).
+   */
+  extra?: Pick<AddOptions, (typeof EXTRA_ADD_FIELDS)[number][0]>;
 }
 
 /** Result of an add: `accepted` is true when every request was answered `Ok.` (or, on 5.2, no failures). */

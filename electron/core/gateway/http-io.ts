@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Reading requests and writing answers the way qBittorrent's WebUI does (text/plain bodies like
+ * `Ok.`, compact JSON), for the gateway's routes.
+ */
+
+/**
+ * Largest request body the gateway reads, bytes (64 MiB): qBittorrent's own WebUI limit (above
+ * it qBittorrent answers 400 and closes the connection), so a client that works against
+ * qBittorrent works here.
+ */
+export const GATEWAY_BODY_MAX_BYTES = 64 * 1024 * 1024;
+
+/** One uploaded file of a multipart body (`torrents` parts of `torrents/add`). */
+export interface UploadedFile {
+  name: string;
+  data: Uint8Array;
+}
+
+/** A request's parameters: query and body fields merged (the body wins), and multipart files. */
+export interface RequestParams {
+  fields: Map<string, string>;
+  files: UploadedFile[];
+}
+
+/** An answer: status, a text or JSON body, extra headers. */
+export interface Reply {
+  status: number;
+  /** A string goes out as text/plain; anything else as compact JSON. */
+  body: unknown;
+  headers?: Record<string, string | string[]>;
+}
+
+/** The body was larger than {@link GATEWAY_BODY_MAX_BYTES}. */
+export class BodyTooLarge extends Error {}
+
+/** `200 <text>`, text/plain. */
+export const text = (body: string, status = 200): Reply => ({ status, body });
+/** `200` with compact JSON. */
+export const json = (body: unknown, status = 200): Reply => ({ status, body: body === undefined ? null : body });
+
+/** Reads the whole body, refusing more than {@link GATEWAY_BODY_MAX_BYTES}. @throws BodyTooLarge. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_BODY_MAX_BYTES) throw new BodyTooLarge('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The request's fields and files: the query string, then an url-encoded or multipart body
+ * (parsed by the platform's `Response.formData()`, the WHATWG parser undici ships in Node).
+ * @throws Error when a multipart body does not parse.
+ */
+export async function readParams(req: IncomingMessage, url: URL): Promise<RequestParams> {
+  const fields = new Map<string, string>(url.searchParams);
+  const files: UploadedFile[] = [];
+  if (req.method !== 'POST') return { fields, files };
+  const body = await readBody(req);
+  const type = req.headers['content-type'] ?? '';
+  if (/^multipart\/form-data/i.test(type)) {
+    const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+    for (const [key, value] of form) {
+      if (typeof value === 'string') fields.set(key, value);
+      else files.push({ name: value.name || `${key}.torrent`, data: new Uint8Array(await value.arrayBuffer()) });
+    }
+  } else if (body.length) {
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) fields.set(k, v);
+  }
+  return { fields, files };
+}
+
+/** Writes `reply` (qBittorrent's content types: `text/plain; charset=UTF-8`, `application/json`). */
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  const isText = typeof reply.body === 'string';
+  const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
+  res.statusCode = reply.status;
+  res.setHeader('content-type', isText ? 'text/plain; charset=UTF-8' : 'application/json');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('x-frame-options', 'SAMEORIGIN');
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  res.end(payload);
+}
+
+/** `true`/`false` as qBittorrent reads them (case-insensitive); undefined when absent or other. */
+export function boolParam(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim().toLowerCase();
+  return t === 'true' ? true : t === 'false' ? false : undefined;
+}
+
+/** A number field; undefined when absent or not a number. */
+export function numParam(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,182 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../logger';
+import { GatewayAuth } from './auth';
+import type { GatewayEngine } from './backends';
+import { NO_GATEWAY_PASSWORD, type GatewayCredentials } from './credentials';
+import { BodyTooLarge, readParams, text, writeReply, type Reply } from './http-io';
+import { isCrossSite } from './origin';
+import { appRoutes } from './routes/app';
+import { authRoutes } from './routes/auth';
+import { torrentRoutes } from './routes/torrents';
+import { transferSyncRoutes } from './routes/transfer-sync';
+import type { RouteTable } from './routes/types';
+
+export { NO_GATEWAY_PASSWORD, type GatewayCredentials, type GatewayStatus } from './credentials';
+export { PRESENTED_API_VERSION, PRESENTED_VERSION } from './routes/app';
+export type { GatewayEngine } from './backends';
+
+/**
+ * The qBittorrent-compatible gateway: serves `/api/v2/*` as qBittorrent 5.1 does, in front of the
+ * engine (failover, duplicates, confirmation, the durable queue) — the same engine, never a
+ * second one. Sonarr, Radarr, Prowlarr, qbittorrent-api scripts and browser extensions pointed at
+ * it work unchanged.
+ */
+
+/** How {@link startGateway} is started. Absent fields come from the engine's `gateway` settings and secrets. */
+export interface GatewayOptions {
+  /** Address to bind (default: settings `gateway.host`, `127.0.0.1`). A non-loopback one needs `allowRemote`. */
+  host?: string;
+  /** TCP port (default: settings `gateway.port`, 8089); 0 = any free port. */
+  port?: number;
+  /** Allow a non-loopback `host` (warns when not TLS: passwords would cross the network in clear text). */
+  allowRemote?: boolean;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Credentials to require instead of the stored ones (tests, the environment override). */
+  username?: string;
+  password?: string;
+  apiKey?: string;
+  logger?: Logger;
+}
+
+/** A running gateway. */
+export interface GatewayHandle {
+  /** e.g. `http://127.0.0.1:8089` (no trailing slash). */
+  url: string;
+  port: number;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** Why the gateway did not start: `NO_PASSWORD`, `REMOTE_NOT_ALLOWED`, `LISTEN` (port in use, address not here), `TLS` (certificate or key does not load). */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: 'NO_PASSWORD' | 'REMOTE_NOT_ALLOWED' | 'LISTEN' | 'TLS',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+/** Whether `host` is a loopback address or name (`127.x.x.x`, `::1`, `localhost`). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+const ROUTES: RouteTable = { ...authRoutes, ...appRoutes, ...torrentRoutes, ...transferSyncRoutes };
+
+/** `/api/v2/<scope>/<action>`. */
+const API_PATH = /^\/api\/v2\/([A-Za-z]+)\/([A-Za-z]+)\/?$/;
+
+/**
+ * Starts the gateway on `options.host:options.port` (defaults from settings `gateway`).
+ * @throws GatewayError `NO_PASSWORD` when no gateway password is set (stored or in the
+ * environment), `REMOTE_NOT_ALLOWED` for a non-loopback host without `allowRemote`, `TLS`,
+ * `LISTEN` (the port is in use, the address is not this machine's).
+ */
+export async function startGateway(engine: GatewayEngine, options: GatewayOptions = {}): Promise<GatewayHandle> {
+  const settings = engine.currentSettings().gateway;
+  const host = options.host ?? settings.host;
+  const port = options.port ?? settings.port;
+  const log = options.logger ?? silentLogger;
+  if (!isLoopbackHost(host) && !options.allowRemote) {
+    throw new GatewayError('REMOTE_NOT_ALLOWED', `refusing to serve the gateway on non-loopback address ${host}: add --allow-remote (with --tls-cert/--tls-key)`);
+  }
+  const loadCreds = async (): Promise<GatewayCredentials> => {
+    const stored = await engine.gatewayCredentials();
+    return { username: options.username ?? stored.username, password: options.password ?? stored.password, apiKey: options.apiKey ?? stored.apiKey };
+  };
+  const creds = await loadCreds();
+  if (!creds.password) throw new GatewayError('NO_PASSWORD', NO_GATEWAY_PASSWORD);
+  let auth = new GatewayAuth(creds);
+  // A password or key changed in the app while running applies at once (sessions end, as after a qBittorrent restart).
+  const onCreds = (): void => {
+    void loadCreds().then((c) => {
+      if (c.password) auth = new GatewayAuth(c);
+    }, () => undefined);
+  };
+  engine.on('gatewayCredentials', onCreds);
+
+  const tls = !!options.tls;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(req, res).catch((err: Error) => {
+      log.warn(`gateway: ${req.method} ${req.url}: ${err.message}`);
+      if (!res.headersSent) writeReply(res, text('Internal Server Error', 500));
+      else res.destroy();
+    });
+  };
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const reply = await answer(req);
+    writeReply(res, reply);
+  };
+  const answer = async (req: IncomingMessage): Promise<Reply> => {
+    if (isCrossSite(req, tls)) return text('Unauthorized', 401);
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const m = API_PATH.exec(url.pathname);
+    if (!m) return text('Not Found', 404);
+    const route = ROUTES[`${m[1]}/${m[2]}`];
+    const address = req.socket.remoteAddress ?? '';
+    const current = auth;
+    if (!route?.public) {
+      const ok = current.check(req, address);
+      if (!ok.ok) return text(ok.text, ok.status);
+    }
+    // qBittorrent 5.1 answers a bare "Not Found"; later versions say "Endpoint does not exist" (apicontroller.cpp).
+    if (!route) return text('Endpoint does not exist', 404);
+    if ((req.method !== 'GET' && req.method !== 'POST') || (route.postOnly && req.method !== 'POST')) return text('Method Not Allowed', 405);
+    let params;
+    try {
+      params = await readParams(req, url);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) req.socket.destroy();
+      return text('Bad Request', 400);
+    }
+    const ua = req.headers['user-agent'];
+    return route.handle({
+      engine,
+      auth: current,
+      req,
+      params,
+      address,
+      client: typeof ua === 'string' ? ua : '',
+      backends: engine.gatewayBackends(),
+      username: creds.username,
+    });
+  };
+
+  let server: Server;
+  try {
+    server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  } catch (err) {
+    throw new GatewayError('TLS', `the TLS certificate or key does not load: ${(err as Error).message}`);
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? `port ${port} is in use` : err.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : err.message;
+      reject(new GatewayError('LISTEN', `cannot start the gateway on ${host}:${port}: ${why}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+  server.on('error', (err) => log.warn(`gateway: ${err.message}`));
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${bound}`;
+  engine.noteGatewayUrl(url);
+  if (!isLoopbackHost(host) && !tls) log.warn('the gateway is served over plain HTTP on a network address: its password travels in clear text. Use --tls-cert/--tls-key.');
+  return {
+    url,
+    port: bound,
+    close: async () => {
+      engine.off('gatewayCredentials', onCreds);
+      engine.noteGatewayUrl(null);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
