@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QBittorrent } from '@ctrl/qbittorrent';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../../electron/core/engine';
+import { FileSecretStore } from '../../../electron/core/config/secret-store';
+import { saveSettingsFile } from '../../../electron/core/config/settings-file';
+import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
+import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+
+/**
+ * The gateway is an authentication surface in front of instances whose passwords it holds:
+ * it answers like qBittorrent to strangers (403 without auth, a ban after 5 wrong passwords,
+ * 401 for a foreign Origin), takes its own API key as a Bearer token, and no answer of any
+ * endpoint ever carries a secret — the instances' passwords, the gateway's own password and API
+ * key, or the secrets qBittorrent itself returns in `app/preferences`.
+ */
+
+const CANARY = 'CANARY-7f3a9c-secret';
+const GW_USER = 'sec-gw';
+const GW_PASS = `gw-${CANARY}-password`;
+const BAN_TEXT = 'Your IP address has been banned after too many failed authentication attempts.';
+
+let a: QbtProcess;
+let b: QbtProcess;
+let engine: Engine;
+let gateway: GatewayHandle;
+let apiKey: string;
+let root: string;
+
+/** One raw request to the gateway (no client library: the exact status, headers and body). */
+async function call(
+  gw: GatewayHandle,
+  path: string,
+  o: { method?: 'GET' | 'POST'; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const res = await fetch(`${gw.url}/api/v2/${path}`, {
+    method: o.method ?? (o.form ? 'POST' : 'GET'),
+    headers: { ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...o.headers },
+    body: o.form ? new URLSearchParams(o.form).toString() : undefined,
+  });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+}
+
+/** Logs in and returns the `SID=…` cookie pair. */
+async function login(gw: GatewayHandle, password = GW_PASS): Promise<{ status: number; body: string; cookie: string | null }> {
+  const r = await call(gw, 'auth/login', { form: { username: GW_USER, password } });
+  const set = r.headers.get('set-cookie');
+  return { status: r.status, body: r.body, cookie: set ? set.split(';')[0]! : null };
+}
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([
+    startQbittorrent({ name: 'sec-a', password: `a-${CANARY}` }),
+    startQbittorrent({ name: 'sec-b', password: `b-${CANARY}` }),
+  ]);
+  // Secrets qBittorrent keeps and returns in plain text in its own app/preferences.
+  const direct = new QBittorrent({ baseUrl: a.url, username: a.username, password: a.password });
+  await direct.setPreferences({ proxy_password: `proxy-${CANARY}`, mail_notification_password: `mail-${CANARY}`, dyndns_password: `dyndns-${CANARY}` } as never);
+  const prefs = JSON.stringify(await direct.getPreferences());
+  // The canary is really there to leak (the test below would catch a pass-through).
+  expect(prefs).toContain(`proxy-${CANARY}`);
+
+  root = mkdtempSync(join(tmpdir(), 'qbf-gwsec-'));
+  const home = join(root, 'home');
+  const secrets = new FileSecretStore(home);
+  await saveSettingsFile(home, {
+    vpn: { check: 'none' },
+    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
+    pollIntervalMs: 600_000,
+    instances: [
+      { name: 'a', url: a.url, username: a.username },
+      { name: 'b', url: b.url, username: b.username },
+    ],
+    gateway: { enabled: true, host: '127.0.0.1', port: 0, username: GW_USER },
+  });
+  await secrets.set('a', a.password);
+  await secrets.set('b', b.password);
+  engine = await createEngine({ home, secrets });
+  await engine.setGatewayPassword(GW_PASS);
+  apiKey = await engine.rotateGatewayApiKey();
+  await engine.start();
+  gateway = await startGateway(engine);
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await engine?.stop();
+  await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('gateway security', () => {
+  it('answers 403 Forbidden without authentication (Sonarr probes the API version that way)', async () => {
+    for (const path of ['app/webapiVersion', 'app/version', 'torrents/info', 'app/preferences', 'sync/maindata']) {
+      const r = await call(gateway, path);
+      expect([path, r.status, r.body]).toEqual([path, 403, 'Forbidden']);
+    }
+    const add = await call(gateway, 'torrents/add', { form: { urls: randomMagnet().magnet } });
+    expect(add.status).toBe(403);
+  });
+
+  it('logs in with Ok. and an HttpOnly SameSite=Strict SID cookie; Fails. for a wrong password; GET login is 405', async () => {
+    const good = await call(gateway, 'auth/login', { form: { username: GW_USER, password: GW_PASS } });
+    expect([good.status, good.body]).toEqual([200, 'Ok.']);
+    expect(good.headers.get('set-cookie')).toMatch(/^SID=[^;]+; HttpOnly; SameSite=Strict; path=\/$/);
+    const bad = await call(gateway, 'auth/login', { form: { username: GW_USER, password: 'wrong' } });
+    expect([bad.status, bad.body, bad.headers.get('set-cookie')]).toEqual([200, 'Fails.', null]);
+    expect((await call(gateway, 'auth/login')).status).toBe(405);
+    // A good login from this address clears the failure count, so the ban test below starts clean.
+    expect((await login(gateway)).body).toBe('Ok.');
+  });
+
+  it('bans an address after 5 wrong passwords: the 6th, right, login gets 403 with qBittorrent\'s text; a session from before keeps working', async () => {
+    // A gateway of its own: the ban is per address, and every test here comes from 127.0.0.1.
+    const gw = await startGateway(engine, { port: 0 });
+    try {
+      const before = await login(gw);
+      expect(before.cookie).toMatch(/^SID=/);
+      for (let i = 0; i < 5; i++) expect((await login(gw, `wrong ${i}`)).body).toBe('Fails.');
+      const sixth = await login(gw);
+      expect([sixth.status, sixth.body, sixth.cookie]).toEqual([403, BAN_TEXT, null]);
+      // Basic with the right password is a login too: banned.
+      const basic = await call(gw, 'app/version', { headers: { authorization: `Basic ${Buffer.from(`${GW_USER}:${GW_PASS}`).toString('base64')}` } });
+      expect([basic.status, basic.body]).toEqual([403, BAN_TEXT]);
+      const held = await call(gw, 'app/version', { headers: { cookie: before.cookie! } });
+      expect([held.status, held.body]).toEqual([200, 'v5.1.4']);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('answers 401 Unauthorized to a foreign Origin or Referer, even with a valid session; the same origin passes', async () => {
+    const { cookie } = await login(gateway);
+    const foreign = await call(gateway, 'torrents/info', { headers: { cookie: cookie!, origin: 'https://evil.example' } });
+    expect([foreign.status, foreign.body]).toEqual([401, 'Unauthorized']);
+    const referer = await call(gateway, 'torrents/info', { headers: { cookie: cookie!, referer: 'http://127.0.0.1:1/x' } });
+    expect(referer.status).toBe(401);
+    const nullOrigin = await call(gateway, 'auth/login', { form: { username: GW_USER, password: GW_PASS }, headers: { origin: 'null' } });
+    expect(nullOrigin.status).toBe(401);
+    const same = await call(gateway, 'torrents/info', { headers: { cookie: cookie!, origin: gateway.url } });
+    expect(same.status).toBe(200);
+  });
+
+  it('takes its API key as Authorization: Bearer and the credentials as Basic; a wrong key is 403', async () => {
+    const bearer = await call(gateway, 'app/webapiVersion', { headers: { authorization: `Bearer ${apiKey}` } });
+    expect([bearer.status, bearer.body]).toEqual([200, '2.11.4']);
+    const wrong = await call(gateway, 'app/webapiVersion', { headers: { authorization: `Bearer ${apiKey}x` } });
+    expect([wrong.status, wrong.body]).toEqual([403, 'Forbidden']);
+    const basic = await call(gateway, 'torrents/info', { headers: { authorization: `Basic ${Buffer.from(`${GW_USER}:${GW_PASS}`).toString('base64')}` } });
+    expect(basic.status).toBe(200);
+    expect(Array.isArray(JSON.parse(basic.body))).toBe(true);
+    // A rotated key replaces the old one at once in the running gateway.
+    const next = await engine.rotateGatewayApiKey();
+    // The running gateway re-reads its credentials from the secret store when told (an event): wait for that read.
+    for (let i = 0; i < 100 && (await call(gateway, 'app/version', { headers: { authorization: `Bearer ${next}` } })).status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await call(gateway, 'app/version', { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(403);
+    expect((await call(gateway, 'app/version', { headers: { authorization: `Bearer ${next}` } })).status).toBe(200);
+    apiKey = next;
+  });
+
+  it('answers an unknown endpoint 404 and refuses app/setPreferences', async () => {
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const unknown = await call(gateway, 'torrents/doesNotExist', { headers: auth });
+    expect([unknown.status, unknown.body]).toEqual([404, 'Endpoint does not exist']);
+    const set = await call(gateway, 'app/setPreferences', { form: { json: '{"proxy_password":"x"}' }, headers: auth });
+    expect(set.status).toBeGreaterThanOrEqual(400);
+    expect(set.status).toBeLessThan(500);
+  });
+
+  it('never puts a secret in any answer (secrets canary across every endpoint)', async () => {
+    const { cookie } = await login(gateway);
+    const h = { cookie: cookie! };
+    const m = randomMagnet('canary walk');
+    const t = makeTorrentFile('canary-walk.bin');
+    const seen: string[] = [];
+    const record = (r: { status: number; body: string; headers: Headers }): void => {
+      seen.push(`${r.status} ${JSON.stringify([...r.headers])} ${r.body}`);
+    };
+    record(await call(gateway, 'torrents/add', { form: { urls: m.magnet, category: 'canary' }, headers: h }));
+    const fd = new FormData();
+    fd.set('torrents', new File([new Uint8Array(t.data)], 'canary.torrent'));
+    const up = await fetch(`${gateway.url}/api/v2/torrents/add`, { method: 'POST', body: fd, headers: h });
+    record({ status: up.status, body: await up.text(), headers: up.headers });
+    const gets = [
+      'app/version', 'app/webapiVersion', 'app/buildInfo', 'app/preferences', 'app/defaultSavePath',
+      'torrents/info', `torrents/info?hashes=${m.infohash}`, 'torrents/categories', 'torrents/tags',
+      `torrents/properties?hash=${m.infohash}`, `torrents/files?hash=${t.infohash}`, `torrents/trackers?hash=${m.infohash}`,
+      'transfer/info', 'sync/maindata', 'sync/maindata?rid=0', 'torrents/nope', 'log/main', 'nothing/here',
+    ];
+    for (const p of gets) record(await call(gateway, p, { headers: h }));
+    for (const p of ['torrents/stop', 'torrents/start', 'torrents/pause', 'torrents/resume', 'torrents/recheck', 'torrents/reannounce']) {
+      record(await call(gateway, p, { form: { hashes: m.infohash }, headers: h }));
+    }
+    record(await call(gateway, 'torrents/setCategory', { form: { hashes: m.infohash, category: 'canary' }, headers: h }));
+    record(await call(gateway, 'app/setPreferences', { form: { json: '{}' }, headers: h }));
+    record(await call(gateway, 'torrents/delete', { form: { hashes: `${m.infohash}|${t.infohash}`, deleteFiles: 'true' }, headers: h }));
+    record(await call(gateway, 'auth/login', { form: { username: GW_USER, password: 'wrong' } }));
+    record(await call(gateway, 'torrents/info'));
+    record(await call(gateway, 'auth/logout', { form: {}, headers: h }));
+
+    const prefs = JSON.parse(seen.find((s) => s.includes('"web_ui_username"'))!.replace(/^\d+ \[.*?\]\] /, '')) as Record<string, unknown>;
+    expect(prefs.web_ui_username).toBe(GW_USER);
+    expect(seen.length).toBeGreaterThan(30);
+    const all = seen.join('\n');
+    expect(all).not.toContain(CANARY);
+    expect(all).not.toContain(apiKey);
+    expect(all).not.toContain(a.password);
+    expect(all).not.toContain(b.password);
+  });
+});
