@@ -52,6 +52,9 @@
  * - rows-moved.ts: the timings that were limits in tests (whole CLI add with a killed primary
  *   < 2 s, the poller noticing a killed instance < 1.5 s at a 1 s poll, a queue store loading
  *   10 000 entries and appending one < 1 s); the tests assert the behaviour only.
+ * - recovery (rows-recovery.ts, issue 11): default probe settings, both instances killed with
+ *   20 magnets queued, a 65 s outage, then the primary restarted: seconds from its WebUI answering
+ *   again to the queue starting to flush (target 5 s), and to an empty queue.
  * - The machine has 2 shared cores: run it 2–3 times (`--append`) and read the spread.
  */
 import { spawnSync } from 'node:child_process';
@@ -63,6 +66,7 @@ import { startIdleProbe, watchMemoryRow, type IdleProbe } from './rows-idle';
 import { addOneRow, flushRow, oldToolRow } from './rows-speed';
 import { bigQueueRows, coldAddRow, frozenCliRows, helpRow } from './rows-cli';
 import { pollerNoticeRow, queue10kRow, refusedCliRow } from './rows-moved';
+import { recoveryRow } from './rows-recovery';
 import { cleanupTemp, disposeAll, stopEngines, type Row } from './lib';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -165,6 +169,8 @@ async function main(): Promise<void> {
     await step(rows, 'refusedCli', 'killed primary, whole CLI add', () => refusedCliRow(3));
     await step(rows, 'pollerNotice', 'poller notices a killed instance', () => pollerNoticeRow(3));
     await step(rows, 'queue10k', 'queue store at 10 000 entries', () => queue10kRow(3));
+    // Issue 11: recovery after a long outage (rows-recovery.ts; ~70 s, most of it the outage).
+    await step(rows, 'recovery', 'instance back after a long outage → queue flushing', () => recoveryRow(65_000, 20));
     if (idle) {
       const probe = idle;
       idle = null;

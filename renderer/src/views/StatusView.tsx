@@ -1,5 +1,6 @@
 import type { EngineSnapshot, InstanceHealth, VpnHealth } from '../../../shared/model';
 import { describeStatus } from '../../../shared/status';
+import { torrentCountsText } from '../../../shared/torrent-counts-text';
 import { Light } from '../components/Light';
 import { useNow } from '../components/use-now';
 import { absoluteTime, lightTone, relativeTime } from '../lib/format';
@@ -49,6 +50,10 @@ function VpnCard({ vpn, now }: { vpn: VpnHealth; now: number }) {
 function InstanceCard({ h, now, index }: { h: InstanceHealth; now: number; index: number }) {
   const tone = lightTone(h.status, h.usable);
   const words = describeStatus(h.status);
+  // Down: version, connection and counts are from the last good check — shown as "last seen", never as current.
+  const stale = h.status !== 'OK';
+  const counts = torrentCountsText(h);
+  const lastSeen = [h.version, counts].filter(Boolean).join(' · ');
   return (
     <section className="card status-card" aria-label={`Instance ${h.name}`} data-testid={`instance-${h.name}`}>
       <div className="card-head">
@@ -71,35 +76,44 @@ function InstanceCard({ h, now, index }: { h: InstanceHealth; now: number; index
             <dd>{h.latencyMs} ms</dd>
           </>
         )}
-        {h.version && (
+        {!stale && h.version && (
           <>
             <dt>qBittorrent</dt>
             <dd>{h.version}</dd>
           </>
         )}
-        {h.apiVersion && (
+        {!stale && h.apiVersion && (
           <>
             <dt>WebUI API</dt>
             <dd>{h.apiVersion}</dd>
           </>
         )}
-        {h.connectionStatus && (
+        {!stale && h.connectionStatus && (
           <>
             <dt>Connection</dt>
             <dd>{h.connectionStatus}</dd>
           </>
         )}
-        {h.externalAddress && (
+        {!stale && h.externalAddress && (
           <>
             <dt>Peers see</dt>
             <dd title="qBittorrent's last external address: on a VPN-bound instance, anything but the VPN's address is a leak">{h.externalAddress}</dd>
           </>
         )}
-        {h.torrents && (
+        {!stale && counts && (
           <>
             <dt className="wide-start">Torrents</dt>
-            <dd className="wide">
-              {h.torrents.total} total · {h.torrents.incomplete} incomplete
+            <dd className="wide" data-testid={`torrents-${h.name}`}>
+              {counts}
+            </dd>
+          </>
+        )}
+        {stale && h.lastSeenAt && (
+          <>
+            <dt className="wide-start">Last seen</dt>
+            <dd className="wide muted" data-testid={`last-seen-${h.name}`}>
+              <time title={absoluteTime(h.lastSeenAt)}>{relativeTime(h.lastSeenAt, now)}</time>
+              {lastSeen && ` — then ${lastSeen}`}
             </dd>
           </>
         )}
