@@ -45,3 +45,42 @@ describe('external address (qBittorrent 5.1+ server_state, measured shapes)', ()
     expect(c.externalAddress).toBeNull();
   });
 });
+
+describe('finished torrents (from the sync/maindata diffs the poll reads)', () => {
+  it('a torrent seen incomplete that reaches progress 1 is reported once, with its name and category', () => {
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { h1: { name: 'Show S01E01', category: 'tv', progress: 0.2, state: 'downloading' } } });
+    expect(c.takeFinished()).toEqual([]);
+    c.apply({ rid: 2, torrents: { h1: { progress: 1, state: 'uploading' } } });
+    expect(c.takeFinished()).toEqual([{ hash: 'h1', name: 'Show S01E01', category: 'tv', v1: null, v2: null }]);
+    // Later diffs, and a recheck that dips below 1 and comes back, are not a new finish.
+    c.apply({ rid: 3, torrents: { h1: { state: 'stalledUP' } } });
+    c.apply({ rid: 4, torrents: { h1: { progress: 0.5, state: 'checkingUP' } } });
+    c.apply({ rid: 5, torrents: { h1: { progress: 1, state: 'stalledUP' } } });
+    expect(c.takeFinished()).toEqual([]);
+  });
+
+  it('the library already complete when first seen (the first full answer, or a torrent that appears complete) is never reported', () => {
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { old: { name: 'old', progress: 1 } } });
+    c.apply({ rid: 2, torrents: { fresh: { name: 'added with its data', progress: 1, state: 'stalledUP' } } });
+    expect(c.takeFinished()).toEqual([]);
+  });
+
+  it('a state change alone (no progress in the diff) to a seeding state counts as finishing', () => {
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { h1: { name: 'x', progress: 0.99, state: 'downloading' } } });
+    c.apply({ rid: 2, torrents: { h1: { state: 'stalledUP' } } });
+    expect(c.takeFinished().map((f) => f.hash)).toEqual(['h1']);
+  });
+
+  it('a torrent that finished while the instance was unreachable (reset, then a full answer) is still reported; one complete before is not', () => {
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { h1: { name: 'a', progress: 0.1 }, h2: { name: 'b', progress: 1 } } });
+    c.reset();
+    c.reset();
+    c.apply({ rid: 1, full_update: true, torrents: { h1: { progress: 1 }, h2: { progress: 1 } } });
+    expect(c.takeFinished()).toEqual([{ hash: 'h1', name: 'a', category: '', v1: null, v2: null }]);
+    expect(c.counts()).toEqual({ total: 2, incomplete: 0 });
+  });
+});
