@@ -10,7 +10,7 @@ import { setupIpc } from './ipc/ipc-main';
 import { parseLaunchArgs } from './launch/args';
 import { setupLogging } from './logging/logging';
 import { setupNotifier } from './notifications/desktop';
-import { addLaunchRequest, PendingLaunches } from './launch/pending';
+import { PendingLaunches } from './launch/pending';
 import { setupLaunchSources } from './launch/sources';
 import { SafeStorageSecretStore } from './security/secret-store';
 import { setupSecurityGuards } from './security/guards';
@@ -18,12 +18,17 @@ import { setupTray } from './tray/tray';
 import { createUiSettingsApplier } from './os/ui-settings';
 import { createMainWindowController } from './window/window';
 import { isPopoverPlatform } from './window/options';
+import { openDesktopStore } from './desktop/store';
+import { createDesktopBackend } from './desktop/desktop-backend';
+import { AddPrompts } from './desktop/prompts';
+import { changedSettingsChoices } from './notifications/rules';
 
 /**
  * Electron main entry: wires the `setupXxx()` modules in order. Before `ready`: privileged scheme,
  * single-instance lock, launch sources (they may fire before `ready`). After `ready`: security
- * guards, app protocol, engine, IPC, tray, notifications; then held launch requests are handed to
- * the engine. The app lives in the tray: closing the window hides it, Quit stops the engine.
+ * guards, app protocol, engine, desktop state (electron-store), IPC, tray, notifications; then held
+ * launch requests are handed to the engine (or held for the add dialog when the user asked for
+ * it). The app lives in the tray: closing the window hides it, Quit stops the engine.
  */
 
 /** Most time given to `engine.stop()` on quit, ms. */
@@ -69,14 +74,35 @@ async function onReady(ctx: {
   const storage = secrets.status();
   logger.info('starting', { home, version: app.getVersion(), secretBackend: storage.backend, encryption: storage.encryptionAvailable });
   const engine: Engine = await createEngine({ home, secrets, logger, watchQueueFile: true });
-  const backend = createApiBackend(engine);
+  // Desktop-only state (add dialog switch, notification choices, recent adds, window bounds): electron-store in userData, never config.json.
+  const desktopStore = openDesktopStore({ dir: home, seed: engine.currentSettings().ui.notifications, logger });
+  logger.info('desktop state', { file: desktopStore.path });
+  let onDesktopPrompt = () => {};
+  let onDesktopChange = (_recent: ReturnType<typeof desktopStore.read>) => {};
+  const backend = createDesktopBackend({
+    engine: createApiBackend(engine),
+    store: desktopStore,
+    prompts: new AddPrompts(),
+    settings: () => engine.currentSettings(),
+    onPrompt: () => onDesktopPrompt(),
+    onChange: (d) => onDesktopChange(d),
+    logger,
+  });
 
   let ui = defaultSettings().ui;
+  let settingsNotifications: Settings['ui']['notifications'] | null = null;
   const uiApplier = createUiSettingsApplier(logger);
   // Every settings change (saved in a window or over the dashboard, imported from the environment) reaches the tray and window here.
   const applyUi = (settings: Readonly<Settings>) => {
     ui = settings.ui;
     void uiApplier.apply(ui);
+    // The settings editor's notification switches (config.json) still count: a switch changed there changes the desktop choice.
+    const changed = changedSettingsChoices(settingsNotifications, settings.ui.notifications);
+    settingsNotifications = settings.ui.notifications;
+    if (Object.keys(changed).length) {
+      const prefs = desktopStore.read().prefs;
+      desktopStore.update({ prefs: { ...prefs, notifications: { ...prefs.notifications, ...changed } } });
+    }
   };
   engine.onSettings(applyUi);
 
@@ -86,8 +112,10 @@ async function onReady(ctx: {
     preloadPath: path.join(appPath, 'out', 'preload', 'index.cjs'),
     trayBounds: () => trayBounds(),
     pinned: () => ui.pinWindow,
+    bounds: { initial: desktopStore.read().windowBounds, save: (windowBounds) => desktopStore.update({ windowBounds }) },
     logger,
   });
+  onDesktopPrompt = () => windows.show('add-prompt');
   setupIpc({
     backend,
     ourWebContentsIds: () => windows.webContentsIds(),
@@ -95,20 +123,21 @@ async function onReady(ctx: {
     logger,
   });
 
-  const notifier = setupNotifier({ prefs: () => ui.notifications, onClick: () => windows.show(), logger });
+  const notifier = setupNotifier({ prefs: () => desktopStore.read().prefs.notifications, onClick: () => windows.show(), logger });
   const tray = setupTray({
     iconPath: (color) => iconPathFor(color, process.platform, app.isPackaged, process.resourcesPath, appPath),
     onAction: createTrayActions({ backend, windows, logDir: ctx.logDir, quit: () => app.quit(), logger }),
     onClick: () => (isPopoverPlatform(process.platform) ? windows.toggle() : windows.show()),
     initial: engine.snapshot(),
+    recent: desktopStore.read().recentAdds,
   });
   trayBounds = () => tray.bounds();
+  onDesktopChange = (d) => tray.setRecent(d.recentAdds);
   // Read-only handle for the Playwright smoke test (test/unit/main/electron-smoke.test.ts).
   if (process.env.QBF_TEST_HOOKS === '1') (globalThis as { __qbitFailoverTray?: unknown }).__qbitFailoverTray = tray;
   backend.subscribe((e) => {
-    if (e.type !== 'snapshot') return;
-    tray.update(e.snapshot);
-    notifier.onSnapshot(e.snapshot);
+    if (e.type === 'snapshot') tray.update(e.snapshot);
+    notifier.onEvent(e);
   });
 
   let stopped = false;
@@ -132,7 +161,7 @@ async function onReady(ctx: {
   applyUi(engine.currentSettings());
   const snap = engine.snapshot();
   tray.update(snap);
-  notifier.onSnapshot(snap);
+  notifier.onEvent({ type: 'snapshot', snapshot: snap });
   ctx.setSecondInstance(() => windows.show());
 
   const flags = parseLaunchArgs(process.argv).flags;
@@ -143,8 +172,9 @@ async function onReady(ctx: {
   // routed on real health rather than queued for lack of it.
   await started;
   await ctx.pending.setReady(async (req) => {
-    const out = await addLaunchRequest(backend, req, logger);
-    logger.info('launch inputs added', { responses: out.responses.map((r) => r.summary), unreadable: out.unreadable.length });
+    const out = await backend.launch(req);
+    if (out) logger.info('launch inputs added', { responses: out.responses.map((r) => r.summary), unreadable: out.unreadable.length });
+    else logger.info('launch inputs held for the add dialog', { magnets: req.args.magnets.length, torrentFiles: req.args.torrentFiles.length });
   });
 }
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApiBackend } from '../../../shared/contract';
+import type { AddOptions, ApiBackend } from '../../../shared/contract';
 import { LIMITS, MIB } from '../../../shared/limits';
 import type { AddResponse } from '../../../shared/model';
 import type { LaunchArgs } from './args';
@@ -53,9 +53,11 @@ export class PendingLaunches {
   }
 }
 
-/** What {@link addLaunchRequest} reports: add responses and files that could not be read. */
+/** What {@link addLaunchRequest} reports: add responses (each with the file it came from, null for the magnets) and files that could not be read. */
 export interface LaunchOutcome {
   responses: AddResponse[];
+  /** The same responses with their origin: `file` is the resolved `.torrent` path, null for the magnets' `addText`. */
+  sent: { response: AddResponse; file: string | null }[];
   unreadable: { file: string; reason: string }[];
 }
 
@@ -63,15 +65,20 @@ export interface LaunchOutcome {
  * Hands one request to the engine: all magnets as one `addText` call, each `.torrent` file as
  * `addTorrentFile` (base64). Relative paths resolve against `req.cwd`; a missing, non-regular or
  * oversized (> `LIMITS.maxTorrentBytes`, 10 MiB) file is reported in `unreadable`, not thrown.
+ * @param options the add dialog's choices (category, save path, tags, paused, instance); none = each instance's own
  */
 export async function addLaunchRequest(
   backend: Pick<ApiBackend, 'call'>,
   req: LaunchRequest,
   logger?: Logger,
+  options?: AddOptions,
 ): Promise<LaunchOutcome> {
-  const out: LaunchOutcome = { responses: [], unreadable: [] };
+  const out: LaunchOutcome = { responses: [], sent: [], unreadable: [] };
+  const withOptions = options && Object.values(options).some((v) => v !== undefined) ? { options } : {};
   if (req.args.magnets.length) {
-    out.responses.push(await backend.call('addText', { text: req.args.magnets.join('\n') }));
+    const response = await backend.call('addText', { text: req.args.magnets.join('\n'), ...withOptions });
+    out.responses.push(response);
+    out.sent.push({ response, file: null });
   }
   for (const given of req.args.torrentFiles) {
     const file = path.resolve(req.cwd, given);
@@ -80,9 +87,9 @@ export async function addLaunchRequest(
       if (!st.isFile()) throw new Error('not a regular file');
       if (st.size > LIMITS.maxTorrentBytes) throw new Error(`larger than ${LIMITS.maxTorrentBytes / MIB} MiB`);
       const data = await readFile(file);
-      out.responses.push(
-        await backend.call('addTorrentFile', { fileName: path.basename(file), dataBase64: data.toString('base64') }),
-      );
+      const response = await backend.call('addTorrentFile', { fileName: path.basename(file), dataBase64: data.toString('base64'), ...withOptions });
+      out.responses.push(response);
+      out.sent.push({ response, file });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       logger?.warn('launch: cannot read .torrent file', { file, reason });

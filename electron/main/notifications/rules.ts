@@ -2,8 +2,6 @@ import type { EngineSnapshot } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import {
   allowedNotices,
-  mergeNotices,
-  NoticeBatcher,
   noticesForSnapshot,
   NOTICE_KINDS,
   type Notice,

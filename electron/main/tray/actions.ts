@@ -21,13 +21,24 @@ export function createTrayActions(opts: {
   logDir: string;
   quit: () => void;
   logger: Logger;
-}): (action: TrayAction) => void {
+}): (action: TrayAction, arg?: string) => void {
   const { backend, logger } = opts;
   const run = (what: string, p: Promise<unknown>) =>
     void p.catch((err: Error) => logger.error(`tray: ${what} failed`, { error: err.message }));
   const say = (title: string, body: string) => Notification.isSupported() && new Notification({ title, body }).show();
-  return (action) => {
+  return (action, arg) => {
     switch (action) {
+      case 'resend-recent':
+        if (!arg) return;
+        return run(
+          'send again',
+          backend.call('resendRecentAdd', { id: arg }).then((res) => {
+            const s = res.summary;
+            say('Sent again', `${s.added} added, ${s.duplicate} already there, ${s.queued} queued, ${s.rejected} rejected.`);
+          }),
+        );
+      case 'open-recent':
+        return opts.windows.show('recent');
       case 'add-clipboard':
         return run(
           'add from clipboard',

@@ -1,5 +1,7 @@
 import type { EngineSnapshot, InstanceHealth, VpnHealth } from '../../../shared/model';
 import { describeStatus } from '../../../shared/status';
+import type { RecentAdd } from '../../../shared/desktop';
+import { recentMenuLabel } from '../desktop/recent';
 
 /**
  * Pure mapping from an engine snapshot to what the tray shows: icon colour, tooltip and the
@@ -21,12 +23,17 @@ export type TrayAction =
   | 'open'
   | 'settings'
   | 'open-logs'
-  | 'quit';
+  | 'quit'
+  /** Send a recent add again; the item's `arg` is its id. */
+  | 'resend-recent'
+  /** Show the recent adds in the window. */
+  | 'open-recent';
 
 /** One menu item as plain data (deep-comparable); separators carry no label. */
 export type MenuItemSpec =
   | { type: 'separator' }
-  | { type: 'normal'; label: string; enabled: boolean; action?: TrayAction };
+  | { type: 'normal'; label: string; enabled: boolean; action?: TrayAction; arg?: string }
+  | { type: 'submenu'; label: string; enabled: boolean; items: MenuItemSpec[] };
 
 /** Everything the tray shows for one snapshot. */
 export interface TrayState {
@@ -99,11 +106,24 @@ export function vpnLine(v: VpnHealth): string {
 }
 
 /**
- * Tray state for a snapshot.
- * Menu: one disabled line per instance and one for the VPN, separator, add/flush/check/pause,
- * separator, Open/Settings/Open logs/Quit. "Flush queue (N)" is disabled at 0 or while flushing.
+ * The "Recent adds" submenu: one item per recent add (newest first) with its outcome, clicking it
+ * sends it again (disabled for a dropped file, whose bytes are not kept); then "Show in window".
  */
-export function trayStateFrom(snapshot: EngineSnapshot): TrayState {
+export function recentSubmenu(recent: readonly RecentAdd[]): MenuItemSpec {
+  const items: MenuItemSpec[] = recent.length
+    ? recent.map((r) => ({ type: 'normal', label: recentMenuLabel(r), enabled: r.resend !== null, action: 'resend-recent', arg: r.id }))
+    : [{ type: 'normal', label: 'No adds yet', enabled: false }];
+  items.push({ type: 'separator' }, { type: 'normal', label: 'Show recent adds in the window', enabled: true, action: 'open-recent' });
+  return { type: 'submenu', label: `Recent adds (${recent.length}) — click one to send it again`, enabled: true, items };
+}
+
+/**
+ * Tray state for a snapshot and the recent adds.
+ * Menu: one disabled line per instance and one for the VPN, separator, add / Recent adds
+ * submenu / flush / check / pause, separator, Open/Settings/Open logs/Quit. "Flush queue (N)"
+ * is disabled at 0 or while flushing.
+ */
+export function trayStateFrom(snapshot: EngineSnapshot, recent: readonly RecentAdd[] = []): TrayState {
   const queued = snapshot.queue.length;
   const status: MenuItemSpec[] = snapshot.instances.length
     ? snapshot.instances.map((i) => ({ type: 'normal', label: instanceLine(i), enabled: false }))
@@ -117,6 +137,7 @@ export function trayStateFrom(snapshot: EngineSnapshot): TrayState {
     ...status,
     { type: 'separator' },
     { type: 'normal', label: 'Add magnet from clipboard', enabled: true, action: 'add-clipboard' },
+    recentSubmenu(recent),
     {
       type: 'normal',
       label: snapshot.flushing ? `Flushing queue (${queued})…` : `Flush queue (${queued})`,

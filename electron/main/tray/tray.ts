@@ -1,7 +1,8 @@
 import { Menu, Tray, nativeImage } from 'electron';
 import type { MenuItemConstructorOptions, Rectangle } from 'electron';
 import type { EngineSnapshot } from '../../../shared/model';
-import type { TrayAction, TrayColor, TrayState } from './state';
+import type { RecentAdd } from '../../../shared/desktop';
+import type { MenuItemSpec, TrayAction, TrayColor, TrayState } from './state';
 import { sameTrayState, trayStateFrom } from './state';
 
 /**
@@ -14,6 +15,8 @@ import { sameTrayState, trayStateFrom } from './state';
 /** Handle on the tray for the rest of the shell. */
 export interface TrayHandle {
   update(snapshot: EngineSnapshot): void;
+  /** New recent adds list (the "Recent adds" submenu). */
+  setRecent(recent: readonly RecentAdd[]): void;
   bounds(): Rectangle | null;
   /** Current tooltip text (what the user sees on hover). */
   tooltip(): string;
@@ -27,35 +30,42 @@ export interface TrayHandle {
  */
 export function setupTray(opts: {
   iconPath: (color: TrayColor) => string;
-  onAction: (action: TrayAction) => void;
+  onAction: (action: TrayAction, arg?: string) => void;
   onClick: () => void;
   initial: EngineSnapshot;
+  recent?: readonly RecentAdd[];
 }): TrayHandle {
   let state: TrayState | null = null;
+  let snapshot = opts.initial;
+  let recent: readonly RecentAdd[] = opts.recent ?? [];
+  const toTemplate = (item: MenuItemSpec): MenuItemConstructorOptions => {
+    if (item.type === 'separator') return { type: 'separator' };
+    if (item.type === 'submenu') return { label: item.label, enabled: item.enabled, submenu: item.items.map(toTemplate) };
+    const { action, arg } = item;
+    return { label: item.label, enabled: item.enabled, click: action ? () => opts.onAction(action, arg) : undefined };
+  };
   const tray = new Tray(nativeImage.createFromPath(opts.iconPath('grey')));
   tray.on('click', opts.onClick);
 
-  const update = (snapshot: EngineSnapshot) => {
-    const next = trayStateFrom(snapshot);
+  const render = () => {
+    const next = trayStateFrom(snapshot, recent);
     if (sameTrayState(state, next)) return;
     if (!state || state.color !== next.color) tray.setImage(nativeImage.createFromPath(opts.iconPath(next.color)));
     if (!state || state.tooltip !== next.tooltip) tray.setToolTip(next.tooltip);
-    const template: MenuItemConstructorOptions[] = next.menu.map((item) => {
-      if (item.type === 'separator') return { type: 'separator' };
-      const action = item.action;
-      return {
-        label: item.label,
-        enabled: item.enabled,
-        click: action ? () => opts.onAction(action) : undefined,
-      };
-    });
-    tray.setContextMenu(Menu.buildFromTemplate(template));
+    tray.setContextMenu(Menu.buildFromTemplate(next.menu.map(toTemplate)));
     state = next;
   };
-  update(opts.initial);
+  render();
 
   return {
-    update,
+    update(next) {
+      snapshot = next;
+      render();
+    },
+    setRecent(next) {
+      recent = next;
+      render();
+    },
     bounds: () => (tray.isDestroyed() ? null : tray.getBounds()),
     tooltip: () => state?.tooltip ?? '',
   };

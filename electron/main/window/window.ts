@@ -1,3 +1,4 @@
+import type { WindowBounds } from '../desktop/desktop-data';
 import { BrowserWindow, screen } from 'electron';
 import type { Rectangle } from 'electron';
 import type { EngineEvent } from '../../../shared/model';
@@ -10,10 +11,13 @@ import { isPopoverPlatform, mainWindowOptions, positionNearTray } from './option
  * the tray; on macOS/Windows a popover that hides on blur unless `ui.pinWindow` is on.
  */
 
+/** Renderer views the shell opens by hash (`#/<view>`). */
+export type WindowView = 'settings' | 'recent' | 'add-prompt';
+
 /** Controls the main window; safe to call before it exists. */
 export interface MainWindowController {
-  /** Shows and focuses the window, creating it if needed; `view` selects a renderer view by hash. */
-  show(view?: 'settings'): void;
+  /** Shows and focuses the window, creating it if needed; `view` selects a renderer view by hash (`add-prompt`: the add dialog). */
+  show(view?: WindowView): void;
   /** Shows the window if hidden, hides it if visible (tray click). */
   toggle(): void;
   /** `webContents.id` of our windows (for the IPC sender check). */
@@ -35,6 +39,8 @@ export function createMainWindowController(opts: {
   preloadPath: string;
   trayBounds: () => Rectangle | null;
   pinned: () => boolean;
+  /** Saved bounds of the framed (Linux) window: restored on creation, saved when it is closed (hidden). */
+  bounds?: { initial: WindowBounds | null; save: (b: WindowBounds) => void };
   logger: Logger;
 }): MainWindowController {
   let win: BrowserWindow | null = null;
@@ -44,8 +50,9 @@ export function createMainWindowController(opts: {
   const create = (): BrowserWindow => {
     // The scanner cannot see through mainWindowOptions(): secureWebPreferences() sets contextIsolation and sandbox
     // (tested in window-options.test.ts), and security/guards.ts denies every window.open/middle-click new window.
-    const w = new BrowserWindow(mainWindowOptions(opts.platform, opts.preloadPath)); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK -- set in secureWebPreferences; new windows denied
+    const w = new BrowserWindow({ ...mainWindowOptions(opts.platform, opts.preloadPath), ...(popover ? {} : (opts.bounds?.initial ?? {})) }); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK -- set in secureWebPreferences; new windows denied
     w.on('close', (e) => {
+      if (!popover && opts.bounds) opts.bounds.save(w.getBounds());
       if (!quitting) {
         e.preventDefault(); // keep living in the tray
         w.hide();
@@ -69,7 +76,7 @@ export function createMainWindowController(opts: {
     w.setPosition(at.x, at.y);
   };
 
-  const show = (view?: 'settings') => {
+  const show = (view?: WindowView) => {
     const w = win ?? (win = create());
     if (view) void w.loadURL(`${APP_INDEX_URL}#/${view}`).catch(() => {});
     place(w);

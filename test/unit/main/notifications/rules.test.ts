@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NotificationBatcher, notificationsFor, type NotificationSpec } from '../../../../electron/main/notifications/rules';
-import { queued, snapshot } from '../snapshot-fixture';
+import { changedSettingsChoices, initialNotificationChoices, NotificationBatcher, notificationsFor, type NotificationSpec } from '../../../../electron/main/notifications/rules';
+import { allowedNotices, NoticeTracker, noticesForEvent } from '../../../../shared/notices';
+import type { ActivityItem, EngineEvent } from '../../../../shared/model';
+import { instance, queued, snapshot } from '../snapshot-fixture';
 
 const ALL = { failover: true, queued: true, flushed: true, vpn: true };
 const kinds = (ns: NotificationSpec[]) => ns.map((n) => n.kind);
@@ -112,5 +114,53 @@ describe('NotificationBatcher', () => {
     b.dispose();
     vi.advanceTimersByTime(5_000);
     expect(show).not.toHaveBeenCalled();
+  });
+});
+
+describe('event notices (shared/notices.ts): added, instance down/up, finished, per-kind choices', () => {
+  afterEach(() => void vi.useRealTimers());
+  const activity = (id: number, kind: ActivityItem['kind'], message: string): EngineEvent => ({ type: 'activity', item: { id, at: 'x', kind, message } });
+  const finished = (addedHere: boolean, infohash = 'a'.repeat(40)): EngineEvent => ({ type: 'torrentFinished', instance: 'nas', infohash, name: 'ubuntu.iso', category: '', addedHere });
+
+  it('five magnets placed within 2 s give one "5 magnets added"; a duplicate line is not an add', () => {
+    vi.useFakeTimers();
+    const shown: NotificationSpec[] = [];
+    const b = new NotificationBatcher((n) => shown.push(n));
+    const t = new NoticeTracker();
+    for (let i = 1; i <= 5; i++) b.push(...t.feed(activity(i, 'add', `added t${i} to nas`)));
+    b.push(...t.feed(activity(6, 'add', 't1 already on nas')));
+    vi.advanceTimersByTime(2_000);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ kind: 'added', title: '5 magnets added', count: 5 });
+  });
+
+  it('an instance going down and coming back is told, with its name; the first check is not', () => {
+    const t = new NoticeTracker();
+    expect(t.feed({ type: 'snapshot', snapshot: snapshot({ instances: [instance('nas', { checkedAt: null, status: 'UNKNOWN' })] }) })).toEqual([]);
+    expect(t.feed({ type: 'snapshot', snapshot: snapshot({ instances: [instance('nas')] }) })).toEqual([]);
+    const down = t.feed({ type: 'snapshot', snapshot: snapshot({ instances: [instance('nas', { status: 'TIMEOUT', usable: false })] }) });
+    expect(down).toEqual([expect.objectContaining({ kind: 'instance', title: 'nas is down', instance: 'nas' })]);
+    const up = t.feed({ type: 'snapshot', snapshot: snapshot({ instances: [instance('nas')] }) });
+    expect(up).toEqual([expect.objectContaining({ kind: 'instance', title: 'nas is back', instance: 'nas' })]);
+  });
+
+  it('finished: only a torrent the engine added itself (addedHere), naming it and its instance', () => {
+    expect(noticesForEvent(finished(false))).toEqual([]);
+    expect(noticesForEvent(finished(true))).toEqual([
+      { kind: 'finished', title: 'Download finished', body: 'ubuntu.iso finished on nas.', instance: 'nas', infohash: 'a'.repeat(40) },
+    ]);
+  });
+
+  it('per-kind choices: a kind switched off is left out, the rest stay', () => {
+    const items = [...noticesForEvent(finished(true)), ...noticesForEvent(activity(1, 'add', 'added x to nas'))];
+    expect(kinds(allowedNotices(items, { finished: false }))).toEqual(['added']);
+    expect(kinds(allowedNotices(items, {}))).toEqual(['finished', 'added']);
+  });
+
+  it('desktop choices start from config.json ui.notifications, and follow a switch changed there (only that one)', () => {
+    const seeded = initialNotificationChoices({ failover: true, queued: false, flushed: true, vpn: true });
+    expect(seeded).toEqual({ added: true, queued: false, flushed: true, failover: true, instance: true, vpn: true, finished: true });
+    expect(changedSettingsChoices(null, { failover: true, queued: true, flushed: true, vpn: true })).toEqual({});
+    expect(changedSettingsChoices({ failover: true, queued: true, flushed: true, vpn: true }, { failover: true, queued: true, flushed: true, vpn: false })).toEqual({ vpn: false });
   });
 });

@@ -53,6 +53,7 @@ describe('trayStateFrom', () => {
       'VPN: connected',
       '---',
       'Add magnet from clipboard',
+      'Recent adds (0) — click one to send it again',
       'Flush queue (0)',
       'Check now',
       'Pause monitoring',
