@@ -40,7 +40,7 @@ for (const f of readdirSync(`${root}/out/cli/chunks`)) {
 
 // The top-level `--help`, rendered once by the bundle itself (not a TTY: commander wraps at 80
 // columns), for electron/cli/bin.mjs to print without loading anything.
-const help = spawnSync(process.execPath, [`${root}/out/cli/qbit-failover.mjs`, '--help'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+const help = spawnSync(process.execPath, [`${root}/out/cli/qbit-failover.mjs`, '--help'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', QBF_HELP_PRERENDER: '1' } });
 if (help.status !== 0 || !help.stdout.startsWith('Usage:')) {
   process.stderr.write(`build-cli: the built CLI did not print its help (exit ${help.status}): ${help.stderr}\n`);
   process.exit(1);

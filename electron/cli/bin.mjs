@@ -20,10 +20,16 @@ function prerenderedHelp() {
   if (args.length !== 1 || (args[0] !== '--help' && args[0] !== '-h')) return null;
   if (process.stdout.isTTY && process.stdout.columns < 80) return null;
   try {
-    return readFileSync(fileURLToPath(new URL('../../out/cli/help.txt', import.meta.url)));
+    return readFileSync(fileURLToPath(new URL('../../out/cli/help.txt', import.meta.url)), 'utf8');
   } catch {
     return null;
   }
+}
+
+/** The prerendered help with this user's config.json path in place of the build's mark (see electron/cli/help-text.ts). */
+async function withConfigPath(text) {
+  const { configFile, resolveHome } = await import('../core/config/home-dir.mjs');
+  return text.replaceAll('@@QBF_CONFIG_JSON@@', configFile(resolveHome(process.env)));
 }
 
 /**
@@ -42,7 +48,7 @@ if (command === 'watch' || command === 'serve') {
 const help = prerenderedHelp();
 if (help) {
   process.stdout.on('error', () => undefined); // `| head -1` closes the pipe early: end quietly
-  process.stdout.write(help);
+  process.stdout.write(await withConfigPath(help));
 } else {
   await import(bundle);
 }

@@ -9,6 +9,7 @@ import { registerGateway } from './gateway-command';
 import { withQueueProblem } from './queue-problem';
 import { printJsonListed } from './json-stream';
 import { envReportJson, envReportLines } from './env-report';
+import { addHelpFooter } from './help-text';
 
 /**
  * Builds the `qbit-failover` command line (commander). Each action sets `process.exitCode`.
@@ -160,5 +161,6 @@ export function buildProgram(version: string): Command {
   registerServe(program, print);
   registerDashboardToken(program, print);
   program.addOption(new Option('--no-color').hideHelp());
+  addHelpFooter(program);
   return program;
 }
