@@ -14,20 +14,16 @@ export function clientSetupLines(url: string, username: string): string[] {
 }
 
 /**
- * Starts the gateway inside a daemon (`watch`, `serve`) when settings `gateway.enabled`: prints
- * its URL, or one line saying why it did not start (the daemon keeps running). Returns the
- * handle to close, or null.
+ * The gateway inside a daemon (`watch`, `serve`): runs while settings `gateway.enabled` (and
+ * follows changes to them), logging its URL and what to type into Sonarr, or one line saying why
+ * it did not start — the daemon keeps running. Returns the function that stops it.
  */
-export async function startGatewayIfEnabled(engine: Engine, log: Logger): Promise<GatewayHandle | null> {
-  if (!engine.currentSettings().gateway.enabled) return null;
-  const { startGateway } = await import('../core/gateway');
-  try {
-    const gw = await startGateway(engine, { logger: log });
-    for (const line of clientSetupLines(gw.url, (await engine.gatewayCredentials()).username)) log.info(line);
-    return gw;
-  } catch (err) {
-    log.error(`gateway not started: ${(err as Error).message}`);
-    return null;
-  }
+export async function startGatewayIfEnabled(engine: Engine, log: Logger): Promise<{ close(): Promise<void> }> {
+  const { runGatewayFromSettings } = await import('../core/gateway');
+  const runner = runGatewayFromSettings(engine, log, (url) => {
+    void engine.gatewayCredentials().then((c) => {
+      for (const line of clientSetupLines(url, c.username)) log.info(line);
+    }, () => undefined);
+  });
+  return { close: () => runner.stop() };
 }
-

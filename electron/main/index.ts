@@ -3,7 +3,7 @@ import { app, dialog, safeStorage } from 'electron';
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { createTrayActions } from './tray/actions';
 import { registerAppScheme, setupAppScheme } from './security/app-scheme';
-import { createApiBackend, createEngine } from './engine/bridge';
+import { createApiBackend, createEngine, runGatewayFromSettings } from './engine/bridge';
 import type { Engine, Logger } from './engine/types';
 import { iconPathFor } from './tray/icons';
 import { setupIpc } from './ipc/ipc-main';
@@ -148,7 +148,7 @@ async function onReady(ctx: {
     stopped = true;
     notifier.dispose();
     const timeout = new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS));
-    void Promise.race([engine.stop(), timeout])
+    void Promise.race([gateway.stop().then(() => engine.stop()), timeout])
       .catch((err: Error) => logger.error('engine stop failed', { error: err.message }))
       .finally(() => {
         logger.info('stopped');
@@ -158,6 +158,8 @@ async function onReady(ctx: {
 
   // Probing every instance can take a request timeout (10 s); the UI does not wait for it.
   const started = engine.start().catch((err: Error) => logger.error('engine start failed', { error: err.message }));
+  // The qBittorrent-compatible gateway (Sonarr, Radarr, scripts), while enabled in the settings.
+  const gateway = runGatewayFromSettings(engine, logger);
   applyUi(engine.currentSettings());
   const snap = engine.snapshot();
   tray.update(snap);

@@ -16,6 +16,7 @@ import type { RouteTable } from './routes/types';
 export { NO_GATEWAY_PASSWORD, type GatewayCredentials, type GatewayStatus } from './credentials';
 export { PRESENTED_API_VERSION, PRESENTED_VERSION } from './routes/app';
 export type { GatewayEngine } from './backends';
+export { runGatewayFromSettings, type GatewayRunner } from './runner';
 
 /**
  * The qBittorrent-compatible gateway: serves `/api/v2/*` as qBittorrent 5.1 does, in front of the

@@ -7,3 +7,5 @@
 export { createEngine } from '../../core/engine';
 /** The contract dispatcher (`ApiBackend`) over an engine. */
 export { createApiBackend } from '../../core/api';
+/** Runs the qBittorrent-compatible gateway while settings `gateway.enabled` (follows changes). */
+export { runGatewayFromSettings } from '../../core/gateway';
