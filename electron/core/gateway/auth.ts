@@ -74,6 +74,20 @@ export class GatewayAuth {
   }
 
   /**
+   * Whether a Basic credential (`user:password` bytes) is the gateway's. RFC 7617 leaves the
+   * charset open: read as UTF-8, and as ISO-8859-1 — what .NET clients send (Sonarr/Radarr's
+   * pre-emptive header, ManagedHttpDispatcher.cs): a non-ASCII password in Latin-1 would otherwise
+   * fail on every proxy refresh and get the address banned.
+   */
+  private basicMatches(raw: Buffer): boolean {
+    for (const decoded of new Set([raw.toString('utf8'), raw.toString('latin1')])) {
+      const colon = decoded.indexOf(':');
+      if (colon >= 0 && this.matches(decoded.slice(0, colon), decoded.slice(colon + 1))) return true;
+    }
+    return false;
+  }
+
+  /**
    * `auth/login`: `Ok.` with a new session id, `Fails.` (counted), or the ban's 403. A request
    * that already holds a valid session gets `Ok.` without a new one (as qBittorrent).
    */
@@ -126,9 +140,7 @@ export class GatewayAuth {
     const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (basic) {
       if (this.isBanned(address)) return { ok: false, status: 403, text: BANNED_TEXT };
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon >= 0 && this.matches(decoded.slice(0, colon), decoded.slice(colon + 1))) {
+      if (this.basicMatches(Buffer.from(basic[1]!, 'base64'))) {
         this.failures.delete(address);
         return { ok: true };
       }
