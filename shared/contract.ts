@@ -94,6 +94,12 @@ export const ApiArgSchemas = {
   importEnvironment: z.object({}).strict(),
   /** Test an instance as edited (not yet saved); password optional (falls back to the stored one). */
   testConnection: z.object({ instance: InstanceSchema, password: z.string().max(1024).optional() }).strict(),
+  /** The qBittorrent-compatible gateway: on/off, its URL while it listens here, username, whether a password / API key is set (never their values). */
+  getGatewayStatus: z.object({}).strict(),
+  /** Write-only: the gateway's own WebUI password (secret `gateway:password`); clients log in with it. */
+  setGatewayPassword: z.object({ password: z.string().min(1, 'password must not be empty').max(1024) }).strict(),
+  /** Makes a new gateway API key (secret `gateway:apikey`), replacing the old one; the result is the only time it is shown. */
+  rotateGatewayApiKey: z.object({}).strict(),
   /** The Torrents view: the torrents of the given instances (default every configured one); an instance that cannot be read is named, not left out. */
   listTorrents: z.object({ instances: z.array(InstanceNameSchema).max(64).optional() }).strict(),
   /**
@@ -134,6 +140,20 @@ export interface SettingsView {
   paths: { home: string; queueFile: string };
 }
 
+/** The gateway as the settings and status views show it (never its password or API key). */
+export interface GatewayStatusView {
+  enabled: boolean;
+  /** `http://host:port` while a gateway runs in the process behind this API; absent otherwise. */
+  url?: string;
+  host: string;
+  /** TCP port from the settings. */
+  port: number;
+  /** The username clients log in with (the environment override when set). */
+  username: string;
+  hasPassword: boolean;
+  hasApiKey: boolean;
+}
+
 /** Result type of each method. */
 export interface ApiResults {
   getSnapshot: EngineSnapshot;
@@ -152,6 +172,9 @@ export interface ApiResults {
   setPassword: { ok: true };
   importEnvironment: { applied: string[]; view: SettingsView };
   testConnection: InstanceHealth;
+  getGatewayStatus: GatewayStatusView;
+  setGatewayPassword: { ok: true };
+  rotateGatewayApiKey: { apiKey: string };
   listTorrents: TorrentListing;
   torrentAction: { ok: true };
   getDesktopState: DesktopState;

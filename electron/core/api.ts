@@ -41,6 +41,12 @@ const handlers: Handlers = {
     return { applied, view: await settingsView(e) };
   },
   testConnection: (e, a) => e.testConnection(a.instance, a.password),
+  getGatewayStatus: (e) => e.gatewayStatus(),
+  setGatewayPassword: async (e, a) => {
+    await e.setGatewayPassword(a.password);
+    return { ok: true as const };
+  },
+  rotateGatewayApiKey: async (e) => ({ apiKey: await e.rotateGatewayApiKey() }),
   listTorrents: (e, a) => torrentListing(e, a.instances),
   torrentAction: async (e, a) => {
     // The ids qBittorrent lists torrents under are 40 hex digits (a v2 infohash cut to 40).

@@ -125,6 +125,9 @@ describe('secrets never leak (engine, API, dashboard)', () => {
       saveDesktopPrefs: {},
       answerAddPrompt: { id: 'x', add: false },
       resendRecentAdd: { id: 'x' },
+      setGatewayPassword: { password: CANARY },
+      getGatewayStatus: {},
+      rotateGatewayApiKey: {},
     };
     let seen = '';
     for (const m of API_METHODS) {
@@ -166,6 +169,7 @@ describe('secrets never leak (engine, API, dashboard)', () => {
         listTorrents: {}, torrentAction: { instance: 'primary', action: 'pause', hashes: ['c'.repeat(40)] },
         testConnection: { instance: primary, password: CANARY },
         getDesktopState: {}, saveDesktopPrefs: {}, answerAddPrompt: { id: 'x', add: false }, resendRecentAdd: { id: 'x' },
+        setGatewayPassword: { password: CANARY }, getGatewayStatus: {}, rotateGatewayApiKey: {},
       };
       let seen = '';
       for (const m of API_METHODS) {

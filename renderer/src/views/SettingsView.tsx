@@ -16,6 +16,7 @@ import {
 } from '../lib/settings-form';
 import { useApp } from '../store/app-store';
 import { InstanceEditor } from './InstanceEditor';
+import { GatewaySettings } from './GatewaySettings';
 
 type ProbeMode = 'none' | 'ping' | 'interface';
 
@@ -216,6 +217,8 @@ export function SettingsView() {
           <input id="queue-file" className="mono" value={draft.queueFile ?? ''} placeholder={view.paths.queueFile} onChange={(e) => patch({ queueFile: optionalText(e.target.value) })} />
         </Field>
       </section>
+
+      <GatewaySettings value={draft.gateway} errors={errors} onChange={(gateway) => patch({ gateway })} />
 
       <section className="card stack" aria-labelledby="h-desktop">
         <h2 className="section-title" id="h-desktop">

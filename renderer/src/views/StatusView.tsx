@@ -5,6 +5,7 @@ import { Light } from '../components/Light';
 import { useNow } from '../components/use-now';
 import { absoluteTime, lightTone, relativeTime } from '../lib/format';
 import { useApp } from '../store/app-store';
+import { GatewayCard } from './GatewayCard';
 
 /** Words and colour of the route banner. */
 function routeBanner(s: EngineSnapshot): { tone: 'ok' | 'warn' | 'bad' | 'off'; text: string } {
@@ -178,6 +179,7 @@ export function StatusView() {
       {snapshot.instances.map((h, i) => (
         <InstanceCard key={h.name} h={h} now={now} index={i} />
       ))}
+      <GatewayCard />
     </div>
   );
 }

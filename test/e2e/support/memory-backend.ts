@@ -209,6 +209,9 @@ export function createMemoryBackend(seed: MemoryBackendSeed = {}): MemoryBackend
       return { ok: true };
     },
     testConnection: ({ instance }) => health(instance, 0),
+    getGatewayStatus: () => ({ enabled: settings.gateway.enabled, host: settings.gateway.host, port: settings.gateway.port, username: settings.gateway.username, hasPassword: false, hasApiKey: false }),
+    setGatewayPassword: () => ({ ok: true as const }),
+    rotateGatewayApiKey: () => ({ apiKey: 'fake-gateway-key' }),
     listTorrents: () => ({
       at: new Date().toISOString(),
       instances: settings.instances.map((i) => {

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { Light } from '../components/Light';
+import { clientSetupText, copyText, useGatewayStatus } from './gateway-status';
+
+/**
+ * Status → the gateway: its URL while it listens, and a Copy button with what to type into
+ * Sonarr/Radarr's qBittorrent download client. Nothing is shown while it is off and never set up.
+ */
+export function GatewayCard() {
+  const { status } = useGatewayStatus();
+  const [copied, setCopied] = useState<'yes' | 'refused' | null>(null);
+  if (!status || (!status.enabled && !status.url)) return null;
+  const text = clientSetupText(status);
+  const tone = status.url ? 'ok' : 'off';
+  const words = status.url ? 'Listening' : status.hasPassword ? 'Not running in this process' : 'Needs a password (Settings)';
+  return (
+    <section className="card status-card" aria-label="Gateway" data-testid="gateway-card">
+      <div className="card-head">
+        <Light tone={tone} label={`Gateway: ${words}`} testId="gateway-light" status={status.url ? 'OK' : 'DISABLED'} />
+        <h3>qBittorrent-compatible gateway</h3>
+        <span className={`status-words tone-${tone}`}>{words}</span>
+      </div>
+      {status.url && (
+        <p className="mono small url" data-testid="gateway-url">
+          {status.url}
+        </p>
+      )}
+      <p className="small" data-testid="gateway-setup-text">
+        {text}
+      </p>
+      <div className="row">
+        <button
+          type="button"
+          onClick={() =>
+            void copyText(text).then((ok) => {
+              setCopied(ok ? 'yes' : 'refused');
+            })
+          }
+        >
+          Copy settings for Sonarr/Radarr
+        </button>
+        {copied && (
+          <span className="muted small" role="status" data-testid="gateway-copied">
+            {copied === 'yes' ? 'Copied' : 'The browser refused: select the text above and copy it'}
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { GatewayStatusView } from '../../../shared/contract';
+import { errorText } from '../api';
+import { currentApi, useApp } from '../store/app-store';
+
+/**
+ * The gateway's status (on/off, URL while it listens, username, whether a password and an API key
+ * are set — never their values), fetched when a view mounts and again after settings change.
+ * `refresh()` fetches it now (after setting the password or rotating the key).
+ */
+export function useGatewayStatus(): { status: GatewayStatusView | null; error: string | null; refresh(): Promise<void> } {
+  const settingsView = useApp((s) => s.settingsView);
+  const [status, setStatus] = useState<GatewayStatusView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = useCallback(async () => {
+    try {
+      setStatus(await currentApi().getGatewayStatus({}));
+      setError(null);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+    // A saved settings change (on/off, port) restarts the gateway a moment later: look again then.
+    const t = setTimeout(() => void refresh(), 1_000);
+    return () => clearTimeout(t);
+  }, [refresh, settingsView]);
+  return { status, error, refresh };
+}
+
+/**
+ * What to type into Sonarr/Radarr/Prowlarr's qBittorrent download client (Settings → Download
+ * Clients → qBittorrent), one field per line. The password is never shown: it is the one set here.
+ */
+export function clientSetupText(g: Pick<GatewayStatusView, 'host' | 'port' | 'username' | 'url'>): string {
+  const host = g.url ? new URL(g.url).hostname : g.host;
+  const port = g.url ? Number(new URL(g.url).port) : g.port;
+  return `Host ${host}, Port ${port}, Username ${g.username}, Password (the gateway password you set here); Use SSL off. URL: ${g.url ?? `http://${host}:${port}`}`;
+}
+
+/** Copies text to the clipboard; false when the browser refuses (the caller then shows the text to select). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

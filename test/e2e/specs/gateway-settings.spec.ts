@@ -1,0 +1,71 @@
+import { test, expect } from '@playwright/test';
+import { freePort } from '../../harness/qbittorrent';
+import { expectCleanPage, openTab, shoot, useSession } from '../support/session';
+
+/**
+ * The qBittorrent-compatible gateway from the dashboard: turn it on (on a free port), set its
+ * password, make and rotate its API key, and read on Status the URL and the text to type into
+ * Sonarr/Radarr — then check with a plain WebUI client that the gateway really answers with that
+ * password and the current key (and refuses the rotated-out one).
+ */
+
+const session = useSession();
+
+test('enable the gateway, set its password, rotate its key: Status shows the URL and what to type into Sonarr', async () => {
+  const s = session();
+  const { page, context } = s;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(s.stack.url).origin });
+  const port = await freePort();
+  const password = 'e2e gateway pass';
+
+  await openTab(page, 'Settings');
+  const section = page.getByTestId('gateway-settings');
+  await expect(section).toBeVisible();
+  await section.getByLabel('Run the gateway').check();
+  await section.getByLabel('Port').fill(String(port));
+  await expect(section.getByLabel('Gateway username')).toHaveValue('admin');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Settings saved')).toBeVisible();
+
+  await section.getByLabel('Gateway password').fill(password);
+  await section.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByText('Gateway password set')).toBeVisible();
+  await expect(section.getByLabel('Gateway password')).toHaveValue('');
+
+  await section.getByRole('button', { name: 'Generate API key' }).click();
+  const keyBox = section.getByTestId('gateway-new-key');
+  await expect(keyBox).toHaveValue(/^\S{32,}$/);
+  const firstKey = await keyBox.inputValue();
+  await section.getByRole('button', { name: 'Rotate API key' }).click();
+  await expect(keyBox).not.toHaveValue(firstKey);
+  const key = await keyBox.inputValue();
+  expect(key).toMatch(/^\S{32,}$/);
+  await shoot(page, 'gateway-settings', { center: section });
+
+  await openTab(page, 'Status');
+  const card = page.getByTestId('gateway-card');
+  const url = `http://127.0.0.1:${port}`;
+  await expect(card.getByTestId('gateway-url')).toHaveText(url);
+  const setup = card.getByTestId('gateway-setup-text');
+  await expect(setup).toContainText(`Host 127.0.0.1, Port ${port}, Username admin`);
+  await card.getByRole('button', { name: /^Copy settings/ }).click();
+  await expect(card.getByTestId('gateway-copied')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await setup.innerText());
+  await shoot(page, 'gateway-status', { center: card });
+
+  // The gateway behind that text answers a real client: login with the password, Bearer with the current key only.
+  const login = await fetch(`${url}/api/v2/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: 'admin', password }),
+  });
+  expect(await login.text()).toBe('Ok.');
+  expect(login.headers.get('set-cookie')).toMatch(/^SID=/);
+  const withKey = await fetch(`${url}/api/v2/app/webapiVersion`, { headers: { authorization: `Bearer ${key}` } });
+  expect(withKey.status).toBe(200);
+  const oldKey = await fetch(`${url}/api/v2/app/webapiVersion`, { headers: { authorization: `Bearer ${firstKey}` } });
+  expect(oldKey.status).toBe(403);
+  // Neither secret is in any answer the dashboard gave the page.
+  expect(await page.content()).not.toContain(password);
+  expectCleanPage(s);
+});
