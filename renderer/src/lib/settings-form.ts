@@ -102,3 +102,59 @@ export function storedPasswordOriginLeft(draft: DraftInstance): string | null {
     return null;
   }
 }
+
+/**
+ * What a Test connection result depends on: URL, username, typed password, TLS and timeouts. A
+ * result is shown only while this is unchanged, so "OK" never stays beside a URL it did not test.
+ */
+export function connectionKey(draft: DraftInstance): string {
+  const v = draft.value;
+  return JSON.stringify([v.url, v.username, draft.password, v.tls, v.connectTimeoutMs, v.requestTimeoutMs]);
+}
+
+/** Field errors after an edit: `patch` laid over `errors`; a key patched to null was fixed and is dropped. */
+export function mergeFieldErrors(errors: FieldErrors, patch: Record<string, string | null>): FieldErrors {
+  const out: FieldErrors = { ...errors };
+  for (const [k, m] of Object.entries(patch)) {
+    if (m === null) delete out[k];
+    else out[k] = m;
+  }
+  return out;
+}
+
+/**
+ * After an edit of the instance at `prefix` (`instances.0`): each of its fields that showed an
+ * error gets its new message, or null when it now passes. Fields without an error stay quiet
+ * (errors appear at Save or Test connection, not while typing).
+ */
+export function recheckInstanceErrors(errors: FieldErrors, value: InstanceSettings, prefix: string): Record<string, string | null> {
+  const shown = Object.keys(errors).filter((k) => k.startsWith(`${prefix}.`));
+  if (!shown.length) return {};
+  const now = validateInstance(value, prefix);
+  const current = now.ok ? {} : now.errors;
+  return Object.fromEntries(shown.map((k) => [k, current[k] ?? null]));
+}
+
+/**
+ * The error text to show under a status without saying the status twice: null when it only
+ * repeats the status's words (AUTH_FAILED "Wrong username or password" / "wrong username or
+ * password"), the rest when it starts with them ("…; 1 failed login counted" → "1 failed login counted").
+ */
+export function extraErrorText(statusWords: string, error: string | null | undefined): string | null {
+  if (!error) return null;
+  const words = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const status = words(statusWords);
+  if (!status) return error;
+  if (words(error) === status) return null;
+  if (!words(error).startsWith(`${status} `)) return error;
+  // Drop the leading repeat: as many characters of `error` as hold the status's words.
+  let seen = 0;
+  let i = 0;
+  const target = status.replace(/ /g, '').length;
+  while (i < error.length && seen < target) {
+    if (/[a-z0-9]/i.test(error[i]!)) seen++;
+    i++;
+  }
+  const rest = error.slice(i).replace(/^[\s:;,.—–-]+/, '');
+  return rest ? rest : null;
+}

@@ -7,7 +7,17 @@ import { Check, Field } from '../components/Field';
 import { Light } from '../components/Light';
 import { TagsInput } from '../components/TagsInput';
 import { lightTone } from '../lib/format';
-import { numberOf, optionalText, storedPasswordOriginLeft, validateInstance, type DraftInstance, type FieldErrors } from '../lib/settings-form';
+import {
+  connectionKey,
+  extraErrorText,
+  numberOf,
+  optionalText,
+  recheckInstanceErrors,
+  storedPasswordOriginLeft,
+  validateInstance,
+  type DraftInstance,
+  type FieldErrors,
+} from '../lib/settings-form';
 import { currentApi } from '../store/app-store';
 
 /** Props of one instance card in the settings form. */
@@ -20,7 +30,8 @@ export interface InstanceEditorProps {
   onChange(next: DraftInstance): void;
   onMove(delta: -1 | 1): void;
   onRemove(): void;
-  onErrors(errors: FieldErrors): void;
+  /** Field errors to show (a message) or clear (null: the field was fixed). */
+  onErrors(errors: Record<string, string | null>): void;
 }
 
 /** One instance: a summary row (reorder, edit, remove) and, when open, every field plus Test connection. */
@@ -29,9 +40,17 @@ export function InstanceEditor(p: InstanceEditorProps) {
   const v = draft.value;
   const id = (f: string) => `inst-${draft.key}-${f}`;
   const err = (f: string) => p.errors[`instances.${index}.${f}`];
-  const set = (patch: Partial<InstanceSettings>) => p.onChange({ ...draft, value: { ...v, ...patch } });
+  /** Applies an edit; an error shown on this instance is re-checked, so fixing the field clears it. */
+  const edit = (next: DraftInstance) => {
+    p.onChange(next);
+    const rechecked = recheckInstanceErrors(p.errors, next.value, `instances.${index}`);
+    if (Object.keys(rechecked).length) p.onErrors(rechecked);
+  };
+  const set = (patch: Partial<InstanceSettings>) => edit({ ...draft, value: { ...v, ...patch } });
   const [testing, setTesting] = useState(false);
-  const [result, setResult] = useState<InstanceHealth | string | null>(null);
+  // A result belongs to the URL, credentials and TLS it tested: after any change to them it is not shown.
+  const [tested, setTested] = useState<{ key: string; result: InstanceHealth | string } | null>(null);
+  const result = tested && tested.key === connectionKey(draft) ? tested.result : null;
   const label = v.name || `instance ${index + 1}`;
   const hasErrors = Object.keys(p.errors).some((k) => k.startsWith(`instances.${index}.`));
 
@@ -39,11 +58,12 @@ export function InstanceEditor(p: InstanceEditorProps) {
     const checked = validateInstance(v, `instances.${index}`);
     if (!checked.ok) return p.onErrors(checked.errors);
     setTesting(true);
-    setResult(null);
+    setTested(null);
+    const key = connectionKey(draft);
     try {
-      setResult(await currentApi().testConnection({ instance: checked.value, password: draft.password || undefined }));
+      setTested({ key, result: await currentApi().testConnection({ instance: checked.value, password: draft.password || undefined }) });
     } catch (e) {
-      setResult(errorText(e));
+      setTested({ key, result: errorText(e) });
     } finally {
       setTesting(false);
     }
@@ -102,7 +122,7 @@ export function InstanceEditor(p: InstanceEditorProps) {
               autoComplete="new-password"
               value={draft.password}
               placeholder={p.passwordStored ? '•••• stored' : 'not set'}
-              onChange={(e) => p.onChange({ ...draft, password: e.target.value })}
+              onChange={(e) => edit({ ...draft, password: e.target.value })}
             />
           </Field>
           <Check id={id('vpn')} label="Requires VPN (skip while the VPN is down)" checked={v.requiresVpn} onChange={(requiresVpn) => set({ requiresVpn })} />
@@ -157,7 +177,11 @@ export function InstanceEditor(p: InstanceEditorProps) {
                       {result.version && ` · qBittorrent ${result.version}`}
                       {result.apiVersion && ` · API ${result.apiVersion}`}
                     </span>
-                    {result.error && <span className="error-text small">{result.error}</span>}
+                    {extraErrorText(describeStatus(result.status), result.error) && (
+                      <span className="error-text small" data-testid="test-connection-error">
+                        {extraErrorText(describeStatus(result.status), result.error)}
+                      </span>
+                    )}
                   </>
                 )}
               </div>

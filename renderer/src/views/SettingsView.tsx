@@ -6,6 +6,7 @@ import {
   commandFromText,
   commandLineText,
   draftOf,
+  mergeFieldErrors,
   newInstance,
   numberOf,
   optionalText,
@@ -126,7 +127,7 @@ export function SettingsView() {
                   setInstances(instances.filter((x) => x.key !== d.key));
                   setErrors({});
                 }}
-                onErrors={(e) => setErrors({ ...errors, ...e })}
+                onErrors={(e) => setErrors(mergeFieldErrors(errors, e))}
               />
             ))}
           </ol>
