@@ -2,8 +2,8 @@ import type { Page } from '@playwright/test';
 
 /**
  * WCAG 2.x contrast of every visible text on a page, measured in the real browser from computed
- * styles: the text colour and each ancestor's background are composited (alpha and `opacity`
- * groups) over the canvas, and the ratio of the two relative luminances is compared with the AA
+ * styles: the text colour and each ancestor's background are composited (alpha, `opacity` and
+ * grayscale/brightness `filter` groups) over the canvas, and the ratio of the two relative luminances is compared with the AA
  * minimum — 4.5:1, or 3:1 for large text (≥ 24 px, or ≥ 18.66 px at weight ≥ 700).
  * Source of the rules: WCAG 2.2 success criterion 1.4.3 and its "relative luminance" and
  * "large scale" definitions (https://www.w3.org/TR/WCAG22/#contrast-minimum).
@@ -32,7 +32,8 @@ export interface ContrastReport {
   failures: ContrastFailure[];
   /**
    * Texts not measured, with why: inside a disabled control (WCAG 1.4.3 exempts inactive UI
-   * components) or over a background image (no single background colour).
+   * components), over a background image (no single background colour), or under a filter
+   * other than grayscale/brightness/opacity.
    */
   skipped: string[];
 }
@@ -62,10 +63,12 @@ export async function measureContrast(page: Page): Promise<ContrastReport> {
       const d = ctx.getImageData(0, 0, 1, 1).data;
       return [d[0]!, d[1]!, d[2]!, d[3]! / 255];
     };
-    /** `c` painted over the opaque `b`. */
-    const over = (c: Rgba, b: Rgba): Rgba => [0, 1, 2].map((i) => c[i]! * c[3] + b[i]! * (1 - c[3])).concat(1) as Rgba;
-    /** An opacity group: `inner` at opacity `o` over `b`. */
-    const mix = (b: Rgba, inner: Rgba, o: number): Rgba => [0, 1, 2].map((i) => inner[i]! * o + b[i]! * (1 - o)).concat(1) as Rgba;
+    /** Source-over of `c` on `b`, both with alpha (colour channels not premultiplied). */
+    const over = (c: Rgba, b: Rgba): Rgba => {
+      const a = c[3] + b[3] * (1 - c[3]);
+      if (a === 0) return [0, 0, 0, 0];
+      return [0, 1, 2].map((i) => (c[i]! * c[3] + b[i]! * b[3] * (1 - c[3])) / a).concat(a) as Rgba;
+    };
     const lum = (c: Rgba): number => {
       const [r, g, b] = [c[0], c[1], c[2]].map((v) => {
         const s = v / 255;
@@ -82,24 +85,57 @@ export async function measureContrast(page: Page): Promise<ContrastReport> {
     };
 
     /**
-     * Effective colours of text in `el` whose own colour is `color`: the chain of ancestors from
-     * <html> down to `el` is painted over a white canvas, each with its background and as an
-     * opacity group. Returns null when a background image sits behind the text.
+     * Applies a computed `filter` to one colour (sRGB values, as Chromium applies the filter
+     * functions). Returns null for a filter this cannot follow (blur, drop-shadow, url(), …).
      */
-    const effective = (el: Element, color: Rgba): { fg: Rgba; bg: Rgba } | null => {
-      const chain: { bg: Rgba; opacity: number }[] = [];
+    const filtered = (c: Rgba, filter: string): Rgba | null => {
+      if (filter === 'none') return c;
+      let out: Rgba = [...c];
+      for (const [, fn, arg] of filter.matchAll(/([a-z-]+)\(([^)]*)\)/g)) {
+        const v = arg!.trim().endsWith('%') ? parseFloat(arg!) / 100 : parseFloat(arg!);
+        const [r, g, b, a] = out;
+        if (fn === 'grayscale') {
+          const k = 1 - Math.min(1, v);
+          out = [
+            (0.2126 + 0.7874 * k) * r + (0.7152 - 0.7152 * k) * g + (0.0722 - 0.0722 * k) * b,
+            (0.2126 - 0.2126 * k) * r + (0.7152 + 0.2848 * k) * g + (0.0722 - 0.0722 * k) * b,
+            (0.2126 - 0.2126 * k) * r + (0.7152 - 0.7152 * k) * g + (0.0722 + 0.9278 * k) * b,
+            a,
+          ];
+        } else if (fn === 'brightness') out = [r * v, g * v, b * v, a];
+        else if (fn === 'opacity') out = [r, g, b, a * Math.min(1, v)];
+        else return null;
+        out = [0, 1, 2].map((i) => Math.max(0, Math.min(255, out[i]!))).concat(out[3]) as Rgba;
+      }
+      return out;
+    };
+
+    /**
+     * Effective colours of text in `el` whose own colour is `color`: each element from <html>
+     * down to `el` is a group (its background under its children, then its `filter`, then its
+     * `opacity`), composited over a white canvas. Returns a reason instead when a background
+     * image or a filter this cannot follow sits on the way.
+     */
+    const effective = (el: Element, color: Rgba): { fg: Rgba; bg: Rgba } | string => {
+      const chain: { bg: Rgba; opacity: number; filter: string }[] = [];
       for (let e: Element | null = el; e; e = e.parentElement) {
         const cs = getComputedStyle(e);
-        if (cs.backgroundImage !== 'none') return null;
-        chain.unshift({ bg: parse(cs.backgroundColor), opacity: parseFloat(cs.opacity) });
+        if (cs.backgroundImage !== 'none') return 'background image';
+        chain.unshift({ bg: parse(cs.backgroundColor), opacity: parseFloat(cs.opacity), filter: cs.filter });
       }
-      const draw = (i: number, backdrop: Rgba, text: boolean): Rgba => {
-        if (i === chain.length) return text ? over(color, backdrop) : backdrop;
-        const inner = draw(i + 1, over(chain[i]!.bg, backdrop), text);
-        return mix(backdrop, inner, chain[i]!.opacity);
+      const clear: Rgba = [0, 0, 0, 0];
+      const group = (i: number, text: boolean): Rgba | null => {
+        if (i === chain.length) return text ? color : clear;
+        const inner = group(i + 1, text);
+        if (!inner) return null;
+        const painted = filtered(over(inner, chain[i]!.bg), chain[i]!.filter);
+        return painted && [painted[0], painted[1], painted[2], painted[3] * chain[i]!.opacity];
       };
       const white: Rgba = [255, 255, 255, 1];
-      return { fg: draw(0, white, true), bg: draw(0, white, false) };
+      const fg = group(0, true);
+      const bg = group(0, false);
+      if (!fg || !bg) return `filter ${chain.find((c) => c.filter !== 'none')?.filter ?? ''}`;
+      return { fg: over(fg, white), bg: over(bg, white) };
     };
 
     const failures: {
@@ -123,8 +159,8 @@ export async function measureContrast(page: Page): Promise<ContrastReport> {
         return;
       }
       const c = effective(el, parse(color));
-      if (!c) {
-        skipped.push(`${describe(el)} "${short}": background image`);
+      if (typeof c === 'string') {
+        skipped.push(`${describe(el)} "${short}": ${c}`);
         return;
       }
       checked++;
