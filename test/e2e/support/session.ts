@@ -139,7 +139,9 @@ const SHOTS = process.env.QBF_UPDATE_SCREENSHOTS === '1'
 
 /**
  * Screenshots the current view as `<name>-tray-light.png` and `<name>-tray-dark.png` (420×600),
- * plus `<name>-window-light.png` (900×700) when `window` is set; restores light and tray size.
+ * plus `<name>-window-light.png` and `<name>-window-dark.png` (900×700) when `window` is set
+ * (`dark: false` leaves out both dark ones); restores light and tray size. The README's gallery
+ * is written from these files by `npx tsx test/e2e/support/readme-gallery.ts`.
  * `center` scrolls that element to the middle of the view before each picture.
  */
 export async function shoot(page: Page, name: string, o: { window?: boolean; dark?: boolean; center?: Locator } = {}): Promise<void> {
@@ -161,6 +163,11 @@ export async function shoot(page: Page, name: string, o: { window?: boolean; dar
   if (o.window) {
     await page.setViewportSize(WINDOW);
     await snap('window-light');
+    if (o.dark !== false) {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await snap('window-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
     await page.setViewportSize(TRAY);
   }
 }
