@@ -22,7 +22,6 @@ const errors: string[] = [];
 try {
   for (const scheme of ['light', 'dark'] as const) {
     for (const [size, viewport] of [['tray', { width: 420, height: 600 }], ['window', { width: 900, height: 700 }]] as const) {
-      if (size === 'window' && scheme === 'dark') continue;
       const { server } = await startDevDashboard();
       const ctx = await browser.newContext({ colorScheme: scheme, viewport, reducedMotion: 'reduce' });
       const page = await ctx.newPage();
