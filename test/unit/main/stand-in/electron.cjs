@@ -16,6 +16,13 @@ const { fileURLToPath } = require('node:url');
 const HOME = process.env.QBF_STANDIN_HOME;
 const APP_PATH = process.env.QBF_STANDIN_APP_PATH;
 const REPORT = process.env.QBF_STANDIN_REPORT;
+/** `first-run` (nothing configured) or `configured` (config.json and desktop state written by the test, packaged layout). */
+const SCENARIO = process.env.QBF_STANDIN_SCENARIO || 'first-run';
+const PACKAGED = process.env.QBF_STANDIN_PACKAGED === '1';
+/** Magnet handed over by a second launch (Windows/Linux protocol activation while the app runs). */
+const SECOND_MAGNET = process.env.QBF_STANDIN_SECOND_MAGNET;
+// What electron sets in a packaged app: the folder holding app.asar and electron-builder's extraResources.
+if (process.env.QBF_STANDIN_RESOURCES) process.resourcesPath = process.env.QBF_STANDIN_RESOURCES;
 /** Upper bound for the whole boot-and-drive, so a broken shell fails the test instead of hanging it. */
 const GIVE_UP_MS = 30_000;
 
@@ -28,6 +35,7 @@ const seen = {
   windows: [],
   tray: null,
   errorBoxes: [],
+  protocolClients: [],
   drive: null,
   quit: null,
 };
@@ -69,7 +77,7 @@ let ready = false;
 let quitting = 0;
 Object.assign(app, {
   name: 'qbit-failover',
-  isPackaged: false,
+  isPackaged: PACKAGED,
   dock: undefined,
   getName: () => 'qbit-failover',
   getVersion: () => '0.0.0-stand-in',
@@ -104,9 +112,15 @@ Object.assign(app, {
     void report(code || 1);
   },
   setLoginItemSettings() {},
-  isDefaultProtocolClient: () => false,
-  setAsDefaultProtocolClient: () => true,
-  removeAsDefaultProtocolClient: () => true,
+  isDefaultProtocolClient: (scheme) => seen.protocolClients.includes(scheme),
+  setAsDefaultProtocolClient(scheme) {
+    seen.protocolClients.push(scheme);
+    return true;
+  },
+  removeAsDefaultProtocolClient(scheme) {
+    seen.protocolClients = seen.protocolClients.filter((s) => s !== scheme);
+    return true;
+  },
 });
 
 const ipcHandlers = new Map();
@@ -181,7 +195,10 @@ class Tray extends EventEmitter {
     seen.tray.tooltip = text;
   }
   setContextMenu(menu) {
-    seen.tray.menu = menu.map((i) => (i.type === 'separator' ? '---' : `${i.label}${i.enabled ? '' : ' (disabled)'}`));
+    const label = (i) => (i.type === 'separator' ? '---' : `${i.label}${i.enabled === false ? ' (disabled)' : ''}`);
+    // A submenu's items follow it, prefixed "› " (what the user sees on hovering it).
+    seen.tray.menu = menu.flatMap((i) => [label(i), ...(i.submenu || []).map((s) => `› ${label(s)}`)]);
+    this.menu = menu;
   }
   isDestroyed() {
     return this.destroyed;
@@ -222,9 +239,6 @@ async function drive() {
     void report(1);
   }, GIVE_UP_MS);
   giveUp.unref();
-  const until = async (what) => {
-    while (!(await what())) await new Promise((r) => setTimeout(r, 20));
-  };
   // Up: IPC handlers registered, tray made, window shown (first run: nothing configured).
   await until(() => ipcHandlers.has('qbf:getSnapshot') && seen.tray && seen.windows.some((w) => w.shown));
   const win = seen.windows[0];
@@ -237,8 +251,17 @@ async function drive() {
   const escape = await serve(new Request('app://qbit-failover/..%2f..%2fpackage.json'));
   drove.traversalStatus = escape.status;
 
+  // Every file the page references resolves on app:// (relative to index.html, as the renderer is built with base './').
+  const html = await readFile(path.join(APP_PATH, 'out', 'renderer', 'index.html'), 'utf8');
+  drove.assets = [];
+  for (const [, ref] of html.matchAll(/(?:src|href)="\.?\/?([^"#?]+)"/g)) {
+    const res = await serve(new Request(new URL(ref, 'app://qbit-failover/index.html').href));
+    drove.assets.push({ ref, status: res.status });
+  }
+
   drove.foreignCall = await invoke('qbf:getSnapshot', { id: 999, url: 'https://evil.example/' }, {});
   drove.invalidCall = await invoke('qbf:addText', ours, { text: 42 });
+  if (SCENARIO === 'configured') return driveConfigured(ours, drove, giveUp);
   // The magnet given on the command line is held until the engine is ready, then queued (no instance).
   await until(async () => ((await invoke('qbf:getSnapshot', ours, {})).result?.queue?.length ?? 0) > 0);
   const snap = (await invoke('qbf:getSnapshot', ours, {})).result;
@@ -246,8 +269,40 @@ async function drive() {
   // The tray follows the engine's events: its tooltip counts the queued magnet too.
   await until(() => /queue 1\b/.test(seen.tray.tooltip));
   drove.tooltipAfterQueue = seen.tray.tooltip;
+
+  // A second launch with a magnet (the browser, while the app runs): handed over to this instance.
+  win.shown = false;
+  app.emit('second-instance', {}, ['/opt/qbit-failover/qbit-failover', '--', SECOND_MAGNET], '/');
+  await until(async () => ((await invoke('qbf:getSnapshot', ours, {})).result?.queue?.length ?? 0) > 1);
+  drove.handoff = { queued: (await invoke('qbf:getSnapshot', ours, {})).result.queue.length, windowShown: win.shown };
+  const desktop = (await invoke('qbf:getDesktopState', ours, {})).result;
+  drove.recentAdds = desktop.recentAdds.map((r) => ({ label: r.label, outcome: r.outcome }));
+  await until(() => seen.tray.menu.some((l) => l.startsWith('Recent adds (2)')));
+  drove.trayMenu = seen.tray.menu;
   clearTimeout(giveUp);
   app.quit();
+}
+
+/**
+ * Configured and packaged, the add dialog switched on: the magnet from the command line is not
+ * added but waits for the dialog, which the window opens; the user answers it (as the renderer
+ * would, over IPC), and only then is it added.
+ */
+async function driveConfigured(ours, drove, giveUp) {
+  const win = seen.windows[0];
+  await until(() => win.urls.some((u) => u.endsWith('#/add-prompt')));
+  drove.windowUrls = [...win.urls];
+  const before = (await invoke('qbf:getDesktopState', ours, {})).result;
+  drove.pendingAdd = before.pendingAdd;
+  drove.queuedBeforeAnswer = (await invoke('qbf:getSnapshot', ours, {})).result.queue.length;
+  const answer = (await invoke('qbf:answerAddPrompt', ours, { id: before.pendingAdd.id, add: true, options: { category: 'tv', instance: 'nas' } })).result;
+  drove.answer = { summary: answer.response.summary, pendingAfter: answer.state.pendingAdd, recent: answer.state.recentAdds.map((r) => ({ label: r.label, outcome: r.outcome })) };
+  clearTimeout(giveUp);
+  app.quit();
+}
+
+async function until(what) {
+  while (!(await what())) await new Promise((r) => setTimeout(r, 20));
 }
 
 // One `exports.x =` per name: Node finds a CommonJS module's named exports for `import { x }` by
