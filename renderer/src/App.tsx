@@ -9,11 +9,15 @@ import { QueueView } from './views/QueueView';
 import { AddView } from './views/AddView';
 import { SettingsView } from './views/SettingsView';
 import { ActivityView } from './views/ActivityView';
+import { TorrentsView } from './views/TorrentsView';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { useBrowserSignals } from './components/use-browser-signals';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'status', label: 'Status' },
   { id: 'queue', label: 'Queue' },
   { id: 'add', label: 'Add' },
+  { id: 'torrents', label: 'Torrents' },
   { id: 'settings', label: 'Settings' },
   { id: 'activity', label: 'Activity' },
 ];
@@ -23,7 +27,9 @@ export function App() {
   const tab = useApp((s) => s.tab);
   const setTab = useApp((s) => s.setTab);
   const queueLength = useApp((s) => s.snapshot?.queue.length ?? 0);
-  const stream = useApp((s) => s.stream);
+  // Not live: everything below the banner is greyed (styles.css `.app[data-connection='lost']`), nothing shown as current.
+  const connection = useApp((s) => (s.stream === 'open' ? 'live' : s.stream === 'connecting' && s.lastSeenAt === null ? 'connecting' : 'lost'));
+  useBrowserSignals();
   const dragging = useWindowDrop();
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   // The tray menu opens `#/settings`; follow hash changes while the window stays open.
@@ -45,15 +51,11 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className="app" data-connection={connection} data-testid="app">
       <header className="app-header">
         <h1>qBit Failover</h1>
-        {stream !== 'open' && (
-          <span className="stream-state" role="status" data-testid="stream-state">
-            {stream === 'connecting' ? 'Connecting…' : 'Disconnected'}
-          </span>
-        )}
       </header>
+      <ConnectionBanner />
       <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
         {TABS.map((t) => (
           <button
@@ -86,6 +88,7 @@ export function App() {
         {tab === 'status' && <StatusView />}
         {tab === 'queue' && <QueueView />}
         {tab === 'add' && <AddView />}
+        {tab === 'torrents' && <TorrentsView />}
         {tab === 'settings' && <SettingsView />}
         {tab === 'activity' && <ActivityView />}
       </main>

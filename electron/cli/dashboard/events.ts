@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiBackend } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/model';
 import { toWireError } from '../../../shared/wire-error';
+import { HEARTBEAT_EVENT, HEARTBEAT_MS } from '../../../shared/dashboard-wire';
 
 /**
  * `GET /api/events`: the engine's events as server-sent events, the same events the Electron
@@ -10,8 +11,8 @@ import { toWireError } from '../../../shared/wire-error';
  * `getActivity`), at start and after a reconnect.
  */
 
-/** Interval of the SSE heartbeat comment, ms (keeps proxies and idle timers from closing the stream). */
-export const HEARTBEAT_MS = 15_000;
+/** Interval of the heartbeat, ms (the named event `heartbeat`; see shared/dashboard-wire.ts). */
+export { HEARTBEAT_MS } from '../../../shared/dashboard-wire';
 
 /**
  * Streams events to one client until it goes away; `open` is told about the response so the
@@ -29,7 +30,7 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ba
   const write = (event: EngineEvent): void => void res.write(`data: ${JSON.stringify(event)}\n\n`);
   let pending: EngineEvent[] | null = [];
   const unsubscribe = backend.subscribe((event) => (pending ? pending.push(event) : write(event)));
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => res.write(`event: ${HEARTBEAT_EVENT}\ndata: {}\n\n`), HEARTBEAT_MS);
   heartbeat.unref();
   const cleanup = (): void => {
     clearInterval(heartbeat);

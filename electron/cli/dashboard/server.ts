@@ -5,6 +5,7 @@ import { toWireError } from '../../../shared/wire-error';
 import { createAuth, dashboardToken, isLoopbackHost, TOKEN_COOKIE, TOKEN_HEADER, type DashboardAuth } from './auth';
 import { streamEvents } from './events';
 import { sendHelpPage } from './help-page';
+import { ROTATE_TOKEN_PATH, type RotatedToken } from '../../../shared/dashboard-wire';
 import { HttpError, readBody, sendError, sendJson, setSecurityHeaders } from './http';
 import { serveStatic } from './static';
 
@@ -48,14 +49,6 @@ export interface DashboardTokenStore {
   watch(onChange: (token: string) => void): () => void;
 }
 
-/** Path of the rotate call (POST, token header required). */
-export const ROTATE_TOKEN_PATH = '/api/dashboard-token/rotate';
-
-/** Reply of {@link ROTATE_TOKEN_PATH}: the new token and the page link carrying it. */
-export interface RotatedToken {
-  token: string;
-  url: string;
-}
 
 /** PEM certificate (chain) and private key of an HTTPS dashboard. */
 export interface DashboardTls {

@@ -1,6 +1,6 @@
 import { API_METHODS, type QbitFailoverApi } from '../../../shared/contract';
 import { ApiError } from '../../../shared/wire-error';
-import { createHttpApi, type StreamState } from './http-client';
+import { createHttpApi, type HttpApi, type StreamStateListener } from './http-client';
 import { readToken } from './token';
 import { errorInWords } from '../../../shared/code-words';
 
@@ -16,14 +16,16 @@ export interface Transport {
   kind: 'electron' | 'http';
   api: QbitFailoverApi;
   /** Event-stream state; the IPC transport is always open. */
-  onStreamState(listener: (state: StreamState) => void): () => void;
+  onStreamState(listener: StreamStateListener): () => void;
+  /** The dashboard's own calls (token rotation); absent in the Electron window. */
+  dashboard?: Pick<HttpApi, 'rotateToken' | 'currentToken'>;
 }
 
 /** Picks the transport once at start. */
 export function chooseTransport(): Transport {
   if (window.qbitFailover) return { kind: 'electron', api: typedErrors(window.qbitFailover), onStreamState: () => () => {} };
   const api = createHttpApi(readToken());
-  return { kind: 'http', api, onStreamState: api.onStreamState };
+  return { kind: 'http', api, onStreamState: api.onStreamState, dashboard: api };
 }
 
 /**
@@ -49,4 +51,4 @@ export function errorText(err: unknown): string {
 }
 
 export { ApiError } from '../../../shared/wire-error';
-export type { StreamState } from './http-client';
+export type { StreamState, StreamStateListener } from './http-client';

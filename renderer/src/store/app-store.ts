@@ -8,7 +8,7 @@ import { flushSummary } from '../lib/format';
 import { mergeActivity, newerQueue } from '../lib/event-merge';
 
 /** The views of the window, in tab order. */
-export type Tab = 'status' | 'queue' | 'add' | 'settings' | 'activity';
+export type Tab = 'status' | 'queue' | 'add' | 'torrents' | 'settings' | 'activity';
 
 /** One short message at the bottom of the window. */
 export interface Toast {
@@ -21,6 +21,8 @@ export interface Toast {
 export interface AppState {
   transport: Transport['kind'];
   stream: StreamState;
+  /** When the dashboard last heard from `serve` (ms since epoch; null before the first contact), shown while disconnected. */
+  lastSeenAt: number | null;
   tab: Tab;
   /** Health, route, VPN, queue summary: replaced by every `snapshot` event. */
   snapshot: EngineSnapshot | null;
@@ -61,6 +63,12 @@ export interface AppState {
 
 let api: QbitFailoverApi;
 let nextToast = 1;
+let dashboardCalls: Transport['dashboard'] | null = null;
+
+/** The dashboard's own calls (token rotation, its link); null in the Electron window. */
+export function currentDashboard(): Transport['dashboard'] | null {
+  return dashboardCalls;
+}
 
 /** The one store of the renderer. */
 export const useApp = create<AppState>()((set, get) => {
@@ -86,6 +94,7 @@ export const useApp = create<AppState>()((set, get) => {
   return {
     transport: 'http',
     stream: 'connecting',
+    lastSeenAt: null,
     tab: tabFromHash(typeof location === 'undefined' ? '' : location.hash),
     snapshot: null,
     queue: null,
@@ -201,7 +210,7 @@ export const useApp = create<AppState>()((set, get) => {
 /** The tab named by a `#/<tab>` location hash (the tray's "Settings" opens `#/settings`), else Status. */
 export function tabFromHash(hash: string): Tab {
   const id = hash.replace(/^#\/?/, '');
-  return (['status', 'queue', 'add', 'settings', 'activity'] as const).find((t) => t === id) ?? 'status';
+  return (['status', 'queue', 'add', 'torrents', 'settings', 'activity'] as const).find((t) => t === id) ?? 'status';
 }
 
 /**
@@ -212,11 +221,12 @@ export function tabFromHash(hash: string): Tab {
  */
 export function connectStore(transport: Transport): () => void {
   api = transport.api;
+  dashboardCalls = transport.dashboard ?? null;
   useApp.setState({ transport: transport.kind, stream: transport.kind === 'electron' ? 'open' : 'connecting' });
   let seenOpen = false;
   let lost = false;
-  const offState = transport.onStreamState((stream) => {
-    useApp.setState({ stream });
+  const offState = transport.onStreamState((stream, lastSeenAt) => {
+    useApp.setState({ stream, lastSeenAt });
     if (stream !== 'open') {
       lost = seenOpen;
       return;

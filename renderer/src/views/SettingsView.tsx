@@ -15,8 +15,9 @@ import {
   type DraftInstance,
   type FieldErrors,
 } from '../lib/settings-form';
-import { useApp } from '../store/app-store';
+import { currentDashboard, useApp } from '../store/app-store';
 import { InstanceEditor } from './InstanceEditor';
+import { DashboardSettings } from '../components/DashboardSettings';
 import { GatewaySettings } from './GatewaySettings';
 
 type ProbeMode = 'none' | 'ping' | 'interface';
@@ -25,6 +26,7 @@ type ProbeMode = 'none' | 'ping' | 'interface';
 export function SettingsView() {
   const view = useApp((s) => s.settingsView);
   const transport = useApp((s) => s.transport);
+  const dashboard = currentDashboard();
   const save = useApp((s) => s.saveSettings);
   const [base, setBase] = useState<Settings | null>(null);
   const [instances, setInstances] = useState<DraftInstance[]>([]);
@@ -221,34 +223,37 @@ export function SettingsView() {
 
       <GatewaySettings value={draft.gateway} errors={errors} onChange={(gateway) => patch({ gateway })} />
 
-      <section className="card stack" aria-labelledby="h-desktop">
-        <h2 className="section-title" id="h-desktop">
-          Desktop app
-        </h2>
-        {transport !== 'electron' && <p className="muted small">These apply to the tray app only.</p>}
-        <Check id="ui-magnet" label="Open magnet links with qBit Failover" checked={draft.ui.magnetHandler} onChange={(magnetHandler) => patch({ ui: { ...draft.ui, magnetHandler } })} />
-        <Check id="ui-login" label="Start at login" checked={draft.ui.startAtLogin} onChange={(startAtLogin) => patch({ ui: { ...draft.ui, startAtLogin } })} />
-        <Check id="ui-pin" label="Keep the window open (pin)" checked={draft.ui.pinWindow} onChange={(pinWindow) => patch({ ui: { ...draft.ui, pinWindow } })} />
-        <fieldset className="stack tight-stack">
-          <legend>Notify me when</legend>
-          {(
-            [
-              ['failover', 'an add fails over to another instance'],
-              ['queued', 'something is queued'],
-              ['flushed', 'the queue is flushed'],
-              ['vpn', 'the VPN goes down or comes back'],
-            ] as const
-          ).map(([k, text]) => (
-            <Check
-              key={k}
-              id={`notify-${k}`}
-              label={text}
-              checked={draft.ui.notifications[k]}
-              onChange={(on) => patch({ ui: { ...draft.ui, notifications: { ...draft.ui.notifications, [k]: on } } })}
-            />
-          ))}
-        </fieldset>
-      </section>
+      {/* Only the desktop app can honour these (login item, magnet: handler, tray window); the dashboard has its own. */}
+      {transport === 'electron' && (
+        <section className="card stack" aria-labelledby="h-desktop">
+          <h2 className="section-title" id="h-desktop">
+            Desktop app
+          </h2>
+          <Check id="ui-magnet" label="Open magnet links with qBit Failover" checked={draft.ui.magnetHandler} onChange={(magnetHandler) => patch({ ui: { ...draft.ui, magnetHandler } })} />
+          <Check id="ui-login" label="Start at login" checked={draft.ui.startAtLogin} onChange={(startAtLogin) => patch({ ui: { ...draft.ui, startAtLogin } })} />
+          <Check id="ui-pin" label="Keep the window open (pin)" checked={draft.ui.pinWindow} onChange={(pinWindow) => patch({ ui: { ...draft.ui, pinWindow } })} />
+          <fieldset className="stack tight-stack">
+            <legend>Notify me when</legend>
+            {(
+              [
+                ['failover', 'an add fails over to another instance'],
+                ['queued', 'something is queued'],
+                ['flushed', 'the queue is flushed'],
+                ['vpn', 'the VPN goes down or comes back'],
+              ] as const
+            ).map(([k, text]) => (
+              <Check
+                key={k}
+                id={`notify-${k}`}
+                label={text}
+                checked={draft.ui.notifications[k]}
+                onChange={(on) => patch({ ui: { ...draft.ui, notifications: { ...draft.ui.notifications, [k]: on } } })}
+              />
+            ))}
+          </fieldset>
+        </section>
+      )}
+      {transport === 'http' && dashboard && <DashboardSettings rotateToken={dashboard.rotateToken} currentToken={dashboard.currentToken} />}
 
       <div className="save-bar">
         {errorCount > 0 ? (

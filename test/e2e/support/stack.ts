@@ -43,6 +43,8 @@ export interface Stack {
   queueFile: string;
   primary: QbtProcess;
   secondary: QbtProcess;
+  /** The environment `serve` was started with (to start another `serve` on the same home: support/serve-again.ts). */
+  serveEnv: Record<string, string>;
   /** Last ~64 KiB of the `serve` child's stdout+stderr. */
   logs(): string;
   /** SIGTERMs the `serve` child only (the dashboard's backend goes away; instances stay). */
@@ -141,6 +143,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     queueFile,
     primary,
     secondary,
+    serveEnv: env,
     logs: () => output,
     stopServe,
     queuedOnDisk() {
