@@ -84,6 +84,8 @@ export function App() {
       </div>
       <QueueProblemBanner />
       <ConfigWarningsBanner />
+      {/* Above the view, in the flow: a toast never covers a result. */}
+      <Toasts />
       <main className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1}>
         {tab === 'status' && <StatusView />}
         {tab === 'queue' && <QueueView />}
@@ -92,7 +94,6 @@ export function App() {
         {tab === 'settings' && <SettingsView />}
         {tab === 'activity' && <ActivityView />}
       </main>
-      <Toasts />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
           <div className="drop-overlay-box">

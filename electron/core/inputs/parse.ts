@@ -65,15 +65,26 @@ export function parseTorrent(data: Uint8Array, input: string): ParsedInput {
   return { input, kind: 'torrent', infohash: (v1 ?? v2)!, v1, v2, name: safeName, magnet: canonicalMagnet(v1, v2, safeName), torrent: data };
 }
 
+/** A magnet URI or an `http(s)` URL inside text. */
+const LINK_IN_TEXT = /magnet:\?[^\s"'<>]+|https?:\/\/[^\s"'<>]+/gi;
+
 /**
- * Splits pasted or dropped text into inputs: every magnet URI and `http(s)` URL in it; when
- * there is none, each non-empty line (so a stray word is rejected with a reason, not ignored).
+ * Splits pasted or dropped text into inputs, in order: every magnet URI and `http(s)` URL in it,
+ * plus each line without one that is a single word (a garbage line among magnets is rejected
+ * with a reason, never dropped: every line of a paste gets a result); a line of words around the
+ * links ("grab these:") is not an input. With no link at all, each non-empty line is one.
  */
 export function splitText(text: string): string[] {
-  const found = text.match(/magnet:\?[^\s"'<>]+|https?:\/\/[^\s"'<>]+/gi);
-  if (found && found.length) return found;
-  return text
+  const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean);
+  if (text.search(LINK_IN_TEXT) < 0) return lines;
+  const out: string[] = [];
+  for (const line of lines) {
+    const links = line.match(LINK_IN_TEXT);
+    if (links) out.push(...links);
+    else if (!/\s/.test(line)) out.push(line);
+  }
+  return out;
 }

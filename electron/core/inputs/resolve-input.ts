@@ -41,7 +41,8 @@ export async function resolveInput(raw: string, opts: { allowPaths?: boolean } =
   if (/^[a-z][a-z0-9+.-]*:/i.test(input) && !/^[a-z]:[\\/]/i.test(input)) {
     throw new InvalidInput(`unsupported URL scheme "${input.split(':')[0]!.slice(0, 20)}:" (use a magnet URI, an http(s) .torrent URL, or a .torrent file)`);
   }
-  if (opts.allowPaths === false) throw new InvalidInput(PATHS_REFUSED_MESSAGE);
+  // A word that is no path ("not-a-magnet", a stray line of a paste) is told what it is not; a path hears why paths are refused.
+  if (opts.allowPaths === false) throw new InvalidInput(/[\\/]|\.torrent$/i.test(input) ? PATHS_REFUSED_MESSAGE : 'not a magnet URI or http(s) .torrent URL');
   if (input.length > 4096 || input.includes('\0')) throw new InvalidInput('not a magnet URI, http(s) URL or .torrent file path');
   let stat;
   try {

@@ -1,6 +1,6 @@
 import { useApp } from '../store/app-store';
 
-/** Short messages at the bottom; errors are announced assertively. */
+/** Short messages above the view, in the page flow (never over a result); errors are announced assertively. */
 export function Toasts() {
   const toasts = useApp((s) => s.toasts);
   const dismiss = useApp((s) => s.dismissToast);

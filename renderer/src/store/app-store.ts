@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { AddOptions, QbitFailoverApi, SettingsView } from '../../../shared/contract';
-import type { ActivityItem, AddResult, EngineEvent, EngineSnapshot, FlushResponse, QueueListing } from '../../../shared/model';
+import type { ActivityItem, AddResult, EngineEvent, EngineSnapshot, FlushProgress, FlushResponse, QueueListing } from '../../../shared/model';
+import { LIMITS } from '../../../shared/limits';
+import { flushResultText, placedPerInstance } from '../../../shared/flush-result';
 import type { Settings } from '../../../shared/settings';
 import { errorText, type StreamState, type Transport } from '../api';
 import { bytesToBase64, isTorrentFile, torrentFileProblem } from '../lib/files';
@@ -36,6 +38,10 @@ export interface AppState {
   addResults: AddResult[];
   flushBusy: boolean;
   flushResult: { summary: string; response: FlushResponse } | null;
+  /** The latest flush's progress (any flush: a click, Retry, or the engine's own on recovery), from `flushProgress` events. */
+  flushProgress: FlushProgress | null;
+  /** The latest finished flush per instance in words ("1 204 → seedbox, 798 → local, 0 left"); null before one. */
+  flushOutcome: string | null;
   toasts: Toast[];
   /** Set by the first-run card on Status: Settings opens with a prefilled new instance. */
   wantNewInstance: boolean;
@@ -54,6 +60,8 @@ export interface AppState {
   addFiles(files: File[]): Promise<void>;
   flush(infohashes?: string[]): Promise<void>;
   removeEntry(infohash: string): Promise<void>;
+  /** Removes many entries (the queue view's bulk Remove), in calls of at most LIMITS.maxInputs. */
+  removeEntries(infohashes: string[]): Promise<void>;
   loadSettings(): Promise<void>;
   /** Stores each typed password, then saves settings; throws the API error so the form can map it to fields. */
   saveSettings(settings: Settings, passwords: Record<string, string>): Promise<void>;
@@ -105,6 +113,8 @@ export const useApp = create<AppState>()((set, get) => {
     addResults: [],
     flushBusy: false,
     flushResult: null,
+    flushProgress: null,
+    flushOutcome: null,
     toasts: [],
     wantNewInstance: false,
     setTab: (tab) => set({ tab }),
@@ -133,6 +143,10 @@ export const useApp = create<AppState>()((set, get) => {
       if (event.type === 'snapshot') set({ snapshot: event.snapshot, stream: 'open' });
       else if (event.type === 'queue') set((s) => ({ queue: newerQueue(s.queue, event.queue) }));
       else if (event.type === 'activity') set((s) => ({ activity: mergeActivity(s.activity, [event.item]) }));
+      else if (event.type === 'flushProgress') {
+        const p = event.progress;
+        set(p.done ? { flushProgress: p, flushOutcome: flushResultText(p.perInstance, p.left) } : { flushProgress: p });
+      }
     },
     checkNow: async () => {
       const snapshot = await attempt('Check', () => api.checkNow({}));
@@ -167,13 +181,37 @@ export const useApp = create<AppState>()((set, get) => {
     },
     flush: async (infohashes) => {
       set({ flushBusy: true });
-      const response = await attempt('Flush', () => api.flush(infohashes ? { infohashes } : {}));
+      // A selection larger than one call may carry goes in several flushes, one after another.
+      const parts = infohashes ? chunks(infohashes, LIMITS.maxInputs) : [undefined];
+      let response: FlushResponse | undefined;
+      for (const part of parts) {
+        const r = await attempt('Flush', () => api.flush(part ? { infohashes: part } : {}));
+        if (!r) break;
+        response = response
+          ? { placed: [...response.placed, ...r.placed], remaining: [...response.remaining, ...r.remaining], notQueued: [...response.notQueued, ...r.notQueued], queueLength: r.queueLength }
+          : r;
+      }
       set({ flushBusy: false });
-      if (response) set({ flushResult: { summary: flushSummary(response.placed.length, response.remaining.length), response } });
+      if (response) {
+        set({
+          flushResult: { summary: flushSummary(response.placed.length, response.remaining.length), response },
+          flushOutcome: flushResultText(placedPerInstance(response.placed), response.remaining.length),
+        });
+      }
     },
     removeEntry: async (infohash) => {
       const r = await attempt('Remove', () => api.removeEntry({ infohash }));
       if (r && !r.removed) get().toast('That entry was no longer in the queue');
+      await get().refresh();
+    },
+    removeEntries: async (infohashes) => {
+      let removed = 0;
+      for (const part of chunks(infohashes, LIMITS.maxInputs)) {
+        const r = await attempt('Remove', () => api.removeEntries({ infohashes: part }));
+        if (!r) break;
+        removed += r.removed.length;
+      }
+      if (removed < infohashes.length) get().toast(`${infohashes.length - removed} of the selected entries were no longer in the queue`);
       await get().refresh();
     },
     loadSettings: async () => {
@@ -206,6 +244,13 @@ export const useApp = create<AppState>()((set, get) => {
     },
   };
 });
+
+/** `list` in pieces of at most `size` items. */
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
 
 /** The tab named by a `#/<tab>` location hash (the tray's "Settings" opens `#/settings`), else Status. */
 export function tabFromHash(hash: string): Tab {

@@ -3,7 +3,7 @@ import { useApp } from '../store/app-store';
 import { describeAddResult, shortHash } from '../lib/format';
 import { TagsInput } from '../components/TagsInput';
 
-/** Add: paste box, .torrent picker, collapsed options, and the result of the last add. */
+/** Add: paste box (Ctrl+Enter or Cmd+Enter adds), .torrent picker, collapsed options, and a result for every input of the last add. */
 export function AddView() {
   const [text, setText] = useState('');
   const adding = useApp((s) => s.adding);
@@ -32,7 +32,18 @@ export function AddView() {
           spellCheck={false}
           placeholder="magnet:?xt=urn:btih:…  (one or more, separated by spaces or lines)"
           onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            // Ctrl+Enter (Cmd+Enter on macOS) adds, as in chat and mail boxes; a plain Enter is a new line.
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              if (!adding) e.currentTarget.form?.requestSubmit();
+            }
+          }}
+          aria-describedby="add-text-hint"
         />
+        <p id="add-text-hint" className="muted small">
+          One link per line; every line gets a result. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> adds.
+        </p>
         <div className="row">
           <button type="submit" className="primary" disabled={adding || !text.trim()}>
             {adding ? 'Adding…' : 'Add'}

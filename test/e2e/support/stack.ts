@@ -32,6 +32,8 @@ export interface StackOptions {
    * (a light changes within a second; a server back after a long outage is re-probed within 2 s).
    */
   config?: Partial<SettingsInput>;
+  /** Text of the queue file written before `serve` starts (a queue left from before), e.g. 10 000 entries. */
+  queueFileText?: string;
 }
 
 /** A running stack; `stop()` ends every process it started and deletes its folders. */
@@ -78,6 +80,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const home = mkdtempSync(join(tmpdir(), 'qbf-e2e-home-'));
   const queueFile = join(home, 'queue.json');
   writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, pollIntervalMs: 1000, maxBackoffMs: 2000, ...o.config }, null, 2));
+  if (o.queueFileText !== undefined) writeFileSync(queueFile, o.queueFileText);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
