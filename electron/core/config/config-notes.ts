@@ -147,3 +147,30 @@ export function configNotes(raw: unknown): string[] {
   }
   return notes;
 }
+
+/**
+ * `settings` (about to be written to `config.json`) with the keys the schema does not read that
+ * `previous` (the file as it was) held: at the top level, and in each instance matched by name.
+ * A save from a UI thus never loses what the user wrote by mistake (`"instance": [...]`, a typo'd
+ * field); {@link configNotes} keeps reporting it until it is fixed by hand. Known keys come from
+ * `settings` only. Never throws.
+ */
+export function withUnreadKeys<T extends object>(settings: T, previous: unknown): T {
+  if (!previous || typeof previous !== 'object' || Array.isArray(previous)) return settings;
+  const topShape = objectShape(SettingsSchema) ?? {};
+  const instanceShape = objectShape(arrayElement(topShape.instances)) ?? {};
+  const unread = (raw: Record<string, unknown>, shape: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(raw).filter(([k]) => !(k in shape)));
+  const prev = previous as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...(settings as Record<string, unknown>), ...unread(prev, topShape) };
+  const before = Array.isArray(prev.instances) ? (prev.instances as unknown[]) : [];
+  const now = (settings as { instances?: unknown }).instances;
+  if (Array.isArray(now)) {
+    out.instances = now.map((inst: unknown) => {
+      const name = (inst as { name?: unknown } | null)?.name;
+      const old = before.find((b): b is Record<string, unknown> => !!b && typeof b === 'object' && (b as { name?: unknown }).name === name);
+      return old ? { ...(inst as Record<string, unknown>), ...unread(old, instanceShape) } : inst;
+    });
+  }
+  return out as T;
+}

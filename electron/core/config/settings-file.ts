@@ -3,7 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { SettingsSchema, defaultSettings, type Settings, type SettingsInput } from '../../../shared/settings';
 import { configFile } from './paths';
-import { configNotes } from './config-notes';
+import { configNotes, withUnreadKeys } from './config-notes';
 
 /** `config.json` exists but cannot be used; the message names the field at fault. */
 export class ConfigError extends Error {
@@ -73,7 +73,8 @@ async function migrateReconnectCommand(file: string, raw: Record<string, unknown
 }
 
 /**
- * Validates and writes `<home>/config.json` atomically (temp file + fsync + rename).
+ * Validates and writes `<home>/config.json` atomically (temp file + fsync + rename). Keys of the
+ * existing file that the settings do not read are kept (see {@link withUnreadKeys}).
  * @throws ZodError-derived ConfigError when the settings are invalid; fs errors as thrown by the OS.
  */
 export async function saveSettingsFile(home: string, input: SettingsInput): Promise<Settings> {
@@ -83,7 +84,9 @@ export async function saveSettingsFile(home: string, input: SettingsInput): Prom
     throw new ConfigError(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, configFile(home));
   }
   await fs.mkdir(home, { recursive: true });
-  await writeFileAtomic(configFile(home), `${JSON.stringify(parsed.data, null, 2)}\n`, { mode: 0o644 });
+  // Keys of the file that the settings do not read stay (reported at every load), never lost by a save.
+  const previous = await fs.readFile(configFile(home), 'utf8').then(JSON.parse, () => null).catch(() => null);
+  await writeFileAtomic(configFile(home), `${JSON.stringify(withUnreadKeys(parsed.data, previous), null, 2)}\n`, { mode: 0o644 });
   return parsed.data;
 }
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closestKey, configNotes } from '../../../electron/core/config/config-notes';
-import { loadSettingsFile } from '../../../electron/core/config/settings-file';
+import { loadSettingsFile, saveSettingsFile } from '../../../electron/core/config/settings-file';
+import { readFileSync } from 'node:fs';
 
 /**
  * Issue 11, "Settings that forgive mistakes": a `config.json` with keys the settings do not read
@@ -72,6 +73,17 @@ describe('config.json keys the settings do not read', () => {
   it('a file with only known keys has no notes', async () => {
     const r = await load({ version: 1, instances: [{ name: 'nas', url: 'http://127.0.0.1:8080', tls: { mode: 'system' } }], vpn: { check: 'none' }, ui: { notifications: { failover: true } } });
     expect(r.notes).toEqual([]);
+  });
+
+  it('a save from a UI keeps what it does not read (a typo\'d block, a typo\'d field), so it is never lost and still reported', async () => {
+    const r = await load({ instance: [{ name: 'old', url: 'http://127.0.0.1:1' }], instances: [{ name: 'nas', url: 'http://127.0.0.1:8080', categroy: 'tv' }] });
+    const home = dirs[dirs.length - 1]!;
+    await saveSettingsFile(home, { ...r.settings, pollIntervalMs: 5_000, instances: [...r.settings.instances, { ...r.settings.instances[0]!, name: 'second' }] });
+    const written = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(written.instance).toEqual([{ name: 'old', url: 'http://127.0.0.1:1' }]);
+    expect(written.instances).toEqual([expect.objectContaining({ name: 'nas', categroy: 'tv' }), expect.not.objectContaining({ categroy: 'tv' })]);
+    expect(written.pollIntervalMs).toBe(5_000);
+    expect((await loadSettingsFile(home)).notes).toHaveLength(2);
   });
 
   it('closestKey suggests the known key within two typos, none for an unrelated word', () => {
