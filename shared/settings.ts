@@ -140,6 +140,20 @@ export const GatewaySettingsSchema = z.object({
   username: z.string().trim().min(1).max(256).default('admin'),
 });
 
+/**
+ * Notices sent beyond the desktop (electron/core/webhook.ts): `webhookUrl`, when set, receives a
+ * JSON POST per notice (added, queued, flushed, failover, instance down/up, VPN, finished) from
+ * `watch`, `serve`, `gateway` and the tray app. http(s) only; empty or absent = off.
+ */
+export const NotifySettingsSchema = z.object({
+  webhookUrl: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((u) => u === '' || (/^https?:\/\/\S+$/i.test(u) && URL.canParse(u)), 'the webhook URL must be a full http:// or https:// URL')
+    .optional(),
+});
+
 export const RoutingPolicySchema = z.enum(['priority', 'round-robin', 'least-loaded']);
 
 /** The whole settings document (`config.json`, version 1). */
@@ -169,6 +183,7 @@ export const SettingsSchema = z.object({
   /** How long to poll `torrents/info` for an added infohash before the add counts as failed, ms. */
   confirmTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
   gateway: GatewaySettingsSchema.default({ enabled: false, host: '127.0.0.1', port: 8089, username: 'admin' }),
+  notifications: NotifySettingsSchema.default({}),
   ui: UiSettingsSchema.default({
     notifications: { failover: true, queued: true, flushed: true, vpn: true },
     magnetHandler: false,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { AddOptionsSchema, type AddOptions } from '../../shared/contract';
+import { startWebhook, type WebhookHandle } from './webhook';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from '../../shared/model';
 import { ActivityLog, QueueFeed } from './activity';
 import type { InstanceSettings, Settings } from '../../shared/settings';
@@ -83,6 +84,8 @@ export class Engine extends EventEmitter {
   /** What the settings in force ignored or adjusted, with the fix (the snapshot's `configWarnings`). */
   private configNotes: string[] = [];
   private readonly logger: Logger;
+  /** The webhook while running (`start` → `stop`). */
+  private webhook: WebhookHandle | null = null;
   /** Runs flushes one at a time (and background flushes, retried with backoff). */
   private readonly flusher: FlushRunner;
   /** The activity log (ring buffer; its items go out as `activity` events). */
@@ -304,6 +307,8 @@ export class Engine extends EventEmitter {
   /** Starts polling (and the queue watcher); the first check runs now. */
   async start(): Promise<void> {
     this.running = true;
+    // Notices to `notifications.webhookUrl` for as long as the engine runs (watch, serve, gateway, tray).
+    this.webhook ??= startWebhook({ source: this, logger: this.logger });
     this.flusher.resume();
     if (this.opts.watchQueueFile && !this.stopWatch) this.startQueueWatch();
     if (this.opts.watchQueueFile && !this.stopConfigWatch) {
@@ -332,6 +337,8 @@ export class Engine extends EventEmitter {
     await this.fleet.stop();
     await this.placing;
     if (this.emitTimer) clearTimeout(this.emitTimer);
+    await this.webhook?.stop();
+    this.webhook = null;
   }
 
   /**
