@@ -74,7 +74,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled(engines.map((e) => e.stop()));
-  for (const s of servers) s.closeAllConnections?.(), s.close();
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
   await qbt?.dispose();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
