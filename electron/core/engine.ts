@@ -26,6 +26,7 @@ import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
 import type { QbitClient, TorrentInfo } from './qbittorrent';
 import { GATEWAY_APIKEY_SECRET, GATEWAY_PASSWORD_SECRET, newGatewayApiKey, readGatewayCredentials, type GatewayCredentials, type GatewayStatus } from './gateway/credentials';
+import { flushResultText, placedPerInstance } from '../../shared/flush-result';
 
 export { COMMAND_LOCKED_MESSAGE, type EnvReport } from './config/settings-source';
 
@@ -138,7 +139,7 @@ export class Engine extends EventEmitter {
       this.flushesPlaced++;
       this.recordPlaced(res.placed.filter((p) => p.outcome === 'added').map((p) => p.infohash));
       this.noteEach('duplicate', res.placed.filter((p) => p.outcome === 'duplicate').map((p) => `${p.name ?? p.infohash} was already on ${p.instance}: left the queue`), 'more queue entries were already on an instance');
-      this.note('flush', `flushed ${res.placed.length} from the queue; ${res.queueLength} still queued`);
+      this.note('flush', `flushed ${res.placed.length} from the queue (${flushResultText(placedPerInstance(res.placed), res.remaining.length)}); ${res.queueLength} still queued`);
     });
     this.flusher.on('progress', (progress) => this.emit('event', { type: 'flushProgress', progress } satisfies EngineEvent));
     this.flusher.on('failed', (what, delayMs) => this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delayMs / 1000)} s`));
