@@ -47,7 +47,17 @@ export class GatewayAuth {
   /** Client address → failed logins and, once banned, until when (epoch ms). */
   private readonly failures = new Map<string, { count: number; bannedUntil: number }>();
 
-  constructor(private readonly creds: GatewayCredentials) {}
+  constructor(private creds: GatewayCredentials) {}
+
+  /**
+   * Takes new credentials (changed in the app or by `qbit-failover gateway-password` in another
+   * process). A new username or password ends every session, as a qBittorrent restart would; the
+   * failed-login counts and bans stay.
+   */
+  update(next: GatewayCredentials): void {
+    if (next.username !== this.creds.username || next.password !== this.creds.password) this.sessions.clear();
+    this.creds = next;
+  }
 
   /** Whether `address` is banned now. */
   isBanned(address: string): boolean {
@@ -150,7 +160,7 @@ export class GatewayAuth {
   }
 }
 
-/** The `Set-Cookie` value of a new session (qBittorrent 5.1: HttpOnly, path=/, SameSite=Strict). */
-export function sessionCookieHeader(sid: string): string {
-  return `${SESSION_COOKIE}=${sid}; HttpOnly; SameSite=Strict; path=/`;
+/** The `Set-Cookie` value of a new session (qBittorrent 5.1: HttpOnly, path=/, SameSite=Strict; `Secure` over HTTPS). */
+export function sessionCookieHeader(sid: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${sid}; HttpOnly; SameSite=Strict; path=/${secure ? '; Secure' : ''}`;
 }

@@ -1,7 +1,7 @@
 import type { Settings } from '../../../shared/settings';
 import type { Logger } from '../logger';
 import type { GatewayEngine } from './backends';
-import { startGateway, type GatewayHandle } from './index';
+import { CREDENTIALS_REFRESH_MS, GatewayError, startGateway, type GatewayHandle } from './server';
 
 /** A gateway that follows the settings (see {@link runGatewayFromSettings}). */
 export interface GatewayRunner {
@@ -40,13 +40,30 @@ export function runGatewayFromSettings(engine: GatewayEngine, logger: Logger, on
         if (!wanted) return;
         try {
           handle = await startGateway(engine, { logger });
-          logger.info(`gateway listening on ${handle.url}`);
-          onStarted?.(handle.url);
+          if (onStarted) onStarted(handle.url);
+          else logger.info(`gateway listening on ${handle.url}`);
         } catch (err) {
           logger.error(`gateway not started: ${(err as Error).message}`);
+          // A password set later by another process (`qbit-failover gateway-password`) is picked up here.
+          if (err instanceof GatewayError && err.code === 'NO_PASSWORD') waitForPassword();
         }
       })
       .catch((err: Error) => logger.error(`gateway: ${err.message}`));
+  };
+
+  let retry: NodeJS.Timeout | null = null;
+  /** Checks the secret store every {@link CREDENTIALS_REFRESH_MS} until a password is there, then starts. */
+  const waitForPassword = (): void => {
+    if (retry || stopped) return;
+    retry = setInterval(() => {
+      void engine.gatewayCredentials().then((c) => {
+        if (!c.password || stopped) return;
+        if (retry) clearInterval(retry);
+        retry = null;
+        apply(engine.currentSettings(), true);
+      }, () => undefined);
+    }, CREDENTIALS_REFRESH_MS);
+    retry.unref();
   };
 
   const onSettings = (s: Readonly<Settings>): void => apply(s);
@@ -58,6 +75,7 @@ export function runGatewayFromSettings(engine: GatewayEngine, logger: Logger, on
     url: () => handle?.url ?? null,
     stop: async () => {
       stopped = true;
+      if (retry) clearInterval(retry);
       engine.off('settings', onSettings);
       engine.off('gatewayCredentials', onCredentials);
       await chain;

@@ -13,11 +13,6 @@ import { torrentRoutes } from './routes/torrents';
 import { transferSyncRoutes } from './routes/transfer-sync';
 import type { RouteTable } from './routes/types';
 
-export { NO_GATEWAY_PASSWORD, type GatewayCredentials, type GatewayStatus } from './credentials';
-export { PRESENTED_API_VERSION, PRESENTED_VERSION } from './routes/app';
-export type { GatewayEngine } from './backends';
-export { runGatewayFromSettings, type GatewayRunner } from './runner';
-
 /**
  * The qBittorrent-compatible gateway: serves `/api/v2/*` as qBittorrent 5.1 does, in front of the
  * engine (failover, duplicates, confirmation, the durable queue) — the same engine, never a
@@ -70,6 +65,9 @@ export function isLoopbackHost(host: string): boolean {
 
 const ROUTES: RouteTable = { ...authRoutes, ...appRoutes, ...torrentRoutes, ...transferSyncRoutes };
 
+/** How often a running gateway re-reads its credentials from the secret store, ms (a password set by another process). */
+export const CREDENTIALS_REFRESH_MS = 5_000;
+
 /** `/api/v2/<scope>/<action>`. */
 const API_PATH = /^\/api\/v2\/([A-Za-z]+)\/([A-Za-z]+)\/?$/;
 
@@ -91,16 +89,21 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     const stored = await engine.gatewayCredentials();
     return { username: options.username ?? stored.username, password: options.password ?? stored.password, apiKey: options.apiKey ?? stored.apiKey };
   };
-  const creds = await loadCreds();
+  let creds = await loadCreds();
   if (!creds.password) throw new GatewayError('NO_PASSWORD', NO_GATEWAY_PASSWORD);
-  let auth = new GatewayAuth(creds);
-  // A password or key changed in the app while running applies at once (sessions end, as after a qBittorrent restart).
+  const auth = new GatewayAuth(creds);
+  // A password or key changed while running applies at once when changed in this process (the
+  // engine's event), and within CREDENTIALS_REFRESH_MS when changed by another (the CLI).
   const onCreds = (): void => {
     void loadCreds().then((c) => {
-      if (c.password) auth = new GatewayAuth(c);
+      if (!c.password) return;
+      creds = c;
+      auth.update(c);
     }, () => undefined);
   };
   engine.on('gatewayCredentials', onCreds);
+  const refresh = setInterval(onCreds, CREDENTIALS_REFRESH_MS);
+  refresh.unref();
 
   const tls = !!options.tls;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -121,9 +124,8 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     if (!m) return text('Not Found', 404);
     const route = ROUTES[`${m[1]}/${m[2]}`];
     const address = req.socket.remoteAddress ?? '';
-    const current = auth;
     if (!route?.public) {
-      const ok = current.check(req, address);
+      const ok = auth.check(req, address);
       if (!ok.ok) return text(ok.text, ok.status);
     }
     // qBittorrent 5.1 answers a bare "Not Found"; later versions say "Endpoint does not exist" (apicontroller.cpp).
@@ -139,13 +141,14 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     const ua = req.headers['user-agent'];
     return route.handle({
       engine,
-      auth: current,
+      auth,
       req,
       params,
       address,
       client: typeof ua === 'string' ? ua : '',
       backends: engine.gatewayBackends(),
       username: creds.username,
+      tls,
     });
   };
 
@@ -173,6 +176,7 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     port: bound,
     close: async () => {
       engine.off('gatewayCredentials', onCreds);
+      clearInterval(refresh);
       engine.noteGatewayUrl(null);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

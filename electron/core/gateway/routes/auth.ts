@@ -7,9 +7,9 @@ export const authRoutes: RouteTable = {
   'auth/login': {
     postOnly: true,
     public: true,
-    handle: ({ auth, req, params, address }) => {
+    handle: ({ auth, req, params, address, tls }) => {
       const r = auth.login(address, params.fields.get('username') ?? '', params.fields.get('password') ?? '', req);
-      return { status: r.status, body: r.text, headers: r.sid ? { 'set-cookie': sessionCookieHeader(r.sid) } : undefined };
+      return { status: r.status, body: r.text, headers: r.sid ? { 'set-cookie': sessionCookieHeader(r.sid, tls) } : undefined };
     },
   },
   'auth/logout': {

@@ -142,12 +142,12 @@ async function info(ctx: RouteContext): Promise<Reply> {
   return json(mergeInfo(lists.map((l) => l.value), queuedRows(ctx.engine.queuedEntries(), { ...q, filter: filterFor(q.filter, true) }), q));
 }
 
-/** `torrents/delete`: queue entries of those hashes are removed; the instances holding the others delete them (`deleteFiles` passed on). */
+/** `torrents/delete`: queue entries of those hashes (every one for `all`) are removed; the instances holding the others delete them (`deleteFiles` passed on). */
 async function remove(ctx: RouteContext): Promise<Reply> {
   const hashes = hashesParam(ctx);
-  if (hashes !== 'all') {
-    for (const e of ctx.engine.queuedEntries().filter((x) => hashes.some((h) => namesEntry(x, h)))) await ctx.engine.removeEntry(e.infohash);
-  }
+  // Queued torrents are listed like the others, so `all` removes them too (the client asked to delete every torrent it sees).
+  const queued = ctx.engine.queuedEntries().filter((x) => hashes === 'all' || hashes.some((h) => namesEntry(x, h)));
+  if (queued.length) await ctx.engine.removeEntries(queued.map((e) => e.infohash));
   return routed(ctx, 'torrents/delete');
 }
 

@@ -15,6 +15,8 @@ export interface RouteContext {
   client: string;
   /** The instances to ask now (see `Engine.gatewayBackends`). */
   backends: Backend[];
+  /** Whether the gateway serves HTTPS (the session cookie is then `Secure`). */
+  tls: boolean;
   /** The gateway's own username (shown in `app/preferences` in place of the instance's). */
   username: string;
 }
