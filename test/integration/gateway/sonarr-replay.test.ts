@@ -271,6 +271,26 @@ describe('Sonarr replay at the gateway in front of two qbittorrent-nox', () => {
     await sonarrMagnets(new SonarrQbitProxy(settingsFor(gateway.url, GW_USER, GW_PASS, 'gw')));
   });
 
+  it('the gateway restarted on the same port (the app restarted): Sonarr\'s cached SID is gone, its pre-emptive Basic header carries the call — no error, no second login', async () => {
+    const gw = await startGateway(engine, { host: '127.0.0.1', port: 0, username: GW_USER, password: GW_PASS });
+    const p = new SonarrQbitProxy(settingsFor(gw.url, GW_USER, GW_PASS, 'restart'));
+    try {
+      expect(await p.getApiVersion()).toBe('2.11.4');
+      await gw.close();
+      const again = await startGateway(engine, { host: '127.0.0.1', port: gw.port, username: GW_USER, password: GW_PASS });
+      try {
+        const before = p.log.length;
+        expect(await p.getTorrents()).toBeInstanceOf(Array);
+        // (qBittorrent ignores Basic: there it is 403 → re-login → retry, V2:416-425.)
+        expect(p.log.slice(before).map((e) => `${e.path.replace(/\?.*/, '')} ${e.status}`)).toEqual(['/api/v2/torrents/info 200']);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('a wrong password: the login answers 200 "Fails." and Sonarr reports an authentication failure, not a crash', async () => {
     const p = new SonarrQbitProxy(settingsFor(gateway.url, GW_USER, 'wrong', 'gw'));
     await expect(p.getApiVersion()).rejects.toMatchObject({ kind: 'DownloadClientAuthenticationException' });
