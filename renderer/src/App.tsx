@@ -2,6 +2,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { tabFromHash, useApp, type Tab } from './store/app-store';
 import { useWindowDrop } from './components/use-window-drop';
 import { Toasts } from './components/Toasts';
+import { DesktopPanels, isDesktopWindow } from './views/DesktopPanels';
 import { QueueProblemBanner } from './components/QueueProblemBanner';
 import { ConfigWarningsBanner } from './components/ConfigWarningsBanner';
 import { StatusView } from './views/StatusView';
@@ -54,6 +55,11 @@ export function App() {
     <div className="app" data-connection={connection} data-testid="app">
       <header className="app-header">
         <h1>qBit Failover</h1>
+        {isDesktopWindow() && (
+          <a href="#/recent" className="header-link" data-testid="recent-link">
+            Recent adds
+          </a>
+        )}
       </header>
       <ConnectionBanner />
       <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
@@ -85,6 +91,7 @@ export function App() {
       <QueueProblemBanner />
       <ConfigWarningsBanner />
       {/* Above the view, in the flow: a toast never covers a result. */}
+      <DesktopPanels />
       <Toasts />
       <main className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1}>
         {tab === 'status' && <StatusView />}
