@@ -24,7 +24,7 @@ import type { FinishedTorrent } from './fleet/torrent-counts';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
-import type { QbitClient, TorrentInfo } from './qbittorrent';
+import { toQbitError, type QbitClient, type TorrentInfo } from './qbittorrent';
 import { GATEWAY_APIKEY_SECRET, GATEWAY_PASSWORD_SECRET, newGatewayApiKey, readGatewayCredentials, type GatewayCredentials, type GatewayStatus } from './gateway/credentials';
 import { flushResultText, placedPerInstance } from '../../shared/flush-result';
 
@@ -612,10 +612,19 @@ export class Engine extends EventEmitter {
 
   /**
    * For the gateway: the instances it may ask now (reachable at their last check, not VPN-bound
-   * while the VPN is down), in priority order, with their WebUI API clients.
+   * while the VPN is down), in priority order, with their WebUI API clients. `failed(err)` reports
+   * a call that got no answer (timeout, refused, login trouble — not an HTTP error status): the
+   * instance is then down until its next good probe, so later calls do not wait for it again.
    */
-  gatewayBackends(): { name: string; client: QbitClient }[] {
-    return this.fleet.reachable().map((rt) => ({ name: rt.name, client: rt.client }));
+  gatewayBackends(): { name: string; client: QbitClient; failed(err: unknown): void }[] {
+    return this.fleet.reachable().map((rt) => ({
+      name: rt.name,
+      client: rt.client,
+      failed: (err: unknown) => {
+        const e = toQbitError(err);
+        if (!e.code.startsWith('HTTP_') && e.code !== 'UNKNOWN') this.fleet.markFailed(rt, e);
+      },
+    }));
   }
 
   /** For the gateway: the queue entries with their add options (category, save path…), for listing them as torrents. */

@@ -12,6 +12,8 @@ export type GatewayEngine = Pick<
 export interface Backend {
   name: string;
   client: QbitClient;
+  /** Reports a call that got no answer (see `Engine.gatewayBackends`). */
+  failed?(err: unknown): void;
 }
 
 /** Whether `b` speaks WebUI API ≥ 2.11 (qBittorrent 5.0+: `stop`/`start`, `stopped*` states). Null when it does not answer. */
@@ -23,9 +25,18 @@ export async function isV5(b: Backend): Promise<boolean | null> {
   }
 }
 
-/** Runs `fn` on every backend in parallel; those that throw are left out (their data reappears when they answer again). */
+/** Runs `fn` on every backend in parallel; those that throw are left out (their data reappears when they answer again) and reported `failed`. */
 export async function fanOut<T>(backends: Backend[], fn: (b: Backend) => Promise<T>): Promise<{ backend: Backend; value: T }[]> {
-  const settled = await Promise.allSettled(backends.map(async (backend) => ({ backend, value: await fn(backend) })));
+  const settled = await Promise.allSettled(
+    backends.map(async (backend) => {
+      try {
+        return { backend, value: await fn(backend) };
+      } catch (err) {
+        backend.failed?.(err);
+        throw err;
+      }
+    }),
+  );
   return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
 }
 
