@@ -16,7 +16,17 @@ const PROBE_TIMEOUT_MS = 1_000;
 const NEGATIVE_TTL_MS = 300_000;
 const notPlain = new Map<string, number>();
 
-/** True when `host:port` answers a plain HTTP request within `timeoutMs`; never throws. */
+/**
+ * Whether `head` (the start of an answer to a well-formed `HEAD /`) comes from a plain-http
+ * server: an HTTP status line, but not 400 or nginx's 497 — what an HTTPS port says to plain
+ * HTTP ("The plain HTTP request was sent to HTTPS port"), which must not pass for plain http.
+ */
+function isPlainAnswer(head: string): boolean {
+  const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head);
+  return !!m && m[1] !== '400' && m[1] !== '497';
+}
+
+/** True when `host:port` answers a plain HTTP request within `timeoutMs` (see {@link isPlainAnswer}); never throws. */
 export function answersPlainHttp(host: string, port: number, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
   return new Promise((resolve) => {
     let got = '';
@@ -30,10 +40,10 @@ export function answersPlainHttp(host: string, port: number, timeoutMs = PROBE_T
     socket.on('connect', () => socket.write(`HEAD / HTTP/1.0\r\nHost: ${host.includes(':') ? `[${host}]` : host}:${port}\r\n\r\n`));
     socket.on('data', (chunk: Buffer) => {
       got += chunk.toString('latin1');
-      if (got.length >= 5) done(got.startsWith('HTTP/'));
+      if (got.includes('\n') || got.length >= 64) done(isPlainAnswer(got));
     });
     socket.on('error', () => done(false));
-    socket.on('close', () => done(got.startsWith('HTTP/')));
+    socket.on('close', () => done(isPlainAnswer(got)));
   });
 }
 

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,20 @@ describe('https:// to a plain-http qBittorrent', () => {
     await ok.close();
   }, 30_000);
 
+  it('a plain-http server that answers the handshake with HTTP 400 (nginx, node) says the same', async () => {
+    const plain = createHttpServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    const port = (plain.address() as AddressInfo).port;
+    try {
+      const c = new QbitClient({ url: `https://127.0.0.1:${port}/qbt/`, username: 'admin', password: 'x' });
+      await expect(c.login()).rejects.toMatchObject({ code: 'TLS_ERROR', message: `this server speaks http, not https — use http://127.0.0.1:${port}/qbt` });
+      await c.close();
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((r) => plain.close(r));
+    }
+  }, 30_000);
+
   it('a server that accepts and never answers stays TIMEOUT; a closed port stays CONNECTION_REFUSED', async () => {
     const port = (silent.address() as AddressInfo).port;
     const quiet = new QbitClient({ url: `https://127.0.0.1:${port}`, username: 'admin', password: 'x', connectTimeoutMs: 300 });
@@ -71,4 +86,20 @@ describe('https:// to a plain-http qBittorrent', () => {
     await expect(refused.login()).rejects.toMatchObject({ code: 'CONNECTION_REFUSED' });
     await refused.close();
   }, 30_000);
+});
+
+describe('a real https server that is only slow', () => {
+  it('is not taken for plain http when its port answers plain HTTP with 400 (nginx: "plain HTTP request was sent to HTTPS port")', async () => {
+    const { answersPlainHttp } = await import('../../../electron/core/qbittorrent/plain-http-probe');
+    const tlsPort = createServer((sock) => {
+      sock.once('data', () => sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 47\r\n\r\nThe plain HTTP request was sent to HTTPS port\r\n'));
+    });
+    await new Promise<void>((r) => tlsPort.listen(0, '127.0.0.1', r));
+    try {
+      expect(await answersPlainHttp('127.0.0.1', (tlsPort.address() as AddressInfo).port)).toBe(false);
+      expect(await answersPlainHttp('127.0.0.1', q.port)).toBe(true);
+    } finally {
+      await new Promise((r) => tlsPort.close(r));
+    }
+  });
 });
