@@ -28,8 +28,8 @@ export function ConnectionBanner() {
   if (stream === 'unauthorized') {
     return (
       <p className="connection-banner lost" role="alert" data-testid="stream-state">
-        This page’s link is no longer valid (the dashboard token was rotated). Get the new link with <code>qbit-failover dashboard-token</code> on the
-        server, or from the tab where it was rotated.
+        This page’s link is no longer valid (the dashboard token was rotated). Open the new link: <code>qbit-failover dashboard-token</code> on the
+        server prints it (if it was already opened in this browser, reloading this page is enough).
       </p>
     );
   }

@@ -150,6 +150,11 @@ test('settings only the desktop app can honour are not offered under serve; the 
 test('rotating the token from settings: this tab keeps working, the old link gets the help page', async ({ browser }) => {
   const s = session();
   const { page, stack } = s;
+  // A tab in another browser, open on the old link:
+  const other = await browser.newContext();
+  const elsewhere = await other.newPage();
+  await elsewhere.goto(stack.url);
+  await expect(elsewhere.getByTestId('stream-state')).toHaveCount(0);
   await openTab(page, 'Settings');
   const link = page.getByLabel(/Dashboard link/);
   await expect(link).toHaveValue(stack.url);
@@ -163,8 +168,10 @@ test('rotating the token from settings: this tab keeps working, the old link get
   await openTab(page, 'Status');
   await page.getByRole('button', { name: /Check now/ }).click();
   await expect(page.getByTestId('toast').filter({ hasText: 'failed' })).toHaveCount(0);
-  const other = await browser.newContext();
   try {
+    // The tab elsewhere loses its stream and says how to get the new link, instead of retrying forever.
+    await expect(elsewhere.getByTestId('stream-state')).toContainText('no longer valid', { timeout: 15_000 });
+    await expect(elsewhere.getByTestId('stream-state')).toContainText('qbit-failover dashboard-token');
     const old = await other.newPage();
     expect((await old.goto(stack.url))?.status()).toBe(401);
     await expect(old.getByTestId('token-help')).toBeVisible();
