@@ -30,7 +30,7 @@ let cookie: string;
 async function call(path: string, form?: Record<string, string>): Promise<{ status: number; body: string }> {
   const res = await fetch(`${gateway.url}/api/v2/${path}`, {
     method: form ? 'POST' : 'GET',
-    headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: { cookie, 'user-agent': 'Sonarr/4.0.14.2939 (ubuntu 24.04)', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
     body: form ? new URLSearchParams(form).toString() : undefined,
   });
   return { status: res.status, body: await res.text() };
@@ -83,6 +83,8 @@ describe('add options through the gateway and the queue', () => {
       autoTMM: 'false',
     });
     expect([add.status, add.body]).toEqual([200, 'Ok.']);
+    // The activity log names the program that added (its User-Agent).
+    expect(engine.activityList().filter((i) => i.message.includes('from Sonarr/4.0.14.2939 (ubuntu 24.04)'))).toHaveLength(2);
 
     const listed = JSON.parse((await call('torrents/info?category=tv-opts')).body) as Record<string, unknown>[];
     const row = listed.find((r) => r.hash === m.infohash);
