@@ -1,16 +1,13 @@
 import type { Engine } from '../core/engine';
 import type { Logger } from '../core/logger';
+import { gatewaySetupText } from '../../shared/gateway-setup';
 
 /** A running gateway (see `startGateway` in electron/core/gateway). */
 export type GatewayHandle = Awaited<ReturnType<typeof import('../core/gateway').startGateway>>;
 
 /** What to type into Sonarr/Radarr (Settings → Download Clients → qBittorrent) for a gateway at `url`. */
 export function clientSetupLines(url: string, username: string): string[] {
-  const u = new URL(url);
-  return [
-    `Gateway: ${url}`,
-    `In Sonarr/Radarr/Prowlarr: Download Clients → + → qBittorrent — Host ${u.hostname.replace(/^\[|\]$/g, '')}, Port ${u.port}, Use SSL ${u.protocol === 'https:' ? 'on' : 'off'}, Username ${username}, Password: the gateway password.`,
-  ];
+  return [`Gateway: ${url}`, gatewaySetupText(url, username)];
 }
 
 /**

@@ -26,7 +26,7 @@ export function GatewayCard() {
         </p>
       )}
       <p className="small" data-testid="gateway-setup-text">
-        {text}
+        {text.split('\n').slice(1).join('\n')}
       </p>
       <div className="row">
         <button

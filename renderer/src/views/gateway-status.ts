@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { GatewayStatusView } from '../../../shared/contract';
+import { gatewaySetupText } from '../../../shared/gateway-setup';
 import { errorText } from '../api';
 import { currentApi, useApp } from '../store/app-store';
 
@@ -30,13 +31,14 @@ export function useGatewayStatus(): { status: GatewayStatusView | null; error: s
 }
 
 /**
- * What to type into Sonarr/Radarr/Prowlarr's qBittorrent download client (Settings → Download
- * Clients → qBittorrent), one field per line. The password is never shown: it is the one set here.
+ * What to copy for Sonarr/Radarr/Prowlarr: the gateway's URL and the fields of their qBittorrent
+ * download client (shared/gateway-setup.ts, the same words as the CLI). While the gateway is not
+ * listening here, the URL is the one the settings give.
  */
 export function clientSetupText(g: Pick<GatewayStatusView, 'host' | 'port' | 'username' | 'url'>): string {
-  const host = g.url ? new URL(g.url).hostname : g.host;
-  const port = g.url ? Number(new URL(g.url).port) : g.port;
-  return `Host ${host}, Port ${port}, Username ${g.username}, Password (the gateway password you set here); Use SSL off. URL: ${g.url ?? `http://${host}:${port}`}`;
+  const host = g.host.includes(':') ? `[${g.host}]` : g.host;
+  const url = g.url ?? `http://${host}:${g.port}`;
+  return `Gateway: ${url}\n${gatewaySetupText(url, g.username)}`;
 }
 
 /** Copies text to the clipboard; false when the browser refuses (the caller then shows the text to select). */

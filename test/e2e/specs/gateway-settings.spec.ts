@@ -47,10 +47,10 @@ test('enable the gateway, set its password, rotate its key: Status shows the URL
   const url = `http://127.0.0.1:${port}`;
   await expect(card.getByTestId('gateway-url')).toHaveText(url);
   const setup = card.getByTestId('gateway-setup-text');
-  await expect(setup).toContainText(`Host 127.0.0.1, Port ${port}, Username admin`);
+  await expect(setup).toContainText(`Host 127.0.0.1, Port ${port}, Use SSL off, Username admin, Password: the gateway password.`);
   await card.getByRole('button', { name: /^Copy settings/ }).click();
   await expect(card.getByTestId('gateway-copied')).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await setup.innerText());
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`Gateway: ${url}\n${await setup.innerText()}`);
   await shoot(page, 'gateway-status', { center: card });
 
   // The gateway behind that text answers a real client: login with the password, Bearer with the current key only.
