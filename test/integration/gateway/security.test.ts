@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QBittorrent } from '@ctrl/qbittorrent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../../electron/core/engine';
 import { FileSecretStore } from '../../../electron/core/config/secret-store';
 import { saveSettingsFile } from '../../../electron/core/config/settings-file';
 import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import { directLogin } from '../../harness/direct';
 import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
 
@@ -57,9 +57,15 @@ beforeAll(async () => {
     startQbittorrent({ name: 'sec-b', password: `b-${CANARY}` }),
   ]);
   // Secrets qBittorrent keeps and returns in plain text in its own app/preferences.
-  const direct = new QBittorrent({ baseUrl: a.url, username: a.username, password: a.password });
-  await direct.setPreferences({ proxy_password: `proxy-${CANARY}`, mail_notification_password: `mail-${CANARY}`, dyndns_password: `dyndns-${CANARY}` } as never);
-  const prefs = JSON.stringify(await direct.getPreferences());
+  const { cookie } = await directLogin(a);
+  const secretPrefs = { proxy_password: `proxy-${CANARY}`, mail_notification_password: `mail-${CANARY}`, dyndns_password: `dyndns-${CANARY}` };
+  const set = await fetch(`${a.url}/api/v2/app/setPreferences`, {
+    method: 'POST',
+    headers: { cookie: cookie ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ json: JSON.stringify(secretPrefs) }),
+  });
+  expect(set.status).toBe(200);
+  const prefs = await (await fetch(`${a.url}/api/v2/app/preferences`, { headers: { cookie: cookie ?? '' } })).text();
   // The canary is really there to leak (the test below would catch a pass-through).
   expect(prefs).toContain(`proxy-${CANARY}`);
 
