@@ -89,7 +89,7 @@ test('the tabs are reachable and switchable from the keyboard alone', async () =
   const status = page.getByTestId('tab-status');
   await expect(status).toBeFocused();
 
-  const order = ['queue', 'add', 'settings', 'activity'] as const;
+  const order = ['queue', 'add', 'torrents', 'settings', 'activity'] as const;
   for (const id of order) {
     await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId(`tab-${id}`)).toBeFocused();
