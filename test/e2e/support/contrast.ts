@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 /**
  * WCAG 2.x contrast of every visible text on a page, measured in the real browser from computed
  * styles: the text colour and each ancestor's background are composited (alpha, `opacity` and
- * grayscale/brightness `filter` groups) over the canvas, and the ratio of the two relative luminances is compared with the AA
+ * colour `filter` groups) over the canvas, and the ratio of the two relative luminances is compared with the AA
  * minimum — 4.5:1, or 3:1 for large text (≥ 24 px, or ≥ 18.66 px at weight ≥ 700).
  * Source of the rules: WCAG 2.2 success criterion 1.4.3 and its "relative luminance" and
  * "large scale" definitions (https://www.w3.org/TR/WCAG22/#contrast-minimum).
@@ -33,7 +33,7 @@ export interface ContrastReport {
   /**
    * Texts not measured, with why: inside a disabled control (WCAG 1.4.3 exempts inactive UI
    * components), over a background image (no single background colour), or under a filter
-   * other than grayscale/brightness/opacity.
+   * other than grayscale/saturate/brightness/contrast/invert/opacity.
    */
   skipped: string[];
 }
@@ -102,7 +102,16 @@ export async function measureContrast(page: Page): Promise<ContrastReport> {
             (0.2126 - 0.2126 * k) * r + (0.7152 - 0.7152 * k) * g + (0.0722 + 0.9278 * k) * b,
             a,
           ];
+        } else if (fn === 'saturate') {
+          out = [
+            (0.2126 + 0.7874 * v) * r + (0.7152 - 0.7152 * v) * g + (0.0722 - 0.0722 * v) * b,
+            (0.2126 - 0.2126 * v) * r + (0.7152 + 0.2848 * v) * g + (0.0722 - 0.0722 * v) * b,
+            (0.2126 - 0.2126 * v) * r + (0.7152 - 0.7152 * v) * g + (0.0722 + 0.9278 * v) * b,
+            a,
+          ];
         } else if (fn === 'brightness') out = [r * v, g * v, b * v, a];
+        else if (fn === 'contrast') out = [r, g, b].map((x) => x * v + 127.5 * (1 - v)).concat(a) as Rgba;
+        else if (fn === 'invert') out = [r, g, b].map((x) => x * (1 - v) + (255 - x) * Math.min(1, v)).concat(a) as Rgba;
         else if (fn === 'opacity') out = [r, g, b, a * Math.min(1, v)];
         else return null;
         out = [0, 1, 2].map((i) => Math.max(0, Math.min(255, out[i]!))).concat(out[3]) as Rgba;
