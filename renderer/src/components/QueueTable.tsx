@@ -21,7 +21,7 @@ interface RowProps {
 
 const kindNote = (kind: QueueRow['entry']['kind']): string => (kind === 'torrent' ? '.torrent' : kind === 'url' ? '.torrent URL, downloaded at flush' : '');
 
-/** One queue entry: select, name, short infohash, age, attempts; then the reason (and a different last error) and Retry/Remove. */
+/** One queue entry: select, name, age, attempts, Retry/Remove; then the short infohash and the reason (and a different last error). */
 const Row = memo(function Row({ row, index, now, selected, busy, removing, onSelect, onRetry, onRemove }: RowProps) {
   const e = row.entry;
   const kind = kindNote(e.kind);
@@ -54,11 +54,11 @@ const Row = memo(function Row({ row, index, now, selected, busy, removing, onSel
         {row.lastError && <span className="error-text q-last-error"> · Last error: {row.lastError}</span>}
       </span>
       <span role="cell" className="q-actions">
-        <button type="button" className="small-button" disabled={busy} aria-label={`Retry ${row.label}`} onClick={() => onRetry(e.infohash)}>
-          Retry
+        <button type="button" className="icon-button" disabled={busy} aria-label={`Retry ${row.label}`} title="Retry now" onClick={() => onRetry(e.infohash)}>
+          <span aria-hidden="true">↻</span>
         </button>
-        <button type="button" className="small-button danger" disabled={removing} aria-label={`Remove ${row.label}`} onClick={() => onRemove(e.infohash)}>
-          Remove
+        <button type="button" className="icon-button danger" disabled={removing} aria-label={`Remove ${row.label}`} title="Remove from the queue" onClick={() => onRemove(e.infohash)}>
+          <span aria-hidden="true">✕</span>
         </button>
       </span>
     </div>
