@@ -55,6 +55,11 @@
  * - recovery (rows-recovery.ts, issue 11): default probe settings, both instances killed with
  *   20 magnets queued, a 65 s outage, then the primary restarted: seconds from its WebUI answering
  *   again to the queue starting to flush (target 5 s), and to an empty queue.
+ * - gateway (rows-gateway.ts): one undici client (keep-alive, SID cookie) calls qBittorrent and
+ *   the gateway alike, interleaved, p50 over 200 after 10 warm-ups. `torrents/add` of one magnet:
+ *   the gateway answers after the engine confirmed it, so the direct reference is the add plus
+ *   `info?hashes=` until listed (the bare add beside it). `torrents/info` with 1 000 torrents on
+ *   the instance: the gateway fronting that one instance (and, in the note, it plus an empty one).
  * - The machine has 2 shared cores: run it 2–3 times (`--append`) and read the spread.
  */
 import { spawnSync } from 'node:child_process';
@@ -66,6 +71,7 @@ import { startIdleProbe, watchMemoryRow, type IdleProbe } from './rows-idle';
 import { addOneRow, flushRow, oldToolRow } from './rows-speed';
 import { bigQueueRows, coldAddRow, frozenCliRows, helpRow } from './rows-cli';
 import { pollerNoticeRow, queue10kRow, refusedCliRow } from './rows-moved';
+import { gatewayAddRow, gatewayInfoRow } from './rows-gateway';
 import { recoveryRow } from './rows-recovery';
 import { cleanupTemp, disposeAll, stopEngines, type Row } from './lib';
 
@@ -169,6 +175,9 @@ async function main(): Promise<void> {
     await step(rows, 'refusedCli', 'killed primary, whole CLI add', () => refusedCliRow(3));
     await step(rows, 'pollerNotice', 'poller notices a killed instance', () => pollerNoticeRow(3));
     await step(rows, 'queue10k', 'queue store at 10 000 entries', () => queue10kRow(3));
+    // The qBittorrent-compatible gateway (rows-gateway.ts, issue 10).
+    await step(rows, 'gatewayAdd', 'gateway torrents/add, confirmed', () => gatewayAddRow(200));
+    await step(rows, 'gatewayInfo', 'gateway torrents/info, 1 000 torrents', () => gatewayInfoRow(200));
     // Issue 11: recovery after a long outage (rows-recovery.ts; ~70 s, most of it the outage).
     await step(rows, 'recovery', 'instance back after a long outage → queue flushing', () => recoveryRow(65_000, 20));
     if (idle) {
