@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { RECENT_ADDS_LIMIT, recentOutcomeOf, type RecentAdd } from '../../../shared/desktop';
-import { failureText } from '../../../shared/failure';
+import { failuresInWords, textInWords } from '../../../shared/code-words';
 import type { AddResponse, AddResult } from '../../../shared/model';
 
 /**
@@ -20,7 +20,7 @@ export type AddSource =
 /** Longest label, characters (a long magnet without `dn` is cut). */
 const MAX_LABEL_CHARS = 80;
 
-/** One line for a result: `placed on nas`, `queued — nas: TIMEOUT`, `duplicate (already on nas)`, `rejected — <why>`. */
+/** One line for a result, codes in words (shared/code-words.ts): `placed on nas`, `queued — nas: timed out`, `duplicate (already on nas)`, `rejected — <why>`. */
 export function detailOf(r: AddResult): string {
   switch (r.outcome) {
     case 'added':
@@ -28,9 +28,9 @@ export function detailOf(r: AddResult): string {
     case 'duplicate':
       return r.instance ? `duplicate (already on ${r.instance})` : 'duplicate (given twice)';
     case 'queued':
-      return `queued — ${r.failures?.length ? failureText(r.failures) : (r.reason ?? 'no instance usable')}`;
+      return `queued — ${r.failures?.length ? failuresInWords(r.failures) : r.reason ? textInWords(r.reason) : 'no instance usable'}`;
     default:
-      return `rejected — ${r.error?.message ?? 'not a magnet link or .torrent'}`;
+      return `rejected — ${r.error?.message ? textInWords(r.error.message) : 'not a magnet link or .torrent'}`;
   }
 }
 

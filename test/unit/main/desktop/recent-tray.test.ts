@@ -29,7 +29,7 @@ describe('recent adds', () => {
     );
     expect(items.map((r) => [r.outcome, r.detail])).toEqual([
       ['placed', 'placed on nas'],
-      ['queued', 'queued — nas: TIMEOUT'],
+      ['queued', 'queued — nas: timed out'],
       ['duplicate', 'duplicate (already on seedbox)'],
       ['rejected', 'rejected — not a magnet link'],
     ]);
