@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { TORRENT_STATE_GROUPS, isStoppedState, torrentStateGroup, type TorrentListing, type TorrentStateGroup } from '../../../shared/torrent-list';
+import { errorInWords } from '../../../shared/code-words';
 import { errorText } from '../api';
 import { currentApi, useApp } from '../store/app-store';
 
@@ -130,7 +131,7 @@ export function TorrentsView() {
       )}
       {unreachable.map((p) => (
         <p key={p.instance} className="card warn small" role="status" data-testid="torrents-unreachable" data-instance={p.instance}>
-          <strong>{p.instance}</strong> is unreachable: its torrents are not listed ({p.error?.message ?? 'no answer'}).
+          <strong>{p.instance}</strong> is unreachable: its torrents are not listed ({p.error ? errorInWords(p.error) : 'no answer'}).
         </p>
       ))}
       <div className="torrent-filters">
@@ -229,7 +230,9 @@ export function TorrentsView() {
                 <th scope="col">Name</th>
                 <th scope="col">State</th>
                 <th scope="col">Progress</th>
-                <th scope="col">Category</th>
+                <th scope="col" className="torrent-cat">
+                  Category
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -241,10 +244,11 @@ export function TorrentsView() {
                   <td>{r.instance}</td>
                   <td className="torrent-name" title={r.hash}>
                     {r.name}
+                    {r.category && <span className="torrent-cat-inline muted small"> · {r.category}</span>}
                   </td>
                   <td title={r.state}>{GROUP_LABEL[r.group]}</td>
                   <td className="num">{(r.progress * 100).toFixed(r.progress < 1 ? 1 : 0)}%</td>
-                  <td>{r.category || <span className="muted">—</span>}</td>
+                  <td className="torrent-cat">{r.category || <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { randomMagnet } from '../../harness/inputs';
 import { serveAgain } from '../support/serve-again';
-import { openTab, queueWhileDown, useSession, type Session } from '../support/session';
+import { openTab, queueWhileDown, shoot, useSession, type Session } from '../support/session';
 
 /**
  * A dashboard you can bookmark on a NAS (issue 11): the link survives `serve` restarts and an
@@ -108,6 +108,7 @@ test('a lost connection greys everything out with "last seen", and the title say
   // The green banner and lights are still there to read, but grey: nothing passes for current.
   await expect.poll(() => page.locator('main.panel').evaluate((el) => getComputedStyle(el).filter)).toContain('grayscale(1)');
   await expect(page).toHaveTitle('✕ disconnected — qbit-failover');
+  await shoot(page, 'dashboard-disconnected');
   dropNetworkNoise(s);
 });
 
@@ -145,6 +146,7 @@ test('settings only the desktop app can honour are not offered under serve; the 
     await expect(page.getByText(label, { exact: true })).toHaveCount(0);
   }
   await expect(page.getByRole('heading', { name: 'Desktop app' })).toHaveCount(0);
+  await shoot(page, 'settings-dashboard', { center: page.getByTestId('dashboard-settings') });
 });
 
 test('rotating the token from settings: this tab keeps working, the old link gets the help page', async ({ browser }) => {

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { randomMagnet } from '../../harness/inputs';
-import { openTab, useSession } from '../support/session';
+import { openTab, shoot, useSession } from '../support/session';
 
 /**
  * The Torrents view (issue 11): the torrents of every instance in one table, filtered by instance
@@ -40,6 +40,7 @@ test('lists the torrents of both instances, filters by instance and state, pause
   expect(onPrimary + onSecondary).toBe(4);
   for (const m of magnets) await expect(rows.filter({ hasText: m.magnet.match(/dn=([^&]+)/)![1]! })).toHaveCount(1);
   await expect(page.getByTestId('torrents-unreachable')).toHaveCount(0);
+  await shoot(page, 'torrents', { window: true });
 
   // Filter by instance.
   await page.getByLabel('Instance filter').selectOption('secondary');
@@ -84,4 +85,5 @@ test('lists the torrents of both instances, filters by instance and state, pause
   await expect(page.locator(`[data-testid="torrents-unreachable"][data-instance="${downName}"]`)).toContainText(`${downName} is unreachable`);
   await expect(page.locator(`[data-testid="torrent-row"][data-instance="${downName}"]`)).toHaveCount(0);
   await expect(page.locator(`[data-testid="torrent-row"][data-instance="${deltaInstance}"]`)).not.toHaveCount(0);
+  await shoot(page, 'torrents-unreachable');
 });
