@@ -141,15 +141,16 @@ export function queueLines(entries: QueueEntryView[], file: string): string[] {
 }
 
 /**
- * Flush summary lines: one per entry, `[FLUSHED] 1 204 → seedbox, 798 → local, 0 left` (per
- * instance, the words the dashboard shows; only when entries were asked for that are queued), and the `[RESULT]` counts.
+ * Flush summary lines: one per entry (`[QUEUED]` keeps the status codes, as `add` and the old tool
+ * print them for scripts), `[FLUSHED] 1 204 → seedbox, 798 → local, 0 left` (per instance, the
+ * words the dashboard shows; only when entries were asked for that are queued), and the `[RESULT]` counts.
  */
 export function flushLines(res: FlushResponse): string[] {
   const what = (x: { infohash: string; name: string | null }): string => (x.name ? `${x.name} (${x.infohash})` : x.infohash);
   const tried = res.placed.length + res.remaining.length;
   return [
     ...res.placed.map((p) => (p.outcome === 'duplicate' ? `[DUPLICATE] ${what(p)} already on ${p.instance}` : `[ADDED] ${what(p)} → ${p.instance}`)),
-    ...res.remaining.map((r) => `[QUEUED] ${what(r)}: ${r.error ? textInWords(r.error) : 'not placed'}`),
+    ...res.remaining.map((r) => `[QUEUED] ${what(r)}: ${r.error ?? 'not placed'}`),
     ...(res.notQueued ?? []).map((h) => `[NOT QUEUED] ${h} is not in the queue`),
     ...(tried ? [`[FLUSHED] ${flushResultText(placedPerInstance(res.placed), res.remaining.length)}`] : []),
     `[RESULT] placed=${res.placed.length} remaining=${res.remaining.length} queue=${res.queueLength}${res.notQueued?.length ? ` not-queued=${res.notQueued.length}` : ''}`,
