@@ -114,6 +114,10 @@ describe('failover through the gateway', () => {
   const m1 = randomMagnet('gw-fo-1');
   const m2 = randomMagnet('gw-fo-2');
   const m3 = randomMagnet('gw-fo-3');
+  /** Queued, then tagged as Sonarr's "Add series tags" does after WaitForTorrent finds it (QBittorrent.cs:133-143). */
+  const m4 = randomMagnet('gw-fo-4');
+  /** Queued, then removed by the client (Sonarr's RemoveItem): must never be placed. */
+  const m5 = randomMagnet('gw-fo-5');
   let c: SonarrQbitProxy;
   beforeAll(() => {
     c = client();
@@ -155,6 +159,27 @@ describe('failover through the gateway', () => {
     expect(props).toMatchObject({ save_path: expect.any(String) });
   });
 
+  it('every instance down: a client deleting a queued hash removes it from the list (and the queue)', async () => {
+    expect(await add(c, m5.magnet, 'tv-fo', '')).toBe('Ok.');
+    expect((await info(c)).map((t) => t.hash)).toContain(m5.infohash);
+    await c.post('/api/v2/torrents/delete', [
+      { name: 'hashes', value: m5.infohash },
+      { name: 'deleteFiles', value: 'true' },
+    ]);
+    expect((await info(c)).map((t) => t.hash)).not.toContain(m5.infohash);
+    expect(engine.queuedEntries().map((e) => e.infohash)).not.toContain(m5.infohash);
+  });
+
+  it('every instance down: tags and category set on a queued hash (Sonarr tags a grab once properties finds it) are listed and kept for the flush', async () => {
+    expect(await add(c, m4.magnet, 'tv-fo', '')).toBe('Ok.');
+    expect(await c.waitForTorrent(m4.infohash)).toBeGreaterThan(0);
+    await c.addTags(m4.infohash, ['series-x', 'anime']);
+    await c.setTorrentLabel(m4.infohash, 'tv-fo-moved');
+    const row = (await info(c)).find((t) => t.hash === m4.infohash);
+    expect(row, 'still listed as queued').toMatchObject({ state: 'queuedDL', category: 'tv-fo-moved' });
+    expect(row?.tags.split(/,\s*/).sort()).toEqual(['anime', 'series-x']);
+  });
+
   it('primary back: within one poll after the poll that saw it, the same hash is a real torrent on the primary with its category and tags', async () => {
     const sawRecovery = nextSnapshot((s) => health(s, 'a')?.status === 'OK');
     await a.restart();
@@ -177,5 +202,13 @@ describe('failover through the gateway', () => {
     expect(listed[0]).toMatchObject({ category: 'tv-fo', added_on: direct?.added_on, save_path: direct?.save_path });
     // The primary's older torrent is back in the list too.
     expect((await info(c)).map((t) => t.hash)).toContain(m1.infohash);
+  });
+
+  it('after that flush: the hash deleted while queued was never placed; the one tagged while queued has its tags and category', async () => {
+    expect(await on(a)).not.toContain(m5.infohash);
+    const tagged = (await listTorrents(a)).find((t) => t.hash === m4.infohash);
+    expect(tagged, 'the tagged queued hash is placed').toBeDefined();
+    expect(tagged).toMatchObject({ category: 'tv-fo-moved' });
+    expect(String(tagged?.tags).split(/,\s*/).sort()).toEqual(['anime', 'series-x']);
   });
 });
