@@ -272,6 +272,8 @@ describe('Sonarr replay at the gateway in front of two qbittorrent-nox', () => {
   it('a grab end to end: multipart .torrent with stopped=True, found by the first properties poll, listed under its category, limits, 409 on topPrio, tags, force start, import category, delete', async () => {
     const p = new SonarrQbitProxy(settingsFor(gateway.url, GW_USER, GW_PASS, 'gw'));
     await sonarrGrab(p, census);
+    // The activity log names the program that added (its User-Agent).
+    expect(engine.activityList().filter((i) => i.kind === 'add').map((i) => i.message).join('\n')).toContain(SonarrQbitProxy.userAgent);
     const add = p.log.find((e) => e.path === '/api/v2/torrents/add');
     expect(add?.requestHeaders['Content-Type']).toMatch(/^multipart\/form-data; boundary=-{29}/);
   });
