@@ -49,10 +49,11 @@ export function registerGateway(program: Command): void {
         process.exitCode = err instanceof GatewayError && err.code !== 'LISTEN' ? EXIT.REJECTED : EXIT.INTERNAL;
         return;
       }
+      const signal = untilSignal();
       await engine.start();
       print(clientSetupLines(gw.url, (await engine.gatewayCredentials()).username));
       if (o.allowRemote && !tls) printErr('[WARN] the gateway is served over plain HTTP with --allow-remote: its password travels in clear text on the network. Use --tls-cert/--tls-key.');
-      const sig = await untilSignal();
+      const sig = await signal;
       print(`${sig}: stopping`);
       await gw.close();
       await engine.stop();

@@ -26,16 +26,25 @@ export function keepRunningOnUnhandledRejection(log: Logger): void {
   });
 }
 
-/** Resolves on SIGINT/SIGTERM; keeps the event loop alive meanwhile. */
+/**
+ * Resolves on SIGINT/SIGTERM; keeps the event loop alive meanwhile. The listeners stay installed
+ * while the daemon stops: `signal-exit` (loaded by proper-lockfile and write-file-atomic at their
+ * first lock or write) re-raises a signal when it finds no other listener, which killed `watch`
+ * mid-stop (exit by SIGTERM, engine not stopped) whenever the first lock came after start-up. A
+ * second signal ends the process at once (exit 1).
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise((resolve) => {
+    let received = false;
     const done = (sig: NodeJS.Signals): void => {
+      if (received) process.exit(EXIT.INTERNAL);
+      received = true;
       clearInterval(keepAlive);
       resolve(sig);
     };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
   });
 }
 
@@ -51,8 +60,10 @@ export function registerWatch(program: Command): void {
       await engine.start();
       const s = engine.snapshot();
       log.info(`watching ${s.instances.length} instance(s); queue ${s.queueFile} (${s.queue.length} queued)`);
+      // Listening for the signal first: a SIGTERM while the gateway starts must still stop cleanly.
+      const signal = untilSignal();
       const gateway = await startGatewayIfEnabled(engine, log);
-      const sig = await untilSignal();
+      const sig = await signal;
       log.info(`${sig}: stopping`);
       await gateway?.close();
       await engine.stop();
@@ -138,7 +149,13 @@ export function registerServe(program: Command, print: Print): void {
         // The token is kept in <home>/dashboard-token (0600): links and open tabs survive a restart.
         const home = resolveHome(process.env);
         const { token } = await tokenFile.loadOrCreateDashboardToken(home);
-        server = await startDashboardServer({ backend: createApiBackend(engine), host: o.host, port: o.port, allowNonLoopback: !!o.allowRemote, staticDir, tls, token, tokenStore: tokenFile.fileTokenStore(home) });
+        const listen = (port: number) =>
+          startDashboardServer({ backend: createApiBackend(engine), host: o.host, port, allowNonLoopback: !!o.allowRemote, staticDir, tls, token, tokenStore: tokenFile.fileTokenStore(home) });
+        // No --port: the last serve's port, so bookmarks and open tabs keep working; any free port if it is taken.
+        const usual = cmd.getOptionValueSource('port') === 'default' ? await tokenFile.previousDashboardPort(home, o.host) : null;
+        server = usual
+          ? await listen(usual).catch((e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? listen(0) : Promise.reject(e)))
+          : await listen(o.port);
         await tokenFile.recordDashboardAddress(home, server.base);
       } catch (err) {
         await engine.stop();
@@ -153,8 +170,9 @@ export function registerServe(program: Command, print: Print): void {
       if (o.allowRemote && !tls) {
         printErr('[WARN] the dashboard is served over plain HTTP with --allow-remote: its access token travels in clear text on the network. Use --tls-cert/--tls-key.');
       }
+      const signal = untilSignal();
       const gateway = await startGatewayIfEnabled(engine, createStreamLogger('info'));
-      const sig = await untilSignal();
+      const sig = await signal;
       print(`${sig}: stopping`);
       await gateway?.close();
       await server.close();
