@@ -12,7 +12,9 @@ export function GatewayCard() {
   if (!status || (!status.enabled && !status.url)) return null;
   const text = clientSetupText(status);
   const tone = status.url ? 'ok' : 'off';
-  const words = status.url ? 'Listening' : status.hasPassword ? 'Not running in this process' : 'Needs a password (Settings)';
+  // Enabled with a password but not listening here: the port is taken, the address is not this
+  // machine's, or the gateway runs in another process (`qbit-failover gateway`); the log says which.
+  const words = status.url ? 'Listening' : status.hasPassword ? 'Not listening here (see the log)' : 'Needs a password (Settings)';
   return (
     <section className="card status-card" aria-label="Gateway" data-testid="gateway-card">
       <div className="card-head">
