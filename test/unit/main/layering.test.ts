@@ -25,6 +25,8 @@ const PURE = [
   'electron/main/launch/pending.ts', 'electron/main/window/options.ts', 'electron/main/security/policy.ts',
   'electron/main/ipc/dispatcher.ts', 'electron/main/notifications/rules.ts', 'electron/main/security/secret-store.ts',
   'electron/main/os/login-item.ts', 'electron/main/engine/types.ts',
+  'electron/main/desktop/recent.ts', 'electron/main/desktop/prompts.ts', 'electron/main/desktop/desktop-data.ts',
+  'electron/main/desktop/desktop-backend.ts',
 ];
 
 describe('main/preload layering', () => {
