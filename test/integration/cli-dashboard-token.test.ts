@@ -32,9 +32,9 @@ function statusOf(url: string): Promise<number> {
   });
 }
 
-/** Starts `serve --port <port>` in the sandbox and returns it with the link it printed. */
-async function serve(s: Sandbox, port: number): Promise<{ child: CliChild; url: string }> {
-  const child = spawnCli(['serve', '--port', String(port)], { env: s.env({ VPN_CHECK: 'none' }), cwd: s.cwd });
+/** Starts `serve --port <port>` (no `--port` when null) in the sandbox and returns it with the link it printed. */
+async function serve(s: Sandbox, port: number | null): Promise<{ child: CliChild; url: string }> {
+  const child = spawnCli(['serve', ...(port === null ? [] : ['--port', String(port)])], { env: s.env({ VPN_CHECK: 'none' }), cwd: s.cwd });
   children.push(child);
   await child.waitFor(/Dashboard: http:\/\/\S+/, 20_000);
   return { child, url: /Dashboard: (http:\/\/\S+)/.exec(child.output())![1]! };
@@ -84,6 +84,16 @@ describe('dashboard-token', () => {
     // The running serve switches within about a second: the old link gets the help page (401).
     await expect.poll(() => statusOf(one.url), { timeout: 10_000 }).toBe(401);
     expect(await statusOf(next!)).toBe(302);
+    await stop(two.child);
+  }, 60_000);
+
+  it('serve without --port comes back on the port it had, so a bookmark needs no port option', async () => {
+    const s = makeSandbox('dash-port');
+    sandboxes.push(s);
+    const one = await serve(s, null);
+    await stop(one.child);
+    const two = await serve(s, null);
+    expect(two.url).toBe(one.url);
     await stop(two.child);
   }, 60_000);
 });

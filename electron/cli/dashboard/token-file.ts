@@ -108,3 +108,17 @@ export async function readDashboardAddress(home: string): Promise<string | null>
   const line = text.trim();
   return /^https?:\/\/\S+\/$/.test(line) ? line : null;
 }
+
+/**
+ * The port the last `serve` on `host` listened on (from {@link DASHBOARD_ADDRESS_FILE}), or null
+ * when none was noted or it was another address: `serve` without `--port` reuses it, so a
+ * bookmark and an open tab keep working across restarts.
+ */
+export async function previousDashboardPort(home: string, host: string): Promise<number | null> {
+  const base = await readDashboardAddress(home);
+  if (!base) return null;
+  const url = new URL(base);
+  const noted = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port);
+  return noted === host.replace(/^\[|\]$/g, '') && Number.isInteger(port) && port > 0 ? port : null;
+}

@@ -1,5 +1,4 @@
 import type { EngineSnapshot } from '../../../shared/model';
-import type { StreamState } from '../api';
 
 /**
  * The browser tab's title as a status light (the dashboard's stand-in for the tray icon), read
@@ -10,11 +9,11 @@ import type { StreamState } from '../api';
 export const TITLE_NAME = 'qbit-failover';
 
 /**
- * Title for the page's state, first match wins: connection lost or refused; not loaded yet;
+ * Title for the page's state (`stream`: the event stream's StreamState, renderer/src/api), first match wins: connection lost or refused; not loaded yet;
  * entries queued (count); nothing usable; instances down (count); no instance configured;
  * monitoring paused; else all good.
  */
-export function documentTitle(stream: StreamState, snapshot: EngineSnapshot | null): string {
+export function documentTitle(stream: 'connecting' | 'open' | 'closed' | 'unauthorized', snapshot: EngineSnapshot | null): string {
   if (stream === 'closed' || stream === 'unauthorized') return `✕ disconnected — ${TITLE_NAME}`;
   if (!snapshot) return TITLE_NAME;
   const queued = snapshot.queue.length;
