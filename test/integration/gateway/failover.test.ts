@@ -174,6 +174,7 @@ describe('failover through the gateway', () => {
     expect(await add(c, m4.magnet, 'tv-fo', '')).toBe('Ok.');
     expect(await c.waitForTorrent(m4.infohash)).toBeGreaterThan(0);
     await c.addTags(m4.infohash, ['series-x', 'anime']);
+    await c.addLabel('tv-fo-moved'); // as qBittorrent wants: a category exists before a torrent is moved to it
     await c.setTorrentLabel(m4.infohash, 'tv-fo-moved');
     const row = (await info(c)).find((t) => t.hash === m4.infohash);
     expect(row, 'still listed as queued').toMatchObject({ state: 'queuedDL', category: 'tv-fo-moved' });
