@@ -40,13 +40,16 @@ export const text = (body: string, status = 200): Reply => ({ status, body });
 /** `200` with compact JSON. */
 export const json = (body: unknown, status = 200): Reply => ({ status, body: body === undefined ? null : body });
 
-/** Reads the whole body, refusing more than {@link GATEWAY_BODY_MAX_BYTES}. @throws BodyTooLarge. */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Largest body of an endpoint open without authentication (`auth/login`), bytes (64 KiB): a stranger cannot make the gateway buffer 64 MiB. */
+export const PUBLIC_BODY_MAX_BYTES = 64 * 1024;
+
+/** Reads the whole body, refusing more than `maxBytes` (default {@link GATEWAY_BODY_MAX_BYTES}). @throws BodyTooLarge. */
+export async function readBody(req: IncomingMessage, maxBytes = GATEWAY_BODY_MAX_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > GATEWAY_BODY_MAX_BYTES) throw new BodyTooLarge('request body too large');
+    if (size > maxBytes) throw new BodyTooLarge('request body too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -54,14 +57,14 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * The request's fields and files: the query string, then an url-encoded or multipart body
- * (parsed by the platform's `Response.formData()`, the WHATWG parser undici ships in Node).
- * @throws Error when a multipart body does not parse.
+ * (parsed by the platform's `Response.formData()`, the WHATWG parser undici ships in Node), at
+ * most `maxBytes`. @throws BodyTooLarge; Error when a multipart body does not parse.
  */
-export async function readParams(req: IncomingMessage, url: URL): Promise<RequestParams> {
+export async function readParams(req: IncomingMessage, url: URL, maxBytes = GATEWAY_BODY_MAX_BYTES): Promise<RequestParams> {
   const fields = new Map<string, string>(url.searchParams);
   const files: UploadedFile[] = [];
   if (req.method !== 'POST') return { fields, files };
-  const body = await readBody(req);
+  const body = await readBody(req, maxBytes);
   const type = req.headers['content-type'] ?? '';
   if (/^multipart\/form-data/i.test(type)) {
     const form = await new Response(body, { headers: { 'content-type': type } }).formData();

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../logger';
 import { GatewayAuth } from './auth';
 import type { GatewayEngine } from './backends';
 import { NO_GATEWAY_PASSWORD, type GatewayCredentials } from './credentials';
-import { BodyTooLarge, readParams, text, writeReply, type Reply } from './http-io';
+import { BodyTooLarge, GATEWAY_BODY_MAX_BYTES, PUBLIC_BODY_MAX_BYTES, readParams, text, writeReply, type Reply } from './http-io';
 import { isCrossSite } from './origin';
 import { appRoutes } from './routes/app';
 import { authRoutes } from './routes/auth';
@@ -101,14 +101,11 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
       auth.update(c);
     }, () => undefined);
   };
-  engine.on('gatewayCredentials', onCreds);
-  const refresh = setInterval(onCreds, CREDENTIALS_REFRESH_MS);
-  refresh.unref();
-
   const tls = !!options.tls;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res).catch((err: Error) => {
-      log.warn(`gateway: ${req.method} ${req.url}: ${err.message}`);
+      // The path only: a query string may carry what a client should not have put there.
+      log.warn(`gateway: ${req.method} ${(req.url ?? '').split('?')[0]}: ${err.message}`);
       if (!res.headersSent) writeReply(res, text('Internal Server Error', 500));
       else res.destroy();
     });
@@ -133,7 +130,7 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     if ((req.method !== 'GET' && req.method !== 'POST') || (route.postOnly && req.method !== 'POST')) return text('Method Not Allowed', 405);
     let params;
     try {
-      params = await readParams(req, url);
+      params = await readParams(req, url, route.public ? PUBLIC_BODY_MAX_BYTES : GATEWAY_BODY_MAX_BYTES);
     } catch (err) {
       if (err instanceof BodyTooLarge) req.socket.destroy();
       return text('Bad Request', 400);
@@ -166,6 +163,9 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     server.listen(port, host, () => resolve());
   });
   server.on('error', (err) => log.warn(`gateway: ${err.message}`));
+  engine.on('gatewayCredentials', onCreds);
+  const refresh = setInterval(onCreds, CREDENTIALS_REFRESH_MS);
+  refresh.unref();
   const bound = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `${tls ? 'https' : 'http'}://${shownHost}:${bound}`;
