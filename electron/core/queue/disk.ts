@@ -143,13 +143,15 @@ export async function ensureParentDir(file: string): Promise<void> {
 }
 
 /**
- * Renames a corrupt queue file to `<file>.corrupt-<timestamp>` (never overwrites, never
- * deletes). Returns the new path, or null when the file was already gone.
+ * Renames a corrupt queue file to `<base>.corrupt-<timestamp>` (`base` defaults to `file`; a
+ * file kept beside the queue file, such as a replaced file still being written, passes the queue
+ * file's path). Never overwrites, never deletes. Returns the new path, or null when the file
+ * was already gone.
  */
-export async function moveAside(file: string, now: Date): Promise<string | null> {
+export async function moveAside(file: string, now: Date, base: string = file): Promise<string | null> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   for (let n = 0; n < 100; n++) {
-    const target = `${file}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}`;
+    const target = `${base}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}`;
     if ((await readTextOrNull(target)) !== null) continue;
     try {
       await rename(file, target);

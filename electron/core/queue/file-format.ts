@@ -154,3 +154,26 @@ export function salvageMagnets(text: string): string[] {
   }
   return out;
 }
+
+const AT_POSITION = / at position (\d+)/;
+
+/**
+ * Whether `text` could be the beginning of a JSON document whose writer is not done yet: it is
+ * empty (a writer that truncated the file, e.g. Python's `open(path, 'w')`, and has not written
+ * yet) or JSON.parse stops at its end (`Unexpected end of JSON input`, or an error at a
+ * position at or past the last non-blank character). Garbage in the middle, or a document
+ * that parses but is not a queue file, is not cut short. Pure; never throws.
+ */
+export function looksCutShort(text: string): boolean {
+  const end = text.trimEnd().length;
+  if (end === 0) return true;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.includes('end of JSON input')) return true;
+    const at = AT_POSITION.exec(message);
+    return at !== null && Number(at[1]) >= end;
+  }
+}

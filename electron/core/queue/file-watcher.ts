@@ -18,7 +18,8 @@ export interface WatchFileOptions {
 }
 
 /**
- * Calls `onChange` (never concurrently with itself) after the file changed. Returns a stop
+ * Calls `onChange` (never concurrently with itself) after the file changed, or a file moved
+ * aside beside it (`<file>.corrupt-*`; `fs.watch` only, not polled). Returns a stop
  * function. Timers are unref'd: watching never keeps a process alive on its own.
  */
 export function watchFile(file: string, onChange: () => Promise<void>, opts: WatchFileOptions): () => void {
@@ -59,8 +60,10 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
   let watcher: FSWatcher | null = null;
   try {
     watcher = fsWatch(dirname(file), { persistent: false }, (_event, changed) => {
-      // `changed` may be null on some platforms: then any event in the folder counts.
-      if (changed == null || changed.toString() === name) schedule();
+      // `changed` may be null on some platforms: then any event in the folder counts. A file
+      // moved aside as corrupt counts too: a paused writer may finish into it (see `lateAside`).
+      const n = changed?.toString();
+      if (n == null || n === name || n.startsWith(`${name}.corrupt-`)) schedule();
     });
     watcher.on('error', (err) => opts.onError(err));
   } catch (err) {

@@ -6,13 +6,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { QueueProblem } from '../../../shared/model';
 import type { Failure } from '../../../shared/failure';
-import { unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { jsonArrayDigest, sha1Hex } from '../digest';
 import { acquireLock, ensureParentDir, moveAside, PayloadDir, readTextOrNull, writeDurable, textDigest, writeDurableIfUnchanged } from './disk';
-import { parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
+import { looksCutShort, parseQueueFile, salvageMagnets, serializeQueueFile, type ParsedQueueFile } from './file-format';
 import { watchFile } from './file-watcher';
 import { QueueJournal, type JournalRecord, type JournalState } from './journal';
 import { isInfohash, isTorrentUrl } from './magnet';
@@ -63,7 +63,7 @@ export class QueueStore extends EventEmitter {
   private journaled: JournalState = { live: new Map(), removed: new Set(), lines: 0, skipped: 0 };
   /** Problem found by the last read (cleared by a clean read). */
   private readProblem: QueueProblem | null = null;
-  /** A corrupt file this process moved aside: reported for the life of the process. */
+  /** A corrupt file this process moved aside: reported for the life of the process, or until that file is adopted or gone. */
   private movedProblem: QueueProblem | null = null;
   private known: QueueEntry[] = [];
   private unparsed: unknown[] = [];
@@ -73,6 +73,11 @@ export class QueueStore extends EventEmitter {
   /** Digest of the file's text at our last read (null: missing or moved aside), to detect lock-less writers; not the text: 10 000 entries are ~5 MB. */
   private diskDigest: string | null = null;
   private readonly warned = new Set<string>();
+  /**
+   * Files moved aside as corrupt (`<file>.corrupt-*`, by any process) last seen still corrupt,
+   * path → `size:mtimeMs`: read again only when they change (see `lateAside`).
+   */
+  private readonly asideChecked = new Map<string, string>();
   /** False once a write could not keep the replaced file (no hard links here): then give way more. */
   private hardLinks = true;
   private tail: Promise<unknown> = Promise.resolve();
@@ -329,6 +334,7 @@ export class QueueStore extends EventEmitter {
    * adopted; problems are warnings (the write itself succeeded).
    */
   private async adoptDisplaced(displaced: string, expected: string | null, written: QueueEntry[]): Promise<number> {
+    let keep = false;
     try {
       let text = await readTextOrNull(displaced);
       if (textDigest(text) === expected || text === null) return 0;
@@ -337,6 +343,14 @@ export class QueueStore extends EventEmitter {
       if ('corrupt' in p) {
         text = await this.settledText(displaced, text);
         p = parseQueueFile(text ?? '');
+      }
+      // Still cut short: its writer is paused (descheduled, a slow disk) and may finish later,
+      // through its open descriptor, into this file. Keep it where `lateAside` looks, so the
+      // magnets of that write are adopted whenever it lands, rather than unlinking them with it.
+      if ('corrupt' in p && looksCutShort(text ?? '')) {
+        const kept = await moveAside(displaced, new Date(), this.path);
+        keep = kept !== null;
+        if (kept) this.warn([], `Queue: another program was still writing the queue file when we replaced it; its unfinished file is kept as ${kept} and its magnet links will be queued once it is complete`);
       }
       const magnets = 'corrupt' in p ? salvageMagnets(text ?? '') : p.magnets;
       const have = new Set(written.map((e) => e.infohash));
@@ -348,14 +362,18 @@ export class QueueStore extends EventEmitter {
       this.warn([], `Queue: could not check for a write that raced ours: ${(err as Error).message}`);
       return 0;
     } finally {
-      await unlink(displaced).catch(() => undefined);
+      if (!keep) await unlink(displaced).catch(() => undefined);
     }
   }
 
-  /** Re-reads `path` until its text stops changing (a writer finishing), see CORRUPT_STABLE_READS. */
+  /**
+   * Re-reads `path` until its text stops changing (a writer finishing) and is not a document
+   * cut short a moment ago (see `stillBeingWritten`), at most CORRUPT_MAX_READS reads.
+   */
   private async settledText(path: string, first: string | null): Promise<string | null> {
     let text = first;
-    for (let reads = 1, same = 1; same < CORRUPT_STABLE_READS && reads < CORRUPT_MAX_READS; reads++) {
+    for (let reads = 1, same = 1; reads < CORRUPT_MAX_READS; reads++) {
+      if (same >= CORRUPT_STABLE_READS && !(await stillBeingWritten(path, text))) break;
       await new Promise((r) => setTimeout(r, CORRUPT_REREAD_MS));
       const next = await readTextOrNull(path);
       same = next === text ? same + 1 : 1;
@@ -407,7 +425,7 @@ export class QueueStore extends EventEmitter {
     let parsed: ParsedQueueFile | null = null;
     let corrupt: string | null = null;
     let corruptText = '';
-    for (let attempt = 0, unchanged = 0; unchanged < CORRUPT_STABLE_READS && attempt < CORRUPT_MAX_READS; attempt++) {
+    for (let attempt = 0, unchanged = 0; attempt < CORRUPT_MAX_READS; attempt++) {
       let text: string | null;
       try {
         text = await readTextOrNull(this.path);
@@ -432,7 +450,9 @@ export class QueueStore extends EventEmitter {
       corrupt = p.corrupt;
       corruptText = text;
       // A foreign writer may be half-way through a non-atomic write (truncate, then write):
-      // look again until the same text was read CORRUPT_STABLE_READS times in a row.
+      // look again until the same text was read CORRUPT_STABLE_READS times in a row, and for as
+      // long as it is a document cut short that was written a moment ago (a paused writer).
+      if (unchanged >= CORRUPT_STABLE_READS && !(await stillBeingWritten(this.path, text))) break;
       await new Promise((r) => setTimeout(r, CORRUPT_REREAD_MS));
     }
     this.readProblem = null;
@@ -465,17 +485,82 @@ export class QueueStore extends EventEmitter {
     } catch (err) {
       this.warnOnce(warnings, `Queue journal ${this.journal.path} could not be read: ${(err as Error).message}`);
     }
+    const late = await this.lateAside(locked, warnings);
+    if (late.adopted) {
+      try {
+        this.journaled = await this.journal.replay();
+      } catch (err) {
+        this.warnOnce(warnings, `Queue journal ${this.journal.path} could not be read: ${(err as Error).message}`);
+      }
+    }
     if (this.journaled.skipped) {
       this.warnOnce(warnings, `Queue journal ${this.journal.path}: ${this.journaled.skipped} unreadable line(s) skipped (a write cut short by a crash)`);
     }
     const r = reconcile(parsed, this.known, new Date(), this.journaled);
+    // Unlocked, a finished late write is not journaled yet: show its magnets now, adopt them under the lock.
+    const have = new Set(r.entries.map((e) => e.infohash));
+    const shown = [...r.entries, ...late.entries.filter((e) => !have.has(e.infohash) && !this.journaled.removed.has(e.infohash))];
     for (const u of r.unparsed) {
       this.warnOnce(warnings, `Queue file holds an entry that is not a magnet link; kept as is: ${JSON.stringify(u)}`);
     }
     this.unparsed = r.unparsed;
     this.extra = parsed?.extra ?? {};
-    this.commit(r.entries);
-    return { corrupt: corrupt !== null, needsRepair: r.needsRepair || (corrupt !== null && locked) };
+    this.commit(shown);
+    return { corrupt: corrupt !== null, needsRepair: r.needsRepair || shown.length > r.entries.length || late.adopted || (corrupt !== null && locked) };
+  }
+
+  /**
+   * Files moved aside as corrupt (`<file>.corrupt-*`, by this or another process) that now parse:
+   * a lock-less writer paused between truncating the queue file and writing it, which finished
+   * through its open descriptor after the file was moved aside (or replaced, see
+   * `adoptDisplaced`). Its magnets are returned; `locked`, they are also journaled (except those
+   * our `remove()` removed) and the file is deleted when every item in it was adopted, else left
+   * in place. A file still corrupt is left alone and not read again until it changes. Problems
+   * are warnings.
+   */
+  private async lateAside(locked: boolean, warnings: string[]): Promise<{ entries: QueueEntry[]; adopted: boolean }> {
+    const out: { entries: QueueEntry[]; adopted: boolean } = { entries: [], adopted: false };
+    const dir = dirname(this.path);
+    const prefix = `${basename(this.path)}.corrupt-`;
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => n.startsWith(prefix));
+    } catch {
+      return out; // no folder yet: nothing was moved aside
+    }
+    // The file this process moved aside is gone (adopted by another process, or deleted by the user): nothing left to report.
+    const moved = this.movedProblem?.movedTo;
+    if (moved && dirname(moved) === dir && !names.includes(basename(moved))) this.movedProblem = null;
+    for (const name of names) {
+      const aside = join(dir, name);
+      try {
+        const s = await stat(aside);
+        const signature = `${s.size}:${s.mtimeMs}`;
+        if (this.asideChecked.get(aside) === signature) continue;
+        const text = await readTextOrNull(aside);
+        const p = text === null ? null : parseQueueFile(text);
+        if (p === null || 'corrupt' in p) {
+          this.asideChecked.set(aside, signature);
+          continue;
+        }
+        const r = reconcile(p, [], new Date());
+        out.entries.push(...r.entries);
+        if (!locked) continue;
+        const late = r.entries.filter((e) => !this.journaled.live.has(e.infohash) && !this.journaled.removed.has(e.infohash));
+        await this.journal.append(late.map((entry) => ({ op: 'add', entry })));
+        out.adopted = true;
+        const whole = r.unparsed.length === 0;
+        if (whole) await unlink(aside);
+        else this.asideChecked.set(aside, signature);
+        if (this.movedProblem?.movedTo === aside) this.movedProblem = null;
+        this.warn(warnings, `Queue file moved aside as ${aside} was still being written by another program, which has finished it since: ` +
+          `its ${r.entries.length} magnet link(s) are queued` + (whole ? '; the file is deleted (all of it is in the queue)' : '; the file is kept (it holds items that are not magnet links)'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // adopted by another process meanwhile
+        this.warnOnce(warnings, `Queue: could not check ${aside}: ${(err as Error).message}`);
+      }
+    }
+    return out;
   }
 
   private commit(next: QueueEntry[]): void {
@@ -502,8 +587,10 @@ export class QueueStore extends EventEmitter {
 
 /**
  * A file that does not parse is re-read every CORRUPT_REREAD_MS ms until it read the same
- * CORRUPT_STABLE_READS times in a row (a writer that stopped half-way: corrupt for real), at
- * most CORRUPT_MAX_READS times (a writer still busy after ~2 s: treated as corrupt too).
+ * CORRUPT_STABLE_READS times in a row and is not a write in progress (WRITER_GRACE_MS): a
+ * writer that stopped half-way, corrupt for real. At most CORRUPT_MAX_READS times (a writer
+ * still busy after ~4 s: treated as corrupt too; if it finishes later, into the file moved
+ * aside, `lateAside` adopts its magnets).
  */
 const CORRUPT_REREAD_MS = 50;
 /**
@@ -516,7 +603,28 @@ const GUARDED_WRITES_WITH_LINKS = 1;
 /** Extra passes of one locked operation to put back magnets that raced our rename. */
 const MAX_LATE_REPAIRS = 3;
 const CORRUPT_STABLE_READS = 3;
-const CORRUPT_MAX_READS = 40;
+const CORRUPT_MAX_READS = 80;
+/**
+ * A file cut short (see `looksCutShort`) modified less than this long ago (ms) is a write in
+ * progress, not corruption: a writer that truncated it (`open(path, 'w')`) may be descheduled
+ * for a while on a loaded machine before it writes. Re-read until it is older, at most
+ * CORRUPT_MAX_READS × CORRUPT_REREAD_MS (~4 s) in all.
+ */
+const WRITER_GRACE_MS = 2_000;
+
+/**
+ * Whether a file whose text is `text` (as just read) is probably still being written: it is cut
+ * short and its modification time is within WRITER_GRACE_MS of now. A stat error counts as no.
+ */
+async function stillBeingWritten(path: string, text: string | null): Promise<boolean> {
+  if (text === null || !looksCutShort(text)) return false;
+  try {
+    const { mtimeMs } = await stat(path);
+    return Math.abs(Date.now() - mtimeMs) < WRITER_GRACE_MS;
+  } catch {
+    return false;
+  }
+}
 
 function validate(item: NewQueueEntry): NewQueueEntry {
   const infohash = String(item.infohash).toLowerCase();

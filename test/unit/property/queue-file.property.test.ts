@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueStore } from '../../../electron/core/queue';
 import { parseQueueFile } from '../../../electron/core/queue/file-format';
 import { reconcile } from '../../../electron/core/queue/merge';
-import { cleanup, hash, item, magnetOf, tempDir } from '../queue/helpers';
+import { ageFile, cleanup, hash, item, magnetOf, tempDir } from '../queue/helpers';
 
 const PURE_RUNS = 10_000;
 const DISK_RUNS = 200;
@@ -116,6 +116,7 @@ describe('queue file on disk (QueueStore)', () => {
         const accepted = labels.length ? (await store.add(labels.map((l) => item(`a${l}`)))).added.map((e) => e.infohash) : [];
         await mkdir(join(dir, `q${run}`), { recursive: true });
         await writeFile(file, content);
+        await ageFile(file); // hostile bytes left there, not a write in progress (those get ~2 s)
         const r = await store.loadDetailed(); // must not throw
         const hashes = r.entries.map((e) => e.infohash);
         for (const h of accepted) expect(hashes).toContain(h);

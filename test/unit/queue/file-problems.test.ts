@@ -9,7 +9,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueReadError, QueueStore } from '../../../electron/core/queue';
-import { cleanup, hash, item, magnetOf, tempDir } from './helpers';
+import { ageFile, cleanup, hash, item, magnetOf, tempDir } from './helpers';
 
 let dir: string;
 let file: string;
@@ -62,6 +62,7 @@ describe('queue files written by Windows tools', () => {
 describe('queue file problems', () => {
   it('a read-only load of a corrupt file leaves it in place and reports QUEUE_CORRUPT with movedTo null', async () => {
     await writeFile(file, '{"magnets": ["magnet:?xt=urn:btih:' + hash('x') + '"');
+    await ageFile(file); // cut short long ago, not a write in progress
     const q = new QueueStore({ path: file });
     await q.load({ repair: false });
     expect(q.problem()).toMatchObject({ code: 'QUEUE_CORRUPT', movedTo: null });
@@ -71,6 +72,7 @@ describe('queue file problems', () => {
 
   it('a write moves a corrupt file aside, says where, and keeps the magnets still legible in it', async () => {
     await writeFile(file, `{"magnets": ["${magnetOf('legible')}", "magnet:?xt=urn:bt`);
+    await ageFile(file);
     const q = new QueueStore({ path: file });
     await q.add([item('new')]);
     const p = q.problem();

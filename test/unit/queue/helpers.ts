@@ -1,6 +1,6 @@
 /** Shared helpers of the queue unit tests: temp dirs, infohashes, magnets, old-format files. */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewQueueEntry } from '../../../electron/core/queue';
@@ -47,4 +47,13 @@ export async function writeOldFormat(path: string, magnets: unknown[], savedAt =
 /** The queue file parsed. */
 export async function readJson(path: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
+}
+
+/**
+ * Sets a file's modification time `ms` in the past: a file cut short that was modified a moment
+ * ago is a write in progress (the store re-reads it for ~2 s); an older one is corrupt at once.
+ */
+export async function ageFile(path: string, ms = 10_000): Promise<void> {
+  const past = new Date(Date.now() - ms);
+  await utimes(path, past, past);
 }

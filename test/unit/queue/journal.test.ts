@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueStore } from '../../../electron/core/queue';
-import { cleanup, hash, item, magnetOf, readJson, tempDir, writeOldFormat } from './helpers';
+import { ageFile, cleanup, hash, item, magnetOf, readJson, tempDir, writeOldFormat } from './helpers';
 
 let dir: string;
 let file: string;
@@ -50,6 +50,7 @@ describe('queue journal', () => {
       if (round % 3 === 0) await writeOldFormat(file, [magnetOf(`script-${round}`)]);
       else if (round % 3 === 1) await writeFile(file, '{"saved_at": "2025-11-28T02:30:00", "magnets": ["magnet:?xt=urn:b');
       else await writeFile(file, '');
+      if (round % 3 !== 0) await ageFile(file); // torn long ago, not a write in progress
     }
     const entries = await new QueueStore({ path: file }).load();
     for (const h of accepted) expect(hashes(entries)).toContain(h);
