@@ -4,6 +4,9 @@ import { gatewaySetupText } from '../../../shared/gateway-setup';
 import { errorText } from '../api';
 import { currentApi, useApp } from '../store/app-store';
 
+/** How often the status is fetched again while the gateway is enabled but not listening yet, ms. */
+const WAITING_POLL_MS = 2_000;
+
 /**
  * The gateway's status (on/off, URL while it listens, username, whether a password and an API key
  * are set — never their values), fetched when a view mounts and again after settings change.
@@ -23,10 +26,18 @@ export function useGatewayStatus(): { status: GatewayStatusView | null; error: s
   }, []);
   useEffect(() => {
     void refresh();
-    // A saved settings change (on/off, port) restarts the gateway a moment later: look again then.
+    // A saved change (on/off, address, port) restarts the gateway a moment later: look again then.
     const t = setTimeout(() => void refresh(), 1_000);
     return () => clearTimeout(t);
   }, [refresh, settingsView]);
+  // Enabled but not listening yet (a saved change restarts it a moment later; a password set in
+  // another process is picked up within seconds): look again until it listens.
+  const waiting = !!status && status.enabled && !status.url;
+  useEffect(() => {
+    if (!waiting) return;
+    const t = setInterval(() => void refresh(), WAITING_POLL_MS);
+    return () => clearInterval(t);
+  }, [refresh, waiting]);
   return { status, error, refresh };
 }
 
