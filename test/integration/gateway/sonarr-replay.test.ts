@@ -120,8 +120,8 @@ async function sonarrGrab(p: SonarrQbitProxy, where: () => Promise<{ name: strin
   // QB:159-161: priority First and tags need the torrent loaded: WaitForTorrent polls properties.
   expect(await p.waitForTorrent(t.infohash.toUpperCase())).toBeGreaterThan(0);
   // setShareLimits as Sonarr sends it against API < 2.8.1 (QB:97-107): ratioLimit and
-  // seedingTimeLimit only, any failure logged as a warning. qBittorrent ≥ 4.6 also requires
-  // inactiveSeedingTimeLimit and answers 400 (5.3, measured); 4.5 takes it. Whatever the answer,
+  // seedingTimeLimit only, any failure logged as a warning. qBittorrent 5.3 also requires
+  // inactiveSeedingTimeLimit and answers 400 (measured); 4.5.2 takes it. Whatever the answer,
   // the limits given in the add stand.
   const limits = await p.setTorrentSeedingConfiguration(t.infohash, seed).then(
     () => 200,
@@ -145,7 +145,7 @@ async function sonarrGrab(p: SonarrQbitProxy, where: () => Promise<{ name: strin
   const holders = (await where()).filter((h) => h.hashes.includes(t.infohash));
   expect(holders.map((h) => h.name), 'on exactly one instance').toHaveLength(1);
 
-  // ForceStart is its own call (V2:255, QB:121-131): value=true, then visible as forcedDL/forcedMetaDL or similar.
+  // ForceStart is its own call (V2:255, QB:121-131): value=true.
   await p.setForceStart(t.infohash, true);
   // Import: files + properties when content_path is missing (API < 2.6.1).
   const files = await p.getTorrentFiles(t.infohash);
