@@ -66,7 +66,7 @@ async function migrateReconnectCommand(file: string, raw: Record<string, unknown
   if (settings.vpn.reconnectCommand) vpn.reconnectCommand = settings.vpn.reconnectCommand;
   else delete vpn.reconnectCommand;
   try {
-    await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o644 });
+    await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { mode: await configMode(file) });
   } catch {
     // Left as is: the string keeps working.
   }
@@ -86,8 +86,24 @@ export async function saveSettingsFile(home: string, input: SettingsInput): Prom
   await fs.mkdir(home, { recursive: true });
   // Keys of the file that the settings do not read stay (reported at every load), never lost by a save.
   const previous = await fs.readFile(configFile(home), 'utf8').then(JSON.parse, () => null).catch(() => null);
-  await writeFileAtomic(configFile(home), `${JSON.stringify(withUnreadKeys(parsed.data, previous), null, 2)}\n`, { mode: 0o644 });
+  await writeFileAtomic(configFile(home), `${JSON.stringify(withUnreadKeys(parsed.data, previous), null, 2)}\n`, { mode: await configMode(configFile(home)) });
   return parsed.data;
+}
+
+/** Permission bits of a new `config.json` (it holds no secrets: those are in the secret store). */
+const NEW_CONFIG_MODE = 0o644;
+
+/**
+ * Permission bits to write `config.json` with: those of the existing file (a user who made it
+ * 0600 keeps 0600 across every save), else {@link NEW_CONFIG_MODE}. A stat error other than a
+ * missing file is treated as missing.
+ */
+async function configMode(file: string): Promise<number> {
+  try {
+    return (await fs.stat(file)).mode & 0o7777;
+  } catch {
+    return NEW_CONFIG_MODE;
+  }
 }
 
 /** Ensures the home directory exists (mode 0700: it holds secrets). */
