@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { LIMITS, MAX_TORRENT_BASE64_CHARS } from './limits';
 import { CategorySchema, InstanceNameSchema, InstanceSchema, SavePathSchema, SettingsSchema, TagSchema, type Settings } from './settings';
+import type { TorrentListing } from './torrent-list';
 import { NOTICE_KINDS } from './notices';
 import type { DesktopState } from './desktop';
-import type { TorrentListing } from './torrent-list';
 import type { ActivityItem, AddResponse, EngineEvent, EngineSnapshot, FlushResponse, InstanceHealth, QueueListing } from './model';
 
 /**

@@ -1,8 +1,8 @@
 import type { ApiArgs, ApiBackend, ApiMethod, ApiResults, CallContext, SettingsView } from '../../shared/contract';
 import type { EngineEvent } from '../../shared/model';
 import { desktopOnlyError, unavailableDesktopState } from '../../shared/desktop';
-import type { Engine } from './engine';
 import { torrentListing } from './torrent-listing';
+import type { Engine } from './engine';
 
 /** Builds the settings view: settings without secrets, which instances have a password, and paths. */
 async function settingsView(engine: Engine): Promise<SettingsView> {
@@ -47,12 +47,6 @@ const handlers: Handlers = {
     return { ok: true as const };
   },
   rotateGatewayApiKey: async (e) => ({ apiKey: await e.rotateGatewayApiKey() }),
-  listTorrents: (e, a) => torrentListing(e, a.instances),
-  torrentAction: async (e, a) => {
-    // The ids qBittorrent lists torrents under are 40 hex digits (a v2 infohash cut to 40).
-    await e.torrentAction(a.instance, a.action, a.hashes.map((h) => h.slice(0, 40).toLowerCase()), a.deleteFiles ?? false);
-    return { ok: true as const };
-  },
   // The desktop app answers these in its main process (electron/main/desktop); every other transport has no desktop state.
   getDesktopState: async () => unavailableDesktopState(),
   saveDesktopPrefs: async () => {
@@ -63,6 +57,12 @@ const handlers: Handlers = {
   },
   resendRecentAdd: async () => {
     throw desktopOnlyError();
+  },
+  listTorrents: (e, a) => torrentListing(e, a.instances),
+  torrentAction: async (e, a) => {
+    // The ids qBittorrent lists torrents under are 40 hex digits (a v2 infohash cut to 40).
+    await e.torrentAction(a.instance, a.action, a.hashes.map((h) => h.slice(0, 40).toLowerCase()), a.deleteFiles ?? false);
+    return { ok: true as const };
   },
 };
 
