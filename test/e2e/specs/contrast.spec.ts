@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { forgetDirectSession, waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
@@ -149,6 +149,10 @@ test('every text meets WCAG AA contrast when things go wrong: VPN down, an insta
   const m = randomMagnet('contrast before the outage (e2e)');
   await dropText(page, m.magnet);
   await expect(addResult(page, 'contrast before the outage (e2e)')).toHaveAttribute('data-outcome', 'added');
+  // The same magnet again beside a line that is no magnet: a duplicate and a rejected line in Activity.
+  await page.getByLabel('Magnet links or .torrent URLs').fill(`${m.magnet}\nnot-a-magnet`);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.locator('[data-testid="add-result"][data-outcome="duplicate"]')).toHaveCount(1);
 
   // The VPN goes down: the VPN-bound primary is held back (amber), the secondary takes the adds.
   await openTab(page, 'Settings');
@@ -184,6 +188,12 @@ test('every text meets WCAG AA contrast when things go wrong: VPN down, an insta
   await expect(page.getByTestId('flush-result')).toBeVisible();
   await audit.here('queue: flush with every instance down');
   await audit.everyView('everything down, 2 queued');
+  // Another program writes an entry into the queue file (Activity: from another program).
+  const foreign = randomMagnet('contrast foreign (e2e)');
+  const file = JSON.parse(readFileSync(stack.queueFile, 'utf8')) as { magnets: string[] };
+  writeFileSync(stack.queueFile, JSON.stringify({ ...file, magnets: [...file.magnets, foreign.magnet] }, null, 2));
+  await expect(page.getByRole('tab', { name: /^Queue/ })).toContainText('3', { timeout: 10_000 });
+  queued.push(foreign);
 
   // The secondary is back: the queue flushes by itself.
   await stack.secondary.restart();
@@ -223,7 +233,7 @@ test('every text meets WCAG AA contrast when things go wrong: VPN down, an insta
     return { real: [...real], copied };
   });
   test.info().annotations.push({ type: 'activity kinds', description: `from the run: ${kinds.real.join(', ')}; copies: ${kinds.copied.join(', ') || 'none'}` });
-  expect(kinds.real).toEqual(expect.arrayContaining(['add', 'status', 'vpn', 'queue', 'flush']));
+  expect(kinds.real).toEqual(expect.arrayContaining(['add', 'duplicate', 'rejected', 'foreign', 'status', 'vpn', 'queue', 'flush']));
   await audit.here('activity: every kind');
 
   // The queue file is corrupted by hand: a banner above every view.
