@@ -73,7 +73,7 @@ export interface WebhookSource {
   currentSettings(): Readonly<Settings>;
 }
 
-/** A running webhook; `stop` sends what is batched (bounded by the timeout) and unsubscribes. */
+/** A running webhook; `stop` unsubscribes and sends what is batched within one timeout ({@link WEBHOOK_TIMEOUT_MS}), dropping the rest. */
 export interface WebhookHandle {
   stop(): Promise<void>;
 }
@@ -150,7 +150,11 @@ export function startWebhook(opts: { source: WebhookSource; logger: Logger; fetc
     async stop() {
       opts.source.off('event', listener);
       batcher.flush();
-      await drain();
+      // What is batched gets one timeout in all, not one each: a dead receiver must not hold up a quit.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([drain(), new Promise<void>((r) => (timer = setTimeout(r, WEBHOOK_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+      pending.length = 0;
     },
   };
 }
