@@ -627,6 +627,21 @@ export class Engine extends EventEmitter {
     }));
   }
 
+  /**
+   * Changes the add options of queue entries (the gateway: a category, tags or a pause set on a
+   * queued torrent), in one queue write; the flush places them with the new options. Options that
+   * the add rules refuse (an invalid tag or category) leave the entry as it was. Returns how many
+   * entries changed. @throws QueueWriteError when the queue file cannot be written.
+   */
+  async updateQueuedOptions(infohashes: string[], change: (options: AddOptions) => AddOptions): Promise<number> {
+    const updated = await this.queue.updateOptions(infohashes, (before) => {
+      const checked = AddOptionsSchema.safeParse(change({ ...before }));
+      return checked.success ? checked.data : before;
+    });
+    if (updated.length) this.emitSoon();
+    return updated.length;
+  }
+
   /** For the gateway: the queue entries with their add options (category, save path…), for listing them as torrents. */
   queuedEntries(): readonly QueueEntry[] {
     return this.queue.entries();

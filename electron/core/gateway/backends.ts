@@ -5,7 +5,7 @@ import type { Reply } from './http-io';
 /** The engine as the gateway uses it (its facade methods only). */
 export type GatewayEngine = Pick<
   Engine,
-  'addBatch' | 'gatewayBackends' | 'gatewayCredentials' | 'noteGatewayUrl' | 'queuedEntries' | 'removeEntries' | 'currentSettings' | 'on' | 'off'
+  'addBatch' | 'gatewayBackends' | 'gatewayCredentials' | 'noteGatewayUrl' | 'queuedEntries' | 'removeEntries' | 'updateQueuedOptions' | 'currentSettings' | 'on' | 'off'
 >;
 
 /** One instance the gateway asks: its name and WebUI API client. */

@@ -30,6 +30,8 @@ export interface Reply {
   /** A string goes out as text/plain; anything else as compact JSON. */
   body: unknown;
   headers?: Record<string, string | string[]>;
+  /** `body` is JSON text already (passed through from an instance): sent as application/json, as is. */
+  rawJson?: boolean;
 }
 
 /** The body was larger than {@link GATEWAY_BODY_MAX_BYTES}. */
@@ -37,6 +39,8 @@ export class BodyTooLarge extends Error {}
 
 /** `200 <text>`, text/plain. */
 export const text = (body: string, status = 200): Reply => ({ status, body });
+/** JSON text sent as it is (an instance's answer passed through without parsing 1 MB to write it again). */
+export const rawJson = (body: string, status = 200): Reply => ({ status, body, rawJson: true });
 /** `200` with compact JSON. */
 export const json = (body: unknown, status = 200): Reply => ({ status, body: body === undefined ? null : body });
 
@@ -83,7 +87,7 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
   const isText = typeof reply.body === 'string';
   const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
   res.statusCode = reply.status;
-  res.setHeader('content-type', isText ? 'text/plain; charset=UTF-8' : 'application/json');
+  res.setHeader('content-type', isText && !reply.rawJson ? 'text/plain; charset=UTF-8' : 'application/json');
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'SAMEORIGIN');

@@ -16,6 +16,11 @@ export function presentRow<T extends { state?: unknown }>(row: T): T {
   return s ? { ...row, state: s } : row;
 }
 
+/** {@link presentRow} on an instance's `torrents/info` JSON text (qBittorrent writes it compact: `"state":"pausedDL"`). */
+export function presentStatesText(json: string): string {
+  return json.replace(/"state":"paused(DL|UP)"/g, '"state":"stopped$1"');
+}
+
 /** A `filter` value for a backend: 5.x names `stopped`/`running`, 4.x `paused`/`resumed`; either spelling is accepted. */
 export function filterFor(filter: string | undefined, v5: boolean): string | undefined {
   if (filter === undefined) return undefined;

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { QueueProblem } from '../../../shared/model';
+import type { AddOptions } from '../../../shared/contract';
 import type { Failure } from '../../../shared/failure';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { jsonArrayDigest, sha1Hex } from '../digest';
@@ -192,6 +193,27 @@ export class QueueStore extends EventEmitter {
           }
         },
       };
+    });
+  }
+
+  /**
+   * Changes the add options kept with entries, in one write (the gateway: tags, a category or a
+   * pause set on a queued torrent); the flush places them with the new options. `change` gets a
+   * copy of an entry's options and returns the new ones. Returns the changed entries. Throws QueueWriteError.
+   */
+  async updateOptions(infohashes: string[], change: (options: AddOptions) => AddOptions): Promise<QueueEntry[]> {
+    const hit = new Set(infohashes.map((h) => h.toLowerCase()));
+    return this.mutate(async (entries) => {
+      const updated: QueueEntry[] = [];
+      const next = entries.map((e) => {
+        if (!hit.has(e.infohash)) return e;
+        const options = change({ ...(e.options ?? {}) });
+        const u: QueueEntry = { ...e, options };
+        if (Object.values(options).every((v) => v === undefined)) delete u.options;
+        updated.push(u);
+        return u;
+      });
+      return { next, result: updated, changed: updated.length > 0 };
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterFor, mergeInfo, queuedRows, sumTransfer } from '../../../electron/core/gateway/merge';
+import { filterFor, mergeInfo, presentStatesText, queuedRows, sumTransfer } from '../../../electron/core/gateway/merge';
 import { addOptionsFrom } from '../../../electron/core/gateway/routes/add';
 import { publicPreferences } from '../../../electron/core/gateway/routes/app';
 import type { TorrentInfo } from '../../../electron/core/qbittorrent';
@@ -38,6 +38,9 @@ describe('gateway merge', () => {
     expect(filterFor('paused', true)).toBe('stopped');
     expect(filterFor('resumed', true)).toBe('running');
     expect(filterFor('downloading', true)).toBe('downloading');
+    // The pass-through of an instance's JSON text says the same as the parsed merge.
+    const text = JSON.stringify([row(H1, { state: 'pausedDL' }), row(H2, { state: 'pausedUP', name: '"state":"pausedDL"' }), row(H3)]);
+    expect(JSON.parse(presentStatesText(text))).toEqual(mergeInfo([JSON.parse(text) as TorrentInfo[]], [], {}));
   });
 
   it('lists queue entries as queuedDL with their category, tags and save path, filtered as qBittorrent would', () => {

@@ -1,8 +1,9 @@
 import type { TorrentInfo } from '../../qbittorrent';
 import { combine, fanOut, isJson, isV5, locate, type Backend } from '../backends';
-import { json, numParam, text, boolParam, type Reply } from '../http-io';
-import { filterFor, mergeInfo, namesEntry, queuedRow, queuedRows, type InfoQuery } from '../merge';
+import { json, numParam, rawJson, text, boolParam, type Reply } from '../http-io';
+import { filterFor, mergeInfo, namesEntry, presentStatesText, queuedRow, queuedRows, type InfoQuery } from '../merge';
 import { addRoute } from './add';
+import { queuedEdit } from './queued-edits';
 import type { RouteContext, RouteTable } from './types';
 
 /** `hashes=h1|h2|…` or `all` (qBittorrent's separator is `|`). */
@@ -35,10 +36,16 @@ async function endpointFor(b: Backend, endpoint: string): Promise<string> {
 /**
  * A `hashes=` action routed to the instances that hold the torrents (each gets only its own
  * hashes, under the id it lists them by), or sent to every instance for `hashes=all`; the other
- * fields pass through. Hashes no instance holds are ignored (qBittorrent ignores unknown hashes).
+ * fields pass through. A queued torrent keeps what the action means for it in its add options
+ * (see {@link queuedEdit}); other hashes no instance holds are ignored (as qBittorrent ignores unknown hashes).
  */
 async function routed(ctx: RouteContext, endpoint: string, key = 'hashes'): Promise<Reply> {
   const hashes = hashesParam(ctx, key);
+  const edit = queuedEdit(endpoint, ctx.params.fields);
+  if (edit) {
+    const queued = ctx.engine.queuedEntries().filter((e) => e.kind !== 'url' && (hashes === 'all' || hashes.some((h) => namesEntry(e, h))));
+    if (queued.length) await ctx.engine.updateQueuedOptions(queued.map((e) => e.infohash), edit);
+  }
   const targets: [Backend, string][] =
     hashes === 'all' ? ctx.backends.map((b) => [b, 'all']) : [...(await locate(ctx.backends, hashes))].map(([b, hs]) => [b, hs.join('|')]);
   const answers = await fanOut(
@@ -134,13 +141,37 @@ function infoQuery(ctx: RouteContext): InfoQuery {
 /** `torrents/info`: every answering instance's torrents (filters passed on, in each one's spelling) and the queue's, merged, sorted and paged. */
 async function info(ctx: RouteContext): Promise<Reply> {
   const q = infoQuery(ctx);
+  const ask = q.hashes ? [...new Set(q.hashes.flatMap((h) => (h.length === 64 ? [h, h.slice(0, 40)] : [h])))] : undefined;
+  const queued = queuedRows(ctx.engine.queuedEntries(), { ...q, filter: filterFor(q.filter, true) });
+  const gatewaySide = q.sort !== undefined || q.reverse !== undefined || q.limit !== undefined || q.offset !== undefined;
+  if (!gatewaySide && queued.length === 0 && (ask?.length ?? 0) <= RAW_INFO_MAX_HASHES) {
+    // Nothing to add, sort or page here: each instance's JSON is taken as text, and when one
+    // instance lists torrents (the usual case), passed on without parsing and writing 1 MB again.
+    const raw = await fanOut(ctx.backends, async (b) => {
+      const v5 = await isV5(b);
+      const query = new URLSearchParams();
+      const filter = filterFor(q.filter, v5 ?? false);
+      if (filter !== undefined) query.set('filter', filter);
+      if (q.category !== undefined) query.set('category', q.category);
+      if (q.tag !== undefined) query.set('tag', q.tag);
+      if (ask) query.set('hashes', ask.join('|'));
+      const r = await b.client.request('GET', 'torrents/info', { query });
+      if (r.status !== 200) throw new Error(`torrents/info: HTTP ${r.status}`);
+      return v5 ? r.body : presentStatesText(r.body);
+    });
+    const listing = raw.map((x) => x.value).filter((body) => body.trim() !== '[]');
+    if (listing.length <= 1) return rawJson(listing[0] ?? '[]');
+    return json(mergeInfo(listing.map((body) => JSON.parse(body) as TorrentInfo[]), [], q));
+  }
   const lists = await fanOut(ctx.backends, async (b) => {
     const v5 = await isV5(b);
-    const ask = q.hashes ? [...new Set(q.hashes.flatMap((h) => (h.length === 64 ? [h, h.slice(0, 40)] : [h])))] : undefined;
     return b.client.info({ filter: filterFor(q.filter, v5 ?? false), category: q.category, tag: q.tag, hashes: ask });
   });
-  return json(mergeInfo(lists.map((l) => l.value), queuedRows(ctx.engine.queuedEntries(), { ...q, filter: filterFor(q.filter, true) }), q));
+  return json(mergeInfo(lists.map((l) => l.value), queued, q));
 }
+
+/** Most hashes asked in one pass-through `torrents/info` (above, the client's chunked `info` is used). */
+const RAW_INFO_MAX_HASHES = 500;
 
 /** `torrents/delete`: queue entries of those hashes (every one for `all`) are removed; the instances holding the others delete them (`deleteFiles` passed on). */
 async function remove(ctx: RouteContext): Promise<Reply> {
