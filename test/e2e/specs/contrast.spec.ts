@@ -3,6 +3,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { forgetDirectSession, waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
 import { formatFailures, measureContrast, type ContrastFailure } from '../support/contrast';
+import { desktopStateWithEverything, useDesktopWindow } from '../support/desktop-window';
 import { addResult, dropText, openTab, useSession } from '../support/session';
 
 /**
@@ -12,7 +13,9 @@ import { addResult, dropText, openTab, useSession } from '../support/session';
  * tab bar (and any tab bar inside a view), so a view added later is measured without touching
  * this file. The states a user sees are put on screen for real: instances up and down, the VPN
  * down, queued entries, add results of every outcome, settings errors, toasts, a corrupt queue
- * file, the dashboard cut off from `serve`. A failure lists each text with its colours and ratio.
+ * file, the dashboard cut off from `serve`; and the renderer as the Electron window runs it
+ * (support/desktop-window.ts), with its add dialog and recent adds. A failure lists each text
+ * with its colours and ratio.
  */
 
 const session = useSession();
@@ -248,5 +251,27 @@ test('every text meets WCAG AA contrast when things go wrong: VPN down, an insta
   // The browser logs the refused reconnects; those are expected here, nothing else is.
   const refused = /ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET/;
   s.errors.splice(0, s.errors.length, ...s.errors.filter((e) => !refused.test(e)));
+  audit.assertAll();
+});
+
+test('every text meets WCAG AA contrast in the Electron window: every view with the desktop-only settings, the add dialog, recent adds of every outcome', async () => {
+  const { page, stack } = session();
+  const audit = new Audit(page);
+  await useDesktopWindow(page, desktopStateWithEverything(['primary', 'secondary']));
+  await page.goto(stack.url);
+  await expect(page.getByTestId('route-banner')).toHaveAttribute('data-route', 'primary');
+  // The window's own header link is there: the renderer runs as in Electron.
+  await expect(page.getByRole('link', { name: 'Recent adds' }).or(page.getByRole('button', { name: 'Recent adds' }))).toBeVisible();
+  await audit.everyView('Electron window');
+
+  await page.evaluate(() => (location.hash = '#/add-prompt'));
+  await expect(page.getByTestId('add-prompt')).toBeVisible();
+  await expect(page.getByTestId('add-prompt')).toContainText('Debian 12.7 netinst amd64');
+  await page.getByTestId('add-prompt').evaluate((el) => el.querySelectorAll('details').forEach((d) => (d.open = true)));
+  await audit.here('add dialog');
+
+  await page.evaluate(() => (location.hash = '#/recent'));
+  await expect(page.getByTestId('recent-add')).toHaveCount(4);
+  await audit.here('recent adds');
   audit.assertAll();
 });
