@@ -25,7 +25,7 @@ import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
 import { toQbitError, type QbitClient, type TorrentInfo } from './qbittorrent';
-import { GATEWAY_APIKEY_SECRET, GATEWAY_PASSWORD_SECRET, newGatewayApiKey, readGatewayCredentials, type GatewayCredentials, type GatewayStatus } from './gateway/credentials';
+import { GATEWAY_APIKEY_SECRET, GATEWAY_PASSWORD_SECRET, GATEWAY_SECRET_ORIGIN, newGatewayApiKey, readGatewayCredentials, type GatewayCredentials, type GatewayStatus } from './gateway/credentials';
 import { flushResultText, placedPerInstance } from '../../shared/flush-result';
 
 export { COMMAND_LOCKED_MESSAGE, type EnvReport } from './config/settings-source';
@@ -585,7 +585,7 @@ export class Engine extends EventEmitter {
 
   /** Stores the gateway's own WebUI password (secret `gateway:password`); an empty one removes it (the gateway then refuses to start). */
   async setGatewayPassword(password: string): Promise<void> {
-    if (password) await this.opts.secrets.set(GATEWAY_PASSWORD_SECRET, password);
+    if (password) await this.opts.secrets.set(GATEWAY_PASSWORD_SECRET, password, GATEWAY_SECRET_ORIGIN);
     else await this.opts.secrets.delete(GATEWAY_PASSWORD_SECRET);
     this.note('status', password ? 'gateway password set' : 'gateway password removed');
     this.emit('gatewayCredentials');
@@ -594,7 +594,7 @@ export class Engine extends EventEmitter {
   /** Makes and stores a new gateway API key (secret `gateway:apikey`), replacing the old one, and returns it (shown once). */
   async rotateGatewayApiKey(): Promise<string> {
     const key = newGatewayApiKey();
-    await this.opts.secrets.set(GATEWAY_APIKEY_SECRET, key);
+    await this.opts.secrets.set(GATEWAY_APIKEY_SECRET, key, GATEWAY_SECRET_ORIGIN);
     this.note('status', 'gateway API key rotated');
     this.emit('gatewayCredentials');
     return key;

@@ -6,6 +6,20 @@ import type { SecretStore } from '../config/secret-store';
 export const GATEWAY_PASSWORD_SECRET = 'gateway:password';
 /** Secret-store name of the gateway's API key (`Authorization: Bearer <key>`). */
 export const GATEWAY_APIKEY_SECRET = 'gateway:apikey';
+/**
+ * The "origin" the gateway's secrets are stored under. Instance secrets are bound to their
+ * server's URL origin (`http://host:port`), which can never equal this, so the gateway's key is
+ * never sent to an instance, nor an instance's key accepted by the gateway — even when an instance
+ * is named `gateway`, whose API key would be stored under the same name (`gateway:apikey`).
+ */
+export const GATEWAY_SECRET_ORIGIN = 'qbit-failover:gateway';
+
+/** A gateway secret: its value when it was stored by the gateway, else null (absent, or an instance's under the same name). */
+async function gatewaySecret(secrets: SecretStore, name: string): Promise<string | null> {
+  const entry = await secrets.getEntry(name);
+  return entry && entry.origin === GATEWAY_SECRET_ORIGIN && entry.password ? entry.password : null;
+}
+
 /** Environment variables that override the stored gateway credentials. */
 export const GATEWAY_USERNAME_ENV = 'QBIT_FAILOVER_GATEWAY_USERNAME';
 export const GATEWAY_PASSWORD_ENV = 'QBIT_FAILOVER_GATEWAY_PASSWORD';
@@ -34,12 +48,13 @@ export interface GatewayStatus {
 /**
  * The gateway's credentials: username from `QBIT_FAILOVER_GATEWAY_USERNAME` else
  * `settings.gateway.username`; password from `QBIT_FAILOVER_GATEWAY_PASSWORD` else the secret
- * `gateway:password`; API key from the secret `gateway:apikey`.
+ * `gateway:password`; API key from the secret `gateway:apikey` (each only when stored under
+ * {@link GATEWAY_SECRET_ORIGIN}).
  */
 export async function readGatewayCredentials(secrets: SecretStore, gateway: Settings['gateway'], env: Record<string, string | undefined> = {}): Promise<GatewayCredentials> {
   const username = env[GATEWAY_USERNAME_ENV]?.trim() || gateway.username;
-  const password = env[GATEWAY_PASSWORD_ENV] || (await secrets.get(GATEWAY_PASSWORD_SECRET)) || null;
-  const apiKey = (await secrets.get(GATEWAY_APIKEY_SECRET)) || null;
+  const password = env[GATEWAY_PASSWORD_ENV] || (await gatewaySecret(secrets, GATEWAY_PASSWORD_SECRET));
+  const apiKey = await gatewaySecret(secrets, GATEWAY_APIKEY_SECRET);
   return { username, password, apiKey };
 }
 

@@ -44,6 +44,13 @@ async function call(
   return { status: res.status, body: await res.text(), headers: res.headers };
 }
 
+/** Waits until the running gateway has re-read its credentials (it is told by an event, then reads the secret store). */
+async function untilKeyWorks(key: string): Promise<void> {
+  for (let i = 0; i < 100 && (await call(gateway, 'app/version', { headers: { authorization: `Bearer ${key}` } })).status !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Logs in and returns the `SID=…` cookie pair. */
 async function login(gw: GatewayHandle, password = GW_PASS): Promise<{ status: number; body: string; cookie: string | null }> {
   const r = await call(gw, 'auth/login', { form: { username: GW_USER, password } });
@@ -160,13 +167,24 @@ describe('gateway security', () => {
     expect(Array.isArray(JSON.parse(basic.body))).toBe(true);
     // A rotated key replaces the old one at once in the running gateway.
     const next = await engine.rotateGatewayApiKey();
-    // The running gateway re-reads its credentials from the secret store when told (an event): wait for that read.
-    for (let i = 0; i < 100 && (await call(gateway, 'app/version', { headers: { authorization: `Bearer ${next}` } })).status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilKeyWorks(next);
     expect((await call(gateway, 'app/version', { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(403);
     expect((await call(gateway, 'app/version', { headers: { authorization: `Bearer ${next}` } })).status).toBe(200);
     apiKey = next;
+  });
+
+  it("an instance named gateway: its API key (stored as gateway:apikey too) is never taken as the gateway's", async () => {
+    await engine.setApiKey('gateway', `qbt_instance-${CANARY}`, 'http://127.0.0.1:9');
+    const gw = await startGateway(engine, { port: 0 });
+    try {
+      const r = await call(gw, 'app/version', { headers: { authorization: `Bearer qbt_instance-${CANARY}` } });
+      expect([r.status, r.body]).toEqual([403, 'Forbidden']);
+      expect((await engine.gatewayStatus()).hasApiKey).toBe(false);
+    } finally {
+      await gw.close();
+      apiKey = await engine.rotateGatewayApiKey();
+      await untilKeyWorks(apiKey);
+    }
   });
 
   it('answers an unknown endpoint 404 and refuses app/setPreferences', async () => {
