@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,9 @@ import { saveSettingsFile } from '../../electron/core/config/settings-file';
 import type { Logger } from '../../electron/core/logger';
 import { SettingsSchema } from '../../shared/settings';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
-import { randomMagnet } from '../harness/inputs';
+import { makeTorrentFile, randomMagnet } from '../harness/inputs';
+import { listTorrents } from '../harness/direct';
+import { QbitClient } from '../../electron/core/qbittorrent';
 
 /**
  * The webhook against a loopback receiver, fed by a REAL engine and a real qbittorrent-nox: what
@@ -63,9 +65,9 @@ async function engineWith(webhookUrl: string, lines: string[] = []): Promise<Eng
   return engine;
 }
 
-async function until(what: () => boolean, what2 = 'condition'): Promise<void> {
-  for (let i = 0; i < 1_000 && !what(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!what()) throw new Error(`timed out waiting for ${what2}`);
+async function until(what: () => boolean | Promise<boolean>, what2 = 'condition'): Promise<void> {
+  for (let i = 0; i < 1_000 && !(await what()); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!(await what())) throw new Error(`timed out waiting for ${what2}`);
 }
 
 beforeAll(async () => {
@@ -130,6 +132,45 @@ describe('webhook (notifications.webhookUrl)', () => {
     await until(() => lines.some((l) => /webhook .*not delivered/.test(l)), 'the timeout log line');
     expect(lines.join('\n')).not.toMatch(/SECRET-TOKEN|ALSO-SECRET/);
     expect(lines.find((l) => /not delivered/.test(l))).toContain(r.url);
+  });
+
+  it('a download added through the engine finishing is posted ("finished", its name, instance and infohash); one added by another program is not', async () => {
+    const r = await receiver();
+    const root = mkdtempSync(join(tmpdir(), 'qbf-webhook-fin-'));
+    dirs.push(root);
+    const data = join(root, 'data');
+    mkdirSync(data);
+    // Zero-filled data already in the save path: added stopped (0 %), it completes once started and checked.
+    const withData = (label: string) => {
+      const name = `qbf-wh-${label}-${Math.random().toString(16).slice(2, 8)}`;
+      writeFileSync(join(data, name), Buffer.alloc(40_000));
+      return { ...makeTorrentFile(name, 40_000), name };
+    };
+    const home = join(root, 'home');
+    await saveSettingsFile(home, { vpn: { check: 'none' }, queueFile: join(root, 'q.json'), pollIntervalMs: 1_000, instances: [{ name: 'nas', url: qbt.url, username: qbt.username }], notifications: { webhookUrl: r.url } });
+    const secrets = new FileSecretStore(home);
+    await secrets.set('nas', qbt.password);
+    const engine = await createEngine({ home, secrets });
+    engines.push(engine);
+    await engine.start();
+    const mine = withData('mine');
+    expect((await engine.addTorrentBytes(`${mine.name}.torrent`, mine.data, { savePath: data, paused: true })).results[0]).toMatchObject({ outcome: 'added' });
+    const theirs = withData('theirs');
+    const direct = new QbitClient({ url: qbt.url, username: qbt.username, password: qbt.password });
+    try {
+      await direct.addTorrentFiles([{ name: `${theirs.name}.torrent`, data: theirs.data }], { savePath: data, paused: true });
+      await until(() => (engine.snapshot().instances[0]?.torrentsAll?.incomplete ?? 0) >= 2, 'both seen incomplete by the poll');
+      await direct.resume([mine.infohash, theirs.infohash]);
+      await until(() => r.got.some((g) => g.body.event === 'finished'), 'the finished notice');
+      // A few more polls: the other program's torrent finished too, but it is not the user's add through us.
+      await until(async () => (await listTorrents(qbt, [theirs.infohash]))[0]?.progress === 1, 'theirs complete');
+      await new Promise((res) => setTimeout(res, 2_500));
+    } finally {
+      await direct.close();
+    }
+    const finished = r.got.filter((g) => g.body.event === 'finished');
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.body).toMatchObject({ event: 'finished', title: 'Download finished', message: `${mine.name} finished on nas.`, instance: 'nas', infohash: mine.infohash });
   });
 
   it('settings accept only an http(s) webhook URL', () => {
