@@ -16,7 +16,16 @@ const DIR = 'test/e2e/screenshots';
 const START = '<!-- screenshots:start -->';
 const END = '<!-- screenshots:end -->';
 /** Order of the views a reader meets them in; any other view follows, by name. */
-const ORDER = ['status', 'status-failover', 'status-all-down', 'add', 'add-queued', 'add-rejected', 'queue', 'queue-flushed', 'torrents', 'activity', 'settings', 'settings-list', 'settings-errors', 'settings-auth-failed', 'first-run-status', 'first-run-settings', 'first-run-new-instance', 'drop-overlay'];
+const ORDER = [
+  'status', 'status-failover', 'status-all-down', 'status-counts', 'status-last-seen', 'dashboard-disconnected',
+  'add', 'add-queued', 'add-rejected', 'drop-overlay', 'add-dialog', 'recent-adds',
+  'queue', 'queue-table', 'queue-flushed',
+  'torrents', 'torrents-unreachable',
+  'activity', 'activity-kinds',
+  'settings', 'settings-list', 'settings-errors', 'settings-auth-failed', 'settings-auth-failed-once', 'config-warnings',
+  'gateway-settings', 'gateway-status', 'settings-dashboard',
+  'first-run-status', 'first-run-settings', 'first-run-new-instance',
+];
 /** Picture width in the README, px (the tray shots are 420 px wide). */
 const WIDTH = 300;
 
