@@ -112,3 +112,15 @@ export function positionNearTray(trayBounds: Rectangle, windowSize: Size, workAr
   const y = inTopHalf ? trayBounds.y + trayBounds.height + GAP : trayBounds.y - windowSize.height - GAP;
   return { x: Math.round(x), y: Math.round(clamp(y, workArea.y, maxY)) };
 }
+
+/**
+ * Saved window bounds to restore, or null to use the default placement: only when the saved
+ * window's centre lies inside one of the current displays' work areas (a monitor it was on may be
+ * gone, which would open the window out of sight).
+ */
+export function boundsOnScreen(saved: Rectangle | null | undefined, workAreas: readonly Rectangle[]): Rectangle | null {
+  if (!saved) return null;
+  const cx = saved.x + saved.width / 2;
+  const cy = saved.y + saved.height / 2;
+  return workAreas.some((a) => cx >= a.x && cx < a.x + a.width && cy >= a.y && cy < a.y + a.height) ? saved : null;
+}

@@ -4,7 +4,7 @@ import type { Rectangle } from 'electron';
 import type { EngineEvent } from '../../../shared/model';
 import type { Logger } from '../engine/types';
 import { APP_INDEX_URL } from '../security/policy';
-import { isPopoverPlatform, mainWindowOptions, positionNearTray } from './options';
+import { boundsOnScreen, isPopoverPlatform, mainWindowOptions, positionNearTray } from './options';
 
 /**
  * The one app window: created lazily, hidden (not destroyed) on close so the app keeps living in
@@ -50,7 +50,8 @@ export function createMainWindowController(opts: {
   const create = (): BrowserWindow => {
     // The scanner cannot see through mainWindowOptions(): secureWebPreferences() sets contextIsolation and sandbox
     // (tested in window-options.test.ts), and security/guards.ts denies every window.open/middle-click new window.
-    const w = new BrowserWindow({ ...mainWindowOptions(opts.platform, opts.preloadPath), ...(popover ? {} : (opts.bounds?.initial ?? {})) }); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK -- set in secureWebPreferences; new windows denied
+    const restored = popover ? null : boundsOnScreen(opts.bounds?.initial, screen.getAllDisplays().map((d) => d.workArea));
+    const w = new BrowserWindow({ ...mainWindowOptions(opts.platform, opts.preloadPath), ...(restored ?? {}) }); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK -- set in secureWebPreferences; new windows denied
     w.on('close', (e) => {
       if (!popover && opts.bounds) opts.bounds.save(w.getBounds());
       if (!quitting) {

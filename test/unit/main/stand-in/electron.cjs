@@ -318,6 +318,7 @@ exports.Notification = Notification;
 exports.Menu = { buildFromTemplate: (template) => template };
 exports.nativeImage = { createFromPath: (p) => ({ path: p }) };
 exports.screen = {
+  getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
   getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),
   getDisplayMatching: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),
 };

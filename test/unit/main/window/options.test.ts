@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mainWindowOptions, positionNearTray } from '../../../../electron/main/window/options';
+import { boundsOnScreen, mainWindowOptions, positionNearTray } from '../../../../electron/main/window/options';
 
 describe('mainWindowOptions', () => {
   for (const platform of ['darwin', 'win32', 'linux'] as const) {
@@ -53,5 +53,16 @@ describe('positionNearTray', () => {
 
   it('unknown tray position (empty bounds): centred in the work area', () => {
     expect(positionNearTray({ x: 0, y: 0, width: 0, height: 0 }, size, { x: 0, y: 0, width: 1920, height: 1080 })).toEqual({ x: 750, y: 240 });
+  });
+});
+
+describe('boundsOnScreen', () => {
+  const area = { x: 0, y: 0, width: 1920, height: 1080 };
+  it('restores saved bounds on a display, not ones left on a monitor that is gone', () => {
+    const saved = { x: 100, y: 80, width: 900, height: 680 };
+    expect(boundsOnScreen(saved, [area])).toEqual(saved);
+    expect(boundsOnScreen({ x: 2500, y: 80, width: 900, height: 680 }, [area])).toBeNull();
+    expect(boundsOnScreen({ x: 2500, y: 80, width: 900, height: 680 }, [area, { x: 1920, y: 0, width: 1920, height: 1080 }])).not.toBeNull();
+    expect(boundsOnScreen(null, [area])).toBeNull();
   });
 });
