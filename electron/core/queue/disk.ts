@@ -143,15 +143,20 @@ export async function ensureParentDir(file: string): Promise<void> {
 }
 
 /**
- * Renames a corrupt queue file to `<base>.corrupt-<timestamp>` (`base` defaults to `file`; a
- * file kept beside the queue file, such as a replaced file still being written, passes the queue
- * file's path). Never overwrites, never deletes. Returns the new path, or null when the file
- * was already gone.
+ * Why a file is moved aside: `corrupt` (it does not parse and nobody is writing it) or `writing`
+ * (cut short a moment ago: another program is still writing it, and may finish later).
  */
-export async function moveAside(file: string, now: Date, base: string = file): Promise<string | null> {
+export type AsideKind = 'corrupt' | 'writing';
+
+/**
+ * Renames a queue file to `<base>.<kind>-<timestamp>` (`base` defaults to `file`; a file kept
+ * beside the queue file, such as the file a write replaced, passes the queue file's path).
+ * Never overwrites, never deletes. Returns the new path, or null when the file was already gone.
+ */
+export async function moveAside(file: string, now: Date, opts: { base?: string; kind?: AsideKind } = {}): Promise<string | null> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   for (let n = 0; n < 100; n++) {
-    const target = `${base}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}`;
+    const target = `${opts.base ?? file}.${opts.kind ?? 'corrupt'}-${stamp}${n === 0 ? '' : `-${n}`}`;
     if ((await readTextOrNull(target)) !== null) continue;
     try {
       await rename(file, target);

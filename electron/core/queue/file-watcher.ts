@@ -19,7 +19,7 @@ export interface WatchFileOptions {
 
 /**
  * Calls `onChange` (never concurrently with itself) after the file changed, or a file moved
- * aside beside it (`<file>.corrupt-*`; `fs.watch` only, not polled). Returns a stop
+ * aside beside it (`<file>.corrupt-*`, `<file>.writing-*`; `fs.watch` only, not polled). Returns a stop
  * function. Timers are unref'd: watching never keeps a process alive on its own.
  */
 export function watchFile(file: string, onChange: () => Promise<void>, opts: WatchFileOptions): () => void {
@@ -61,9 +61,9 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
   try {
     watcher = fsWatch(dirname(file), { persistent: false }, (_event, changed) => {
       // `changed` may be null on some platforms: then any event in the folder counts. A file
-      // moved aside as corrupt counts too: a paused writer may finish into it (see `lateAside`).
+      // moved aside counts too: a paused writer may finish into it (see `lateAside`).
       const n = changed?.toString();
-      if (n == null || n === name || n.startsWith(`${name}.corrupt-`)) schedule();
+      if (n == null || n === name || n.startsWith(`${name}.corrupt-`) || n.startsWith(`${name}.writing-`)) schedule();
     });
     watcher.on('error', (err) => opts.onError(err));
   } catch (err) {

@@ -367,10 +367,10 @@ export class QueueStore extends EventEmitter {
         p = parseQueueFile(text ?? '');
       }
       // Still cut short: its writer is paused (descheduled, a slow disk) and may finish later,
-      // through its open descriptor, into this file. Keep it where `lateAside` looks, so the
+      // through its open descriptor, into this file. Park it where `lateAside` looks, so the
       // magnets of that write are adopted whenever it lands, rather than unlinking them with it.
       if ('corrupt' in p && looksCutShort(text ?? '')) {
-        const kept = await moveAside(displaced, new Date(), this.path);
+        const kept = await moveAside(displaced, new Date(), { base: this.path, kind: 'writing' });
         keep = kept !== null;
         if (kept) this.warn([], `Queue: another program was still writing the queue file when we replaced it; its unfinished file is kept as ${kept} and its magnet links will be queued once it is complete`);
       }
@@ -389,13 +389,12 @@ export class QueueStore extends EventEmitter {
   }
 
   /**
-   * Re-reads `path` until its text stops changing (a writer finishing) and is not a document
-   * cut short a moment ago (see `stillBeingWritten`), at most CORRUPT_MAX_READS reads.
+   * Re-reads `path` until its text stops changing (a writer finishing), see CORRUPT_STABLE_READS.
+   * Called under the lock: a writer paused for longer is not waited for (see `adoptDisplaced`).
    */
   private async settledText(path: string, first: string | null): Promise<string | null> {
     let text = first;
-    for (let reads = 1, same = 1; reads < CORRUPT_MAX_READS; reads++) {
-      if (same >= CORRUPT_STABLE_READS && !(await stillBeingWritten(path, text))) break;
+    for (let reads = 1, same = 1; same < CORRUPT_STABLE_READS && reads < CORRUPT_MAX_READS; reads++) {
       await new Promise((r) => setTimeout(r, CORRUPT_REREAD_MS));
       const next = await readTextOrNull(path);
       same = next === text ? same + 1 : 1;
@@ -431,8 +430,11 @@ export class QueueStore extends EventEmitter {
    * Reads the file and the journal and reconciles them into the known state. A corrupt file
    * is moved aside only when `locked` (so a concurrent writer's fresh file is never mistaken
    * for it), after the magnets still legible in it are adopted; an unlocked read of a corrupt
-   * file leaves it in place and reports the problem. Throws QueueReadError (and records a
-   * `QUEUE_UNREADABLE` problem) when the path cannot be read.
+   * file leaves it in place and reports the problem. A file cut short a moment ago is another
+   * program's write in progress, not corruption: unlocked, it is re-read until that write ends
+   * (or WRITER_GRACE_MS passed); locked — where other processes wait on us — it is parked as
+   * `<file>.writing-*` without waiting, and adopted when its writer finishes (see `lateAside`).
+   * Throws QueueReadError (and records a `QUEUE_UNREADABLE` problem) when the path cannot be read.
    */
   private async readFresh(locked: boolean, warnings: string[]): Promise<{ corrupt: boolean; needsRepair: boolean }> {
     const before = JSON.stringify(this.problem());
@@ -447,7 +449,9 @@ export class QueueStore extends EventEmitter {
     let parsed: ParsedQueueFile | null = null;
     let corrupt: string | null = null;
     let corruptText = '';
-    for (let attempt = 0, unchanged = 0; attempt < CORRUPT_MAX_READS; attempt++) {
+    let writing = false;
+    const maxReads = locked ? CORRUPT_MAX_READS : 2 * CORRUPT_MAX_READS;
+    for (let attempt = 0, unchanged = 0; attempt < maxReads; attempt++) {
       let text: string | null;
       try {
         text = await readTextOrNull(this.path);
@@ -472,9 +476,12 @@ export class QueueStore extends EventEmitter {
       corrupt = p.corrupt;
       corruptText = text;
       // A foreign writer may be half-way through a non-atomic write (truncate, then write):
-      // look again until the same text was read CORRUPT_STABLE_READS times in a row, and for as
-      // long as it is a document cut short that was written a moment ago (a paused writer).
-      if (unchanged >= CORRUPT_STABLE_READS && !(await stillBeingWritten(this.path, text))) break;
+      // look again until the same text was read CORRUPT_STABLE_READS times in a row; unlocked,
+      // also for as long as it is a document cut short that was written a moment ago.
+      if (unchanged >= CORRUPT_STABLE_READS) {
+        writing = await stillBeingWritten(this.path, text);
+        if (!writing || locked) break;
+      }
       await new Promise((r) => setTimeout(r, CORRUPT_REREAD_MS));
     }
     this.readProblem = null;
@@ -488,6 +495,16 @@ export class QueueStore extends EventEmitter {
           message: `Queue file ${this.path} is corrupt (${corrupt}); left in place — the next change to the queue moves it aside`,
           movedTo: null,
         };
+      } else if (writing) {
+        // Parked, not reported: its writer may finish into it through its open descriptor.
+        const aside = await moveAside(this.path, new Date(), { kind: 'writing' }).catch((err: Error) => {
+          throw new QueueWriteError(`Could not move the queue file being written aside: ${err.message}`, err);
+        });
+        if (aside) {
+          this.warn(warnings, `Queue file ${this.path} was being written by another program (${corrupt}); set aside as ${aside} until that ` +
+            `write finishes, when its magnet links will be queued` + (salvaged.length ? ` (the ${salvaged.length} legible now already are)` : ''));
+        }
+        this.diskDigest = null;
       } else {
         const aside = await moveAside(this.path, new Date()).catch((err: Error) => {
           throw new QueueWriteError(`Could not move corrupt queue file aside: ${err.message}`, err);
@@ -528,25 +545,28 @@ export class QueueStore extends EventEmitter {
     this.unparsed = r.unparsed;
     this.extra = parsed?.extra ?? {};
     this.commit(shown);
-    return { corrupt: corrupt !== null, needsRepair: r.needsRepair || shown.length > r.entries.length || late.adopted || (corrupt !== null && locked) };
+    return { corrupt: corrupt !== null && !writing, needsRepair: r.needsRepair || shown.length > r.entries.length || late.adopted || late.unfinished || (corrupt !== null && locked) };
   }
 
   /**
-   * Files moved aside as corrupt (`<file>.corrupt-*`, by this or another process) that now parse:
-   * a lock-less writer paused between truncating the queue file and writing it, which finished
-   * through its open descriptor after the file was moved aside (or replaced, see
-   * `adoptDisplaced`). Its magnets are returned; `locked`, they are also journaled (except those
-   * our `remove()` removed) and the file is deleted when every item in it was adopted, else left
-   * in place. A file still corrupt is left alone and not read again until it changes. Problems
-   * are warnings.
+   * Files set aside beside the queue file (`<file>.writing-*` and `<file>.corrupt-*`, by this or
+   * another process) that now parse: a lock-less writer paused between truncating the queue file
+   * and writing it, which finished through its open descriptor after the file was moved aside
+   * (or replaced, see `adoptDisplaced`). Its magnets are returned; `locked`, they are also
+   * journaled (except those our `remove()` removed) and the file is deleted when every item in it
+   * was adopted, else left in place. A `.writing-` file still cut short after WRITER_GRACE_MS is
+   * a write that never finished: renamed `.corrupt-` and reported (`QUEUE_CORRUPT`; unlocked,
+   * only reported, and `unfinished` asks for a locked pass). A file
+   * still corrupt is left alone and not read again until it changes. Other problems are warnings.
    */
-  private async lateAside(locked: boolean, warnings: string[]): Promise<{ entries: QueueEntry[]; adopted: boolean }> {
-    const out: { entries: QueueEntry[]; adopted: boolean } = { entries: [], adopted: false };
+  private async lateAside(locked: boolean, warnings: string[]): Promise<{ entries: QueueEntry[]; adopted: boolean; unfinished: boolean }> {
+    const out = { entries: [] as QueueEntry[], adopted: false, unfinished: false };
     const dir = dirname(this.path);
-    const prefix = `${basename(this.path)}.corrupt-`;
+    const corruptPrefix = `${basename(this.path)}.corrupt-`;
+    const writingPrefix = `${basename(this.path)}.writing-`;
     let names: string[];
     try {
-      names = (await readdir(dir)).filter((n) => n.startsWith(prefix));
+      names = (await readdir(dir)).filter((n) => n.startsWith(corruptPrefix) || n.startsWith(writingPrefix));
     } catch {
       return out; // no folder yet: nothing was moved aside
     }
@@ -562,6 +582,24 @@ export class QueueStore extends EventEmitter {
         const text = await readTextOrNull(aside);
         const p = text === null ? null : parseQueueFile(text);
         if (p === null || 'corrupt' in p) {
+          if (p !== null && name.startsWith(writingPrefix)) {
+            // Its writer may still finish: look again at the next read (not cached) until WRITER_GRACE_MS passed.
+            if (await stillBeingWritten(aside, text)) continue;
+            const never = `Queue file ${this.path} was being written by another program that never finished (${p.corrupt})`;
+            if (!locked) {
+              // Read-only: nothing on disk changes; the next locked read renames it.
+              this.readProblem ??= { code: 'QUEUE_CORRUPT', message: `${never}; set aside as ${aside}`, movedTo: aside };
+              out.unfinished = true;
+              continue;
+            }
+            const moved = await moveAside(aside, new Date(), { base: this.path });
+            if (moved) {
+              const message = `${never}; moved aside to ${moved}; the magnet links legible in it were queued when it was set aside`;
+              this.movedProblem = { code: 'QUEUE_CORRUPT', message, movedTo: moved };
+              this.warn(warnings, message);
+            }
+            continue;
+          }
           this.asideChecked.set(aside, signature);
           continue;
         }
@@ -609,10 +647,10 @@ export class QueueStore extends EventEmitter {
 
 /**
  * A file that does not parse is re-read every CORRUPT_REREAD_MS ms until it read the same
- * CORRUPT_STABLE_READS times in a row and is not a write in progress (WRITER_GRACE_MS): a
- * writer that stopped half-way, corrupt for real. At most CORRUPT_MAX_READS times (a writer
- * still busy after ~4 s: treated as corrupt too; if it finishes later, into the file moved
- * aside, `lateAside` adopts its magnets).
+ * CORRUPT_STABLE_READS times in a row (a writer that stopped half-way) and — unlocked only —
+ * is not a write in progress (WRITER_GRACE_MS). At most CORRUPT_MAX_READS times under the lock
+ * (~2 s: a writer still busy then is treated as stopped), twice that unlocked. Whatever such a
+ * writer finishes later, into a file moved aside, `lateAside` adopts.
  */
 const CORRUPT_REREAD_MS = 50;
 /**
@@ -625,12 +663,12 @@ const GUARDED_WRITES_WITH_LINKS = 1;
 /** Extra passes of one locked operation to put back magnets that raced our rename. */
 const MAX_LATE_REPAIRS = 3;
 const CORRUPT_STABLE_READS = 3;
-const CORRUPT_MAX_READS = 80;
+const CORRUPT_MAX_READS = 40;
 /**
  * A file cut short (see `looksCutShort`) modified less than this long ago (ms) is a write in
  * progress, not corruption: a writer that truncated it (`open(path, 'w')`) may be descheduled
- * for a while on a loaded machine before it writes. Re-read until it is older, at most
- * CORRUPT_MAX_READS × CORRUPT_REREAD_MS (~4 s) in all.
+ * for a while on a loaded machine before it writes. Unlocked reads wait until it is older;
+ * under the lock it is parked as `<file>.writing-*` instead (see `readAndReconcile`).
  */
 const WRITER_GRACE_MS = 2_000;
 

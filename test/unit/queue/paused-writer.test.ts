@@ -8,7 +8,7 @@
  */
 import { closeSync, futimesSync, openSync, writeSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueStore } from '../../../electron/core/queue';
 import { cleanup, hash, item, magnetOf, tempDir } from './helpers';
@@ -33,7 +33,8 @@ function oldToolText(magnets: string[]): string {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const asideFiles = async (): Promise<string[]> => (await readdir(dir)).filter((f) => f.includes('.corrupt-'));
+/** Files set aside beside the queue file: corrupt, or a write in progress parked until it finishes. */
+const asideFiles = async (): Promise<string[]> => (await readdir(dir)).filter((f) => f.includes('.corrupt-') || f.includes('.writing-'));
 const queued = async (): Promise<string[]> => (await new QueueStore({ path: file }).load()).map((e) => e.infohash).sort();
 
 describe('a lock-less writer paused between truncating the file and writing it', () => {
@@ -108,7 +109,36 @@ describe('a lock-less writer paused between truncating the file and writing it',
     expect(await asideFiles()).toHaveLength(1);
   });
 
-  it('a file cut short a moment ago is given time: a writer that finishes within ~2 s is read, not moved aside', async () => {
+  it('a write in progress parked aside that never finishes becomes a corrupt file: moved aside intact and reported', async () => {
+    const q = new QueueStore({ path: file });
+    await q.add([item('ours-1')]);
+    const cut = oldToolText([magnetOf('script-1'), magnetOf('script-2')]).slice(0, 200);
+    const fd = openSync(file, 'w');
+    try {
+      writeSync(fd, cut);
+      // Our add does not wait under the lock for this fresh write: it parks the file as `.writing-`.
+      await q.add([item('ours-2')]);
+      expect(q.problem(), 'a write in progress is not reported').toBeNull();
+      const parked = await asideFiles();
+      expect(parked).toHaveLength(1);
+      expect(parked[0]).toContain('.writing-');
+      // The writer dies: ten seconds later the parked file is still cut short.
+      const past = new Date(Date.now() - 10_000);
+      futimesSync(fd, past, past);
+    } finally {
+      closeSync(fd);
+    }
+    const later = new QueueStore({ path: file });
+    await later.load();
+    const p = later.problem();
+    expect(p).toMatchObject({ code: 'QUEUE_CORRUPT' });
+    expect(p!.movedTo).toContain('.corrupt-');
+    expect(await readFile(p!.movedTo!, 'utf8')).toBe(cut);
+    expect(await asideFiles()).toEqual([basename(p!.movedTo!)]);
+    expect(later.entries().map((e) => e.infohash).sort()).toEqual([hash('ours-1'), hash('ours-2'), hash('script-1')].sort());
+  });
+
+  it('a file cut short a moment ago is a write in progress: not reported, and its magnets adopted once the writer finishes', async () => {
     const q = new QueueStore({ path: file });
     await q.add([item('ours-1')]);
     const text = oldToolText([magnetOf('ours-1'), magnetOf('script-1')]);
@@ -123,6 +153,8 @@ describe('a lock-less writer paused between truncating the file and writing it',
       closeSync(fd);
     }
     await adding;
+    expect(q.problem()).toBeNull();
+    await q.load();
     expect(q.problem()).toBeNull();
     expect(await asideFiles()).toEqual([]);
     expect(await queued()).toEqual([hash('ours-1'), hash('ours-2'), hash('script-1')].sort());
