@@ -48,6 +48,19 @@ export const DASHBOARD_BODY_MAX_BYTES = 16 * MIB;
 export const QBITTORRENT_ADD_BODY_MAX_BYTES = 60 * MIB;
 
 /**
+ * Largest request body the qBittorrent-compatible gateway reads, bytes (64 MiB): qBittorrent's
+ * own WebUI limit (above it qBittorrent answers 400 and closes the connection), so a client that
+ * works against qBittorrent works against the gateway.
+ */
+export const GATEWAY_BODY_MAX_BYTES = 64 * MIB;
+
+/**
+ * Largest body of a gateway endpoint open without authentication (`auth/login`), bytes (64 KiB):
+ * a username and a password; a stranger cannot make the gateway buffer 64 MiB.
+ */
+export const GATEWAY_PUBLIC_BODY_MAX_BYTES = 64 * 1024;
+
+/**
  * Size at which the Electron shell's log file (`main.log`) is rotated, bytes (5 MiB): weeks of
  * normal activity, small enough to attach to a bug report.
  */

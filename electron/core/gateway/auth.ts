@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../digest';
 import type { IncomingMessage } from 'node:http';
 import { BAN_DURATION_MS } from '../qbittorrent';
 import type { GatewayCredentials } from './credentials';
@@ -23,9 +24,7 @@ export const BANNED_TEXT = 'Your IP address has been banned after too many faile
 
 /** Equal strings in constant time (both hashed first, so lengths do not leak). */
 function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a, 'utf8').digest();
-  const hb = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(Buffer.from(sha256Hex(a), 'hex'), Buffer.from(sha256Hex(b), 'hex'));
 }
 
 /** The value of cookie `name` in a `Cookie` header, or null. */

@@ -1,16 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GATEWAY_BODY_MAX_BYTES } from '../../../shared/limits';
 
 /**
  * Reading requests and writing answers the way qBittorrent's WebUI does (text/plain bodies like
  * `Ok.`, compact JSON), for the gateway's routes.
  */
-
-/**
- * Largest request body the gateway reads, bytes (64 MiB): qBittorrent's own WebUI limit (above
- * it qBittorrent answers 400 and closes the connection), so a client that works against
- * qBittorrent works here.
- */
-export const GATEWAY_BODY_MAX_BYTES = 64 * 1024 * 1024;
 
 /** One uploaded file of a multipart body (`torrents` parts of `torrents/add`). */
 export interface UploadedFile {
@@ -43,9 +37,6 @@ export const text = (body: string, status = 200): Reply => ({ status, body });
 export const rawJson = (body: string, status = 200): Reply => ({ status, body, rawJson: true });
 /** `200` with compact JSON. */
 export const json = (body: unknown, status = 200): Reply => ({ status, body: body === undefined ? null : body });
-
-/** Largest body of an endpoint open without authentication (`auth/login`), bytes (64 KiB): a stranger cannot make the gateway buffer 64 MiB. */
-export const PUBLIC_BODY_MAX_BYTES = 64 * 1024;
 
 /** Reads the whole body, refusing more than `maxBytes` (default {@link GATEWAY_BODY_MAX_BYTES}). @throws BodyTooLarge. */
 export async function readBody(req: IncomingMessage, maxBytes = GATEWAY_BODY_MAX_BYTES): Promise<Buffer> {

@@ -5,7 +5,8 @@ import { silentLogger, type Logger } from '../logger';
 import { GatewayAuth } from './auth';
 import type { GatewayEngine } from './backends';
 import { NO_GATEWAY_PASSWORD, type GatewayCredentials } from './credentials';
-import { BodyTooLarge, GATEWAY_BODY_MAX_BYTES, PUBLIC_BODY_MAX_BYTES, readParams, text, writeReply, type Reply } from './http-io';
+import { GATEWAY_BODY_MAX_BYTES, GATEWAY_PUBLIC_BODY_MAX_BYTES } from '../../../shared/limits';
+import { BodyTooLarge, readParams, text, writeReply, type Reply } from './http-io';
 import { isCrossSite } from './origin';
 import { appRoutes } from './routes/app';
 import { authRoutes } from './routes/auth';
@@ -130,7 +131,7 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     if ((req.method !== 'GET' && req.method !== 'POST') || (route.postOnly && req.method !== 'POST')) return text('Method Not Allowed', 405);
     let params;
     try {
-      params = await readParams(req, url, route.public ? PUBLIC_BODY_MAX_BYTES : GATEWAY_BODY_MAX_BYTES);
+      params = await readParams(req, url, route.public ? GATEWAY_PUBLIC_BODY_MAX_BYTES : GATEWAY_BODY_MAX_BYTES);
     } catch (err) {
       if (err instanceof BodyTooLarge) req.socket.destroy();
       return text('Bad Request', 400);
