@@ -22,6 +22,7 @@ async function gatewaySecret(secrets: SecretStore, name: string): Promise<string
 
 /** Environment variables that override the stored gateway credentials. */
 export const GATEWAY_USERNAME_ENV = 'QBIT_FAILOVER_GATEWAY_USERNAME';
+/** See {@link GATEWAY_USERNAME_ENV}: the password clients must give, instead of the stored `gateway:password`. */
 export const GATEWAY_PASSWORD_ENV = 'QBIT_FAILOVER_GATEWAY_PASSWORD';
 
 /** The credentials clients must present to the gateway. */
