@@ -29,7 +29,6 @@ function resolveElectron() {
     cwd: repo,
     encoding: 'utf8',
     env: process.env,
-    maxBuffer: 16 * 1024 * 1024,
   });
   const binary = probe.status === 0 ? probe.stdout.trim() : '';
   if (binary && existsSync(binary)) return { binary };

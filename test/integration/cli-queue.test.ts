@@ -79,10 +79,12 @@ describe('both instances down', () => {
     expect(r.stdout).toContain('[RESULT] added=0 duplicate=0 queued=2 rejected=0');
 
     expectExit(rj, 3);
-    const json = JSON.parse(rj.stdout) as { results: Record<string, unknown>[]; summary: Record<string, number>; queueProblem: unknown };
-    // queueProblem (null while the queue file is healthy) came with the queue-file problem report.
-    expect(Object.keys(json).sort()).toEqual(['queueProblem', 'results', 'summary']);
+    const json = JSON.parse(rj.stdout) as { results: Record<string, unknown>[]; summary: Record<string, number>; queueProblem: unknown; configWarnings: unknown };
+    // queueProblem (null while the queue file is healthy) came with the queue-file problem report;
+    // configWarnings (empty while config.json has no key we ignore) with the config.json notes.
+    expect(Object.keys(json).sort()).toEqual(['configWarnings', 'queueProblem', 'results', 'summary']);
     expect(json.queueProblem).toBeNull();
+    expect(json.configWarnings).toEqual([]);
     expect(json.summary).toEqual({ added: 0, duplicate: 0, queued: 1, rejected: 0 });
     expect(json.results).toHaveLength(1);
     const res = json.results[0]!;
