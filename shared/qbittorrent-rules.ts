@@ -32,6 +32,11 @@ export function tagProblem(tag: string): string | null {
   return null;
 }
 
+/** Tags from a comma-separated list (the WebUI API's `tags` field, the CLI's `--tags`): trimmed, empties dropped. */
+export function splitTags(list: string): string[] {
+  return list.split(',').map((t) => t.trim()).filter(Boolean);
+}
+
 /** Why `path` cannot be a save path, or null: qBittorrent takes any path, but control characters never name a real folder. */
 export function savePathProblem(path: string): string | null {
   if (CONTROL.test(path)) return `save path "${printable(path)}" contains control characters`;

@@ -39,6 +39,9 @@ export function registerGateway(program: Command): void {
       keepRunningOnUnhandledRejection(log);
       const engine = await cliEngine({ verbose: true, watchQueueFile: true });
       const { GatewayError, startGateway } = await import('../core/gateway');
+      // The engine first: its first check tells which instances answer, so the gateway's very first
+      // `torrents/info` lists their torrents (started the other way, it listed none until then).
+      await engine.start();
       let gw: GatewayHandle;
       try {
         gw = await startGateway(engine, { host: o.host, port: o.port, allowRemote: o.allowRemote, tls, logger: log });
@@ -50,7 +53,6 @@ export function registerGateway(program: Command): void {
         return;
       }
       const signal = untilSignal();
-      await engine.start();
       print(clientSetupLines(gw.url, (await engine.gatewayCredentials()).username));
       if (o.allowRemote && !tls) printErr('[WARN] the gateway is served over plain HTTP with --allow-remote: its password travels in clear text on the network. Use --tls-cert/--tls-key.');
       const sig = await signal;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { AddOptions } from '../../shared/contract';
+import { splitTags } from '../../shared/qbittorrent-rules';
 import { cliEngine, readStdinLines, withEngine } from './engine-factory';
 import { addExitCode, addJson, EXIT, flushLines, healthLines, print, printJson, queueLines, resultLine, statusJson, summaryLine, writeCommanderText } from './output';
 import { registerServe, registerWatch } from './long-running';
@@ -42,7 +43,7 @@ export function buildProgram(version: string): Command {
       const options: AddOptions = {
         category: o.category,
         savePath: o.savepath,
-        tags: o.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        tags: o.tags === undefined ? undefined : splitTags(o.tags),
         paused: o.paused,
       };
       await withEngine(async (engine) => {

@@ -24,8 +24,9 @@ import type { FinishedTorrent } from './fleet/torrent-counts';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
 import { QueueStore, type QueueEntry } from './queue';
-import { toQbitError, type QbitClient, type TorrentInfo } from './qbittorrent';
-import { GATEWAY_APIKEY_SECRET, GATEWAY_PASSWORD_SECRET, GATEWAY_SECRET_ORIGIN, newGatewayApiKey, readGatewayCredentials, type GatewayCredentials, type GatewayStatus } from './gateway/credentials';
+import type { TorrentInfo } from './qbittorrent';
+import type { GatewayCredentials, GatewayStatus } from './gateway/credentials';
+import { GatewaySide, type GatewayBackend } from './gateway/engine-side';
 import { flushResultText, placedPerInstance } from '../../shared/flush-result';
 
 export { COMMAND_LOCKED_MESSAGE, type EnvReport } from './config/settings-source';
@@ -104,6 +105,8 @@ export class Engine extends EventEmitter {
   private emitTimer: NodeJS.Timeout | null = null;
   /** Writes `<home>/health.json` for other processes while this engine polls. */
   private readonly healthRecord: HealthRecorder;
+  /** The gateway's side: its credentials, the instances it asks, edits of queued torrents. */
+  private readonly gateway: GatewaySide;
 
   constructor(private readonly opts: EngineOptions) {
     super();
@@ -141,8 +144,23 @@ export class Engine extends EventEmitter {
       this.noteEach('duplicate', res.placed.filter((p) => p.outcome === 'duplicate').map((p) => `${p.name ?? p.infohash} was already on ${p.instance}: left the queue`), 'more queue entries were already on an instance');
       this.note('flush', `flushed ${res.placed.length} from the queue (${flushResultText(placedPerInstance(res.placed), res.remaining.length)}); ${res.queueLength} still queued`);
     });
-    this.flusher.on('progress', (progress) => this.emit('event', { type: 'flushProgress', progress } satisfies EngineEvent));
+    this.flusher.on('progress', (progress) => {
+      // A flush's first report (nothing placed yet): the entries whose chosen instance is gone are told now.
+      if (!progress.done && progress.placed === 0) this.noteUnknownPins();
+      this.emit('event', { type: 'flushProgress', progress } satisfies EngineEvent);
+    });
     this.flusher.on('failed', (what, delayMs) => this.note('error', `auto-flush failed (${what}); retrying in ${Math.round(delayMs / 1000)} s`));
+    this.gateway = new GatewaySide({
+      secrets: opts.secrets,
+      env: opts.env,
+      fleet: this.fleet,
+      inflight: this.inflight,
+      settings: () => this.settings,
+      queue: () => this.queue,
+      note: (m) => this.note('status', m),
+      credentialsChanged: () => this.emit('gatewayCredentials'),
+      changed: () => this.emitSoon(),
+    });
   }
 
   /** Loads `config.json` (+ environment), builds instance sessions, and reads the queue. @throws ConfigError. */
@@ -193,6 +211,7 @@ export class Engine extends EventEmitter {
   }
 
   private async applySettings(settings: Settings): Promise<void> {
+    const before = this.settings as Settings | undefined;
     this.settings = settings;
     await this.fleet.configure(settings, await Promise.all(settings.instances.map((s) => this.runtimes.make(s))));
     const queueFile = settings.queueFile ?? defaultQueueFile();
@@ -220,7 +239,51 @@ export class Engine extends EventEmitter {
       this.emitSoon();
       if (this.running && this.opts.watchQueueFile) this.startQueueWatch();
     }
+    if (before) await this.followRenamedInstances(before, settings);
     this.emit('settings', settings);
+  }
+
+  /**
+   * Queue entries pinned to an instance (the add dialog's choice) that the new settings renamed —
+   * same URL, new name, old name gone — are pinned to the new name, in one queue write. Pins to an
+   * instance removed altogether are left to the flush (see {@link noteUnknownPins}).
+   */
+  private async followRenamedInstances(before: Settings, after: Settings): Promise<void> {
+    const names = new Set(after.instances.map((i) => i.name));
+    const oldNames = new Set(before.instances.map((i) => i.name));
+    const renamed = new Map<string, string>();
+    for (const old of before.instances) {
+      if (names.has(old.name)) continue;
+      const now = after.instances.find((i) => i.url === old.url && !oldNames.has(i.name));
+      if (now) renamed.set(old.name, now.name);
+    }
+    if (renamed.size === 0) return;
+    const pinned = this.queue.entries().filter((e) => e.options?.instance !== undefined && renamed.has(e.options.instance));
+    if (pinned.length === 0) return;
+    try {
+      await this.queue.updateOptions(pinned.map((e) => e.infohash), (o) => ({ ...o, instance: (o.instance && renamed.get(o.instance)) ?? o.instance }));
+      this.note('queue', `${pinned.length} queue ${pinned.length === 1 ? 'entry follows its instance' : 'entries follow their instance'} renamed in the settings (${[...renamed].map(([a, b]) => `${a} → ${b}`).join(', ')})`);
+    } catch (err) {
+      this.note('error', `queue entries of a renamed instance keep its old name: ${(err as Error).message}`);
+    }
+  }
+
+  /** Queue entries (infohash and instance) already noted by {@link noteUnknownPins}. */
+  private readonly notedPins = new Set<string>();
+
+  /**
+   * At a flush's start: notes once each queue entry pinned to an instance that is no longer
+   * configured — the placer then routes it as if no instance had been chosen (failover/placer.ts).
+   */
+  private noteUnknownPins(): void {
+    const names = new Set(this.fleet.names());
+    const lost = this.queue.entries().filter((e) => {
+      const pin = e.options?.instance;
+      if (pin === undefined || names.has(pin) || this.notedPins.has(`${e.infohash} ${pin}`)) return false;
+      this.notedPins.add(`${e.infohash} ${pin}`);
+      return true;
+    });
+    this.noteEach('queue', lost.map((e) => `${e.name ?? e.infohash} was meant for ${e.options!.instance}, which is no longer configured: it goes by the routing order`), 'more queue entries were meant for an instance no longer configured');
   }
 
   /** Names of instances whose stored password may be used at their current URL (for the settings view). */
@@ -284,7 +347,6 @@ export class Engine extends EventEmitter {
     this.note('status', `${action} ${ids === 'all' ? 'all torrents' : `${ids.length} torrent(s)`} on ${instance}`);
   }
 
-  /** The runtime of `name`. @throws Error code `NOT_CONFIGURED` naming the configured instances. */
   /**
    * The instance `name`, after a fresh VPN probe; throws `VPN_DOWN` (409) for a `requiresVpn`
    * instance while the VPN is down, so no login or key reaches it outside the tunnel.
@@ -298,6 +360,7 @@ export class Engine extends EventEmitter {
     return rt;
   }
 
+  /** The runtime of `name`. @throws Error code `NOT_CONFIGURED` naming the configured instances. */
   private instanceNamed(name: string): InstanceRuntime {
     const rt = this.fleet.find(name);
     if (rt) return rt;
@@ -355,7 +418,6 @@ export class Engine extends EventEmitter {
     return this.snapshot();
   }
 
-  /** The owners and limits the add and flush flows work with. */
   /** The failed-login memory shared by this engine's instances (and, through its file, every process). */
   private readonly failedLogins: FailedLoginMemory;
 
@@ -369,6 +431,7 @@ export class Engine extends EventEmitter {
   /** Adds of this engine running now: queue entries appearing meanwhile are ours, not another program's. */
   private ownQueueing = 0;
 
+  /** The owners and limits the add and flush flows work with. */
   private flowDeps(): FlowDeps {
     const { confirmTimeoutMs, addDelayMs, maxAddsPerCall } = this.settings;
     return { fleet: this.fleet, queue: this.queue, uncertain: this.uncertain, inflight: this.inflight, limits: { confirmTimeoutMs, addDelayMs, maxAddsPerCall } };
@@ -570,81 +633,61 @@ export class Engine extends EventEmitter {
     }
   }
 
-  /** The URL of the gateway running in this process (set by `startGateway`), or null. */
-  private gatewayUrl: string | null = null;
-
   /**
-   * The gateway's settings and whether its secrets are set (never the secrets): `url` while a
-   * gateway runs in this process. Reads the secret store (and the environment override).
+   * The gateway's credentials and status (never the secrets): `url` while a gateway runs in this
+   * process. Reads the secret store (and the environment override).
    */
-  async gatewayStatus(): Promise<GatewayStatus> {
-    const g = this.settings.gateway;
-    const creds = await readGatewayCredentials(this.opts.secrets, g, this.opts.env);
-    return { enabled: g.enabled, ...(this.gatewayUrl ? { url: this.gatewayUrl } : {}), host: g.host, port: g.port, username: creds.username, hasPassword: creds.password !== null, hasApiKey: creds.apiKey !== null };
+  gatewayStatus(): Promise<GatewayStatus> {
+    return this.gateway.status();
   }
 
-  /** Stores the gateway's own WebUI password (secret `gateway:password`); an empty one removes it (the gateway then refuses to start). */
-  async setGatewayPassword(password: string): Promise<void> {
-    if (password) await this.opts.secrets.set(GATEWAY_PASSWORD_SECRET, password, GATEWAY_SECRET_ORIGIN);
-    else await this.opts.secrets.delete(GATEWAY_PASSWORD_SECRET);
-    this.note('status', password ? 'gateway password set' : 'gateway password removed');
-    this.emit('gatewayCredentials');
+  /** Stores the gateway's own WebUI password (secret `@gateway:password`); an empty one removes it (the gateway then refuses to start). */
+  setGatewayPassword(password: string): Promise<void> {
+    return this.gateway.setPassword(password);
   }
 
-  /** Makes and stores a new gateway API key (secret `gateway:apikey`), replacing the old one, and returns it (shown once). */
-  async rotateGatewayApiKey(): Promise<string> {
-    const key = newGatewayApiKey();
-    await this.opts.secrets.set(GATEWAY_APIKEY_SECRET, key, GATEWAY_SECRET_ORIGIN);
-    this.note('status', 'gateway API key rotated');
-    this.emit('gatewayCredentials');
-    return key;
+  /** Makes and stores a new gateway API key (secret `@gateway:apikey`), replacing the old one, and returns it (shown once). */
+  rotateGatewayApiKey(): Promise<string> {
+    return this.gateway.rotateApiKey();
   }
 
   /** For the gateway: the credentials clients must present (environment over the secret store). */
   gatewayCredentials(): Promise<GatewayCredentials> {
-    return readGatewayCredentials(this.opts.secrets, this.settings.gateway, this.opts.env);
+    return this.gateway.credentials();
   }
 
   /** For the gateway: records the URL it serves on (null when it stops), for {@link gatewayStatus}. */
   noteGatewayUrl(url: string | null): void {
-    this.gatewayUrl = url;
+    this.gateway.noteUrl(url);
   }
 
   /**
    * For the gateway: the instances it may ask now (reachable at their last check, not VPN-bound
-   * while the VPN is down), in priority order, with their WebUI API clients. `failed(err)` reports
-   * a call that got no answer (timeout, refused, login trouble — not an HTTP error status): the
-   * instance is then down until its next good probe, so later calls do not wait for it again.
+   * while the VPN is down), in priority order, with their WebUI API clients. A `requiresVpn`
+   * instance's client re-probes a VPN state older than 1 s before each call and refuses it
+   * (`VPN_DOWN`, nothing sent) when the VPN is down. `failed(err)` reports a call that failed:
+   * only when the instance was not reached at all (refused, connect timeout, reset, login
+   * trouble) is it down until its next good probe; a slow answer only leaves that call out.
    */
-  gatewayBackends(): { name: string; client: QbitClient; failed(err: unknown): void }[] {
-    return this.fleet.reachable().map((rt) => ({
-      name: rt.name,
-      client: rt.client,
-      failed: (err: unknown) => {
-        const e = toQbitError(err);
-        if (!e.code.startsWith('HTTP_') && e.code !== 'UNKNOWN') this.fleet.markFailed(rt, e);
-      },
-    }));
+  gatewayBackends(): GatewayBackend[] {
+    return this.gateway.backends();
   }
 
   /**
    * Changes the add options of queue entries (the gateway: a category, tags or a pause set on a
-   * queued torrent), in one queue write; the flush places them with the new options. Options that
-   * the add rules refuse (an invalid tag or category) leave the entry as it was. Returns how many
-   * entries changed. @throws QueueWriteError when the queue file cannot be written.
+   * queued torrent), in one queue write; the flush places them with the new options. Waits for a
+   * placement of those torrents running now (a flush), so an edit is never lost: afterwards a
+   * placed torrent is on its instance, where the gateway sends the edit. Options that the add
+   * rules refuse (an invalid tag or category) leave the entry as it was. Returns how many entries
+   * changed. @throws QueueWriteError when the queue file cannot be written.
    */
-  async updateQueuedOptions(infohashes: string[], change: (options: AddOptions) => AddOptions): Promise<number> {
-    const updated = await this.queue.updateOptions(infohashes, (before) => {
-      const checked = AddOptionsSchema.safeParse(change({ ...before }));
-      return checked.success ? checked.data : before;
-    });
-    if (updated.length) this.emitSoon();
-    return updated.length;
+  updateQueuedOptions(infohashes: string[], change: (options: AddOptions) => AddOptions): Promise<number> {
+    return this.gateway.updateQueuedOptions(infohashes, change);
   }
 
   /** For the gateway: the queue entries with their add options (category, save path…), for listing them as torrents. */
   queuedEntries(): readonly QueueEntry[] {
-    return this.queue.entries();
+    return this.gateway.queuedEntries();
   }
 
   /** The state UIs show at a glance: health, route, VPN and the queue in numbers (no entries, no activity). */

@@ -263,7 +263,10 @@ const refusal = (rt: InstanceRuntime): Failure => ({
  * The instances one batch may go to: the routing order, or only `options.instance` when the
  * caller chose one (the add dialog's "which instance"). A chosen instance that is not usable now
  * (down, VPN-bound while the VPN is down) is noted as the batch's failure — its own status from
- * the fleet — so the batch is queued, and the queue entry keeps the choice for the flush.
+ * the fleet — so the batch is queued, and the queue entry keeps the choice for the flush. A
+ * chosen instance the fleet does not know (removed or renamed in the settings since the entry
+ * was queued) no longer exists as the user's choice: the routing order is used, as without one
+ * (the engine notes it in the activity log, see `Engine.flowDeps`).
  */
 function candidatesFor(ctx: PlaceContext, pending: ParsedInput[], note: (list: ParsedInput[], f: Failure) => void): InstanceRuntime[] {
   const chosen = ctx.options?.instance;
@@ -271,7 +274,8 @@ function candidatesFor(ctx: PlaceContext, pending: ParsedInput[], note: (list: P
   const only = ctx.candidates.filter((rt) => rt.name === chosen);
   if (only.length === 0 && pending.length) {
     const why = ctx.fleet.unusable().find((f) => f.instance === chosen);
-    note(pending, why ?? { instance: chosen, code: 'UNKNOWN', message: `${chosen} is not usable now` });
+    if (!why) return ctx.candidates;
+    note(pending, why);
   }
   return only;
 }

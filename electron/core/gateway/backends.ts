@@ -45,17 +45,31 @@ export function idsOf(t: TorrentInfo): string[] {
   return [t.hash, t.infohash_v1, t.infohash_v2].filter((h): h is string => typeof h === 'string' && h !== '').map((h) => h.toLowerCase());
 }
 
+/** A `hashes=` list (qBittorrent's separator is `|`): trimmed, lowercase, empties dropped. */
+export function splitHashes(list: string): string[] {
+  return list.split('|').map((h) => h.trim().toLowerCase()).filter(Boolean);
+}
+
+/**
+ * The ids to ask an instance for `hashes`: each one, and for a 64-digit v2 its 40-digit
+ * truncation too (qBittorrent lists a hybrid, and a v2-only torrent, under the truncated v2).
+ */
+export function idsToAsk(hashes: string[]): string[] {
+  return [...new Set(hashes.flatMap((h) => (h.length === 64 ? [h, h.slice(0, 40)] : [h])))];
+}
+
 /**
  * Which backend holds which of `hashes`: asks each one `torrents/info?hashes=` (with the v2's
  * 40-digit truncation too) and maps each backend to the hashes it lists them under.
  */
 export async function locate(backends: Backend[], hashes: string[]): Promise<Map<Backend, string[]>> {
   const wanted = new Set(hashes.map((h) => h.toLowerCase()));
-  const ask = [...new Set([...wanted].flatMap((h) => (h.length === 64 ? [h, h.slice(0, 40)] : [h])))];
+  const ask = idsToAsk([...wanted]);
+  const asked = new Set(ask);
   const found = await fanOut(backends, (b) => b.client.info({ hashes: ask }));
   const out = new Map<Backend, string[]>();
   for (const { backend, value } of found) {
-    const listed = value.filter((t) => idsOf(t).some((id) => wanted.has(id) || [...wanted].some((w) => w.length === 64 && w.slice(0, 40) === id)));
+    const listed = value.filter((t) => idsOf(t).some((id) => asked.has(id)));
     if (listed.length) out.set(backend, listed.map((t) => t.hash));
   }
   return out;

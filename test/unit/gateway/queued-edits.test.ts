@@ -11,7 +11,8 @@ describe('actions on queued torrents', () => {
     expect(queuedEdit('torrents/removeTags', f({ tags: 'a' }))!({ tags: ['a', 'b'] })).toEqual({ tags: ['b'] });
     expect(queuedEdit('torrents/removeTags', f({}))!({ tags: ['a', 'b'] })).toEqual({ tags: [] });
     expect(queuedEdit('torrents/setCategory', f({ category: 'tv-import' }))!({ category: 'tv' })).toEqual({ category: 'tv-import' });
-    expect(queuedEdit('torrents/setCategory', f({ category: '' }))!({ category: 'tv' })).toEqual({ category: undefined });
+    // `category=` is qBittorrent's "no category": kept as '' (undefined would let the instance's default apply).
+    expect(queuedEdit('torrents/setCategory', f({ category: '' }))!({ category: 'tv' })).toEqual({ category: '' });
     for (const e of ['torrents/stop', 'torrents/pause']) expect(queuedEdit(e, f({}))!({})).toEqual({ paused: true });
     for (const e of ['torrents/start', 'torrents/resume']) expect(queuedEdit(e, f({}))!({ paused: true })).toEqual({ paused: false });
   });

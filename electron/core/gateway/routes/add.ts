@@ -1,6 +1,8 @@
 import type { AddOptions } from '../../../../shared/contract';
 import { parseTorrent } from '../../inputs/parse';
+import { splitTags } from '../../../../shared/qbittorrent-rules';
 import { boolParam, numParam, text, type Reply } from '../http-io';
+import { intParam } from './fields';
 import type { RouteContext } from './types';
 
 /** `contentLayout` values qBittorrent takes. */
@@ -14,31 +16,26 @@ const LAYOUTS = new Set(['Original', 'Subfolder', 'NoSubfolder']);
  * `firstLastPiecePrio`, `contentLayout`. Absent fields stay absent (the instance's defaults apply).
  */
 export function addOptionsFrom(f: Map<string, string>): AddOptions {
-  const tags = f.get('tags')?.split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = splitTags(f.get('tags') ?? '');
   const layout = f.get('contentLayout');
   const o: AddOptions = {
     savePath: f.get('savepath') || undefined,
     category: f.get('category') || undefined,
-    tags: tags?.length ? tags : undefined,
+    tags: tags.length ? tags : undefined,
     paused: boolParam(f.get('stopped')) ?? boolParam(f.get('paused')),
     skipChecking: boolParam(f.get('skip_checking')),
     rename: f.get('rename') || undefined,
-    upLimit: int(f.get('upLimit')),
-    dlLimit: int(f.get('dlLimit')),
+    upLimit: intParam(f.get('upLimit')),
+    dlLimit: intParam(f.get('dlLimit')),
     ratioLimit: numParam(f.get('ratioLimit')),
-    seedingTimeLimit: int(f.get('seedingTimeLimit')),
-    inactiveSeedingTimeLimit: int(f.get('inactiveSeedingTimeLimit')),
+    seedingTimeLimit: intParam(f.get('seedingTimeLimit')),
+    inactiveSeedingTimeLimit: intParam(f.get('inactiveSeedingTimeLimit')),
     autoTMM: boolParam(f.get('autoTMM')),
     sequentialDownload: boolParam(f.get('sequentialDownload')),
     firstLastPiecePrio: boolParam(f.get('firstLastPiecePrio')),
     contentLayout: layout && LAYOUTS.has(layout) ? (layout as AddOptions['contentLayout']) : undefined,
   };
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as AddOptions;
-}
-
-function int(v: string | undefined): number | undefined {
-  const n = numParam(v);
-  return n === undefined ? undefined : Math.trunc(n);
 }
 
 /**

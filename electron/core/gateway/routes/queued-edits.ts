@@ -1,5 +1,7 @@
 import type { AddOptions } from '../../../../shared/contract';
+import { splitTags } from '../../../../shared/qbittorrent-rules';
 import { boolParam, numParam } from '../http-io';
+import { intParam } from './fields';
 
 /**
  * What a hash action does to a QUEUED torrent: the gateway lists queue entries as torrents, and
@@ -9,7 +11,7 @@ import { boolParam, numParam } from '../http-io';
  * nothing before the torrent exists (recheck, reannounce, priorities, force start).
  */
 export function queuedEdit(endpoint: string, f: Map<string, string>): ((o: AddOptions) => AddOptions) | null {
-  const tagList = (): string[] => (f.get('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const tagList = (): string[] => splitTags(f.get('tags') ?? '');
   switch (endpoint) {
     case 'torrents/addTags':
       return (o) => ({ ...o, tags: [...new Set([...(o.tags ?? []), ...tagList()])] });
@@ -19,8 +21,9 @@ export function queuedEdit(endpoint: string, f: Map<string, string>): ((o: AddOp
       return (o) => ({ ...o, tags: drop.length ? (o.tags ?? []).filter((t) => !drop.includes(t)) : [] });
     }
     case 'torrents/setCategory': {
+      // `category=` (empty) is qBittorrent's "no category": kept as '', not dropped (dropped, the instance's default would apply).
       const category = f.get('category') ?? '';
-      return (o) => ({ ...o, category: category || undefined });
+      return (o) => ({ ...o, category });
     }
     case 'torrents/stop':
     case 'torrents/pause':
@@ -32,8 +35,8 @@ export function queuedEdit(endpoint: string, f: Map<string, string>): ((o: AddOp
       return (o) => ({
         ...o,
         ratioLimit: numParam(f.get('ratioLimit')) ?? o.ratioLimit,
-        seedingTimeLimit: int(f.get('seedingTimeLimit')) ?? o.seedingTimeLimit,
-        inactiveSeedingTimeLimit: int(f.get('inactiveSeedingTimeLimit')) ?? o.inactiveSeedingTimeLimit,
+        seedingTimeLimit: intParam(f.get('seedingTimeLimit')) ?? o.seedingTimeLimit,
+        inactiveSeedingTimeLimit: intParam(f.get('inactiveSeedingTimeLimit')) ?? o.inactiveSeedingTimeLimit,
       });
     case 'torrents/setLocation': {
       const location = f.get('location');
@@ -49,7 +52,7 @@ export function queuedEdit(endpoint: string, f: Map<string, string>): ((o: AddOp
     }
     case 'torrents/setDownloadLimit':
     case 'torrents/setUploadLimit': {
-      const limit = int(f.get('limit'));
+      const limit = intParam(f.get('limit'));
       if (limit === undefined) return null;
       return endpoint === 'torrents/setDownloadLimit' ? (o) => ({ ...o, dlLimit: limit }) : (o) => ({ ...o, upLimit: limit });
     }
@@ -62,7 +65,3 @@ export function queuedEdit(endpoint: string, f: Map<string, string>): ((o: AddOp
   }
 }
 
-function int(v: string | undefined): number | undefined {
-  const n = numParam(v);
-  return n === undefined ? undefined : Math.trunc(n);
-}

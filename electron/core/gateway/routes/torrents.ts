@@ -1,5 +1,5 @@
 import type { TorrentInfo } from '../../qbittorrent';
-import { combine, fanOut, isJson, isV5, locate, type Backend } from '../backends';
+import { combine, fanOut, idsToAsk, isJson, isV5, locate, splitHashes, type Backend } from '../backends';
 import { json, numParam, rawJson, text, boolParam, type Reply } from '../http-io';
 import { filterFor, mergeInfo, namesEntry, presentStatesText, queuedRow, queuedRows, type InfoQuery } from '../merge';
 import { addRoute } from './add';
@@ -10,7 +10,7 @@ import type { RouteContext, RouteTable } from './types';
 function hashesParam(ctx: RouteContext, key = 'hashes'): string[] | 'all' {
   const v = (ctx.params.fields.get(key) ?? '').trim();
   if (v.toLowerCase() === 'all') return 'all';
-  return v.split('|').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return splitHashes(v);
 }
 
 /** A backend's answer as {@link combine} takes it. */
@@ -130,7 +130,7 @@ function infoQuery(ctx: RouteContext): InfoQuery {
     filter: f.get('filter') || undefined,
     category: f.has('category') ? f.get('category') : undefined,
     tag: f.has('tag') ? f.get('tag') : undefined,
-    hashes: hashes ? hashes.split('|').map((h) => h.trim().toLowerCase()).filter(Boolean) : undefined,
+    hashes: hashes ? splitHashes(hashes) : undefined,
     sort: f.get('sort') || undefined,
     reverse: boolParam(f.get('reverse')),
     limit: numParam(f.get('limit')),
@@ -141,7 +141,7 @@ function infoQuery(ctx: RouteContext): InfoQuery {
 /** `torrents/info`: every answering instance's torrents (filters passed on, in each one's spelling) and the queue's, merged, sorted and paged. */
 async function info(ctx: RouteContext): Promise<Reply> {
   const q = infoQuery(ctx);
-  const ask = q.hashes ? [...new Set(q.hashes.flatMap((h) => (h.length === 64 ? [h, h.slice(0, 40)] : [h])))] : undefined;
+  const ask = q.hashes ? idsToAsk(q.hashes) : undefined;
   const queued = queuedRows(ctx.engine.queuedEntries(), { ...q, filter: filterFor(q.filter, true) });
   const gatewaySide = q.sort !== undefined || q.reverse !== undefined || q.limit !== undefined || q.offset !== undefined;
   if (!gatewaySide && queued.length === 0 && (ask?.length ?? 0) <= RAW_INFO_MAX_HASHES) {
