@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hostHeaderOk, isLoopbackHost } from '../../core/net/host-check';
 
 /**
  * Who may talk to the dashboard: a random bearer token on every request (first as `?token=`,
@@ -18,11 +19,8 @@ export const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
 /** Shape of a token: 16–512 base64url characters. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,512}$/;
 
-/** True for addresses that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
-}
+/** True for addresses that only this machine can reach (the shared rule, electron/core/net/host-check.ts). */
+export { isLoopbackHost };
 
 /** The given token, or 32 random bytes in base64url. @throws Error when the given one is not 16–512 base64url characters. */
 export function dashboardToken(given?: string): string {
@@ -63,13 +61,7 @@ export function createAuth(opts: { token: () => string; tls: boolean; allowNonLo
     tokenMatches,
     cookieOk: (req) => tokenMatches(parseCookies(req.headers.cookie).get(TOKEN_COOKIE)),
     headerOk: (req) => tokenMatches(req.headers[TOKEN_HEADER] as string | undefined),
-    hostOk: (req) => {
-      const hostHeader = req.headers.host;
-      if (!hostHeader) return false;
-      if (opts.allowNonLoopback) return true;
-      const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader);
-      return !!m && isLoopbackHost(m[1]!) && Number(m[2] ?? (opts.tls ? 443 : 80)) === opts.port();
-    },
+    hostOk: (req) => hostHeaderOk(req.headers.host, { allowAny: opts.allowNonLoopback, tls: opts.tls, port: opts.port() }),
     originOk: (req) => req.headers.origin === undefined || req.headers.origin === `${scheme}://${req.headers.host}`,
     // Persistent (the token survives restarts), so a bookmark of the bare address keeps working.
     cookie: () => `${TOKEN_COOKIE}=${opts.token()}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${opts.tls ? '; Secure' : ''}`,

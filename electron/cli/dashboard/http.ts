@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 import { DASHBOARD_BODY_MAX_BYTES, MIB } from '../../../shared/limits';
 import { errorBody } from '../../../shared/wire-error';
+import { BodyTooLarge, readBody as readCappedBody } from '../../core/net/read-body';
 
 /**
  * The dashboard's response helpers: security headers on every response, JSON and `{ error }`
@@ -51,17 +52,12 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, errorBody(code, message));
 }
 
-/** Reads the body as UTF-8 up to {@link DASHBOARD_BODY_MAX_BYTES}. @throws HttpError 413 beyond. */
+/** Reads the body as UTF-8 up to {@link DASHBOARD_BODY_MAX_BYTES} (the shared reader, electron/core/net/read-body.ts). @throws HttpError 413 beyond. */
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const tooLarge = (): HttpError => new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${DASHBOARD_BODY_MAX_BYTES / MIB} MiB`);
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > DASHBOARD_BODY_MAX_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > DASHBOARD_BODY_MAX_BYTES) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    return (await readCappedBody(req, DASHBOARD_BODY_MAX_BYTES)).toString('utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${DASHBOARD_BODY_MAX_BYTES / MIB} MiB`);
+    throw err;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GATEWAY_BODY_MAX_BYTES } from '../../../shared/limits';
+import { readBody } from '../net/read-body';
+
+export { BodyTooLarge } from '../net/read-body';
 
 /**
  * Reading requests and writing answers the way qBittorrent's WebUI does (text/plain bodies like
@@ -28,9 +31,6 @@ export interface Reply {
   rawJson?: boolean;
 }
 
-/** The body was larger than {@link GATEWAY_BODY_MAX_BYTES}. */
-export class BodyTooLarge extends Error {}
-
 /** `200 <text>`, text/plain. */
 export const text = (body: string, status = 200): Reply => ({ status, body });
 /** JSON text sent as it is (an instance's answer passed through without parsing 1 MB to write it again). */
@@ -38,22 +38,11 @@ export const rawJson = (body: string, status = 200): Reply => ({ status, body, r
 /** `200` with compact JSON. */
 export const json = (body: unknown, status = 200): Reply => ({ status, body: body === undefined ? null : body });
 
-/** Reads the whole body, refusing more than `maxBytes` (default {@link GATEWAY_BODY_MAX_BYTES}). @throws BodyTooLarge. */
-export async function readBody(req: IncomingMessage, maxBytes = GATEWAY_BODY_MAX_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new BodyTooLarge('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * The request's fields and files: the query string, then an url-encoded or multipart body
  * (parsed by the platform's `Response.formData()`, the WHATWG parser undici ships in Node), at
- * most `maxBytes`. @throws BodyTooLarge; Error when a multipart body does not parse.
+ * most `maxBytes` (see `readBody`, electron/core/net/read-body.ts). @throws BodyTooLarge; Error
+ * when a multipart body does not parse or the client aborts.
  */
 export async function readParams(req: IncomingMessage, url: URL, maxBytes = GATEWAY_BODY_MAX_BYTES): Promise<RequestParams> {
   const fields = new Map<string, string>(url.searchParams);
@@ -83,6 +72,9 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'SAMEORIGIN');
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  // Answered before the request body was read (refused, too large): close the connection, or a
+  // keep-alive client would send its next request into the unread body.
+  if (!res.req.complete) res.setHeader('connection', 'close');
   res.end(payload);
 }
 

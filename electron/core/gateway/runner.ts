@@ -1,6 +1,7 @@
 import type { Settings } from '../../../shared/settings';
 import type { Logger } from '../logger';
 import type { GatewayEngine } from './backends';
+import { NO_GATEWAY_PASSWORD } from './credentials';
 import { CREDENTIALS_REFRESH_MS, GatewayError, startGateway, type GatewayHandle } from './server';
 
 /** A gateway that follows the settings (see {@link runGatewayFromSettings}). */
@@ -14,7 +15,9 @@ export interface GatewayRunner {
 /**
  * Runs the gateway while settings `gateway.enabled` (the daemons `watch` and `serve`, the tray
  * app): starts it now when enabled, restarts it when its host, port or username change, stops it
- * when disabled, and starts it once a password is set if it could not start for want of one.
+ * when disabled, and starts it once a password is set if it could not start for want of one. A
+ * password removed while it runs (here or by another process) closes it — the old password and
+ * sessions must not keep working — until a new one is set.
  * A gateway that cannot start is logged (one line) and the host process keeps running.
  * `onStarted` gets each new URL (to print what to type into Sonarr).
  */
@@ -31,6 +34,13 @@ export function runGatewayFromSettings(engine: GatewayEngine, logger: Logger, on
         if (stopped) return;
         const g = settings.gateway;
         const wanted = g.enabled ? JSON.stringify(g) : '';
+        if (wanted === applied && handle && retry && !(await engine.gatewayCredentials()).password) {
+          await handle.close();
+          handle = null;
+          logger.warn(`gateway stopped: ${NO_GATEWAY_PASSWORD}`);
+          waitForPassword();
+          return;
+        }
         if (wanted === applied && !(retry && !handle && wanted)) return;
         applied = wanted;
         if (handle) {
@@ -52,6 +62,11 @@ export function runGatewayFromSettings(engine: GatewayEngine, logger: Logger, on
   };
 
   let retry: NodeJS.Timeout | null = null;
+  // While running: notice a password removed by another process (`qbit-failover gateway-password`).
+  const watch = setInterval(() => {
+    if (handle) apply(engine.currentSettings(), true);
+  }, CREDENTIALS_REFRESH_MS);
+  watch.unref();
   /** Checks the secret store every {@link CREDENTIALS_REFRESH_MS} until a password is there, then starts. */
   const waitForPassword = (): void => {
     if (retry || stopped) return;
@@ -76,6 +91,7 @@ export function runGatewayFromSettings(engine: GatewayEngine, logger: Logger, on
     stop: async () => {
       stopped = true;
       if (retry) clearInterval(retry);
+      clearInterval(watch);
       engine.off('settings', onSettings);
       engine.off('gatewayCredentials', onCredentials);
       await chain;

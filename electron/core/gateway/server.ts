@@ -8,6 +8,7 @@ import { NO_GATEWAY_PASSWORD, type GatewayCredentials } from './credentials';
 import { GATEWAY_BODY_MAX_BYTES, GATEWAY_PUBLIC_BODY_MAX_BYTES } from '../../../shared/limits';
 import { BodyTooLarge, readParams, text, writeReply, type Reply } from './http-io';
 import { isCrossSite } from './origin';
+import { hostHeaderOk, isLoopbackHost } from '../net/host-check';
 import { appRoutes } from './routes/app';
 import { authRoutes } from './routes/auth';
 import { torrentRoutes } from './routes/torrents';
@@ -58,11 +59,7 @@ export class GatewayError extends Error {
   }
 }
 
-/** Whether `host` is a loopback address or name (`127.x.x.x`, `::1`, `localhost`). */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
-}
+export { isLoopbackHost };
 
 const ROUTES: RouteTable = { ...authRoutes, ...appRoutes, ...torrentRoutes, ...transferSyncRoutes };
 
@@ -95,14 +92,20 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
   const auth = new GatewayAuth(creds);
   // A password or key changed while running applies at once when changed in this process (the
   // engine's event), and within CREDENTIALS_REFRESH_MS when changed by another (the CLI).
+  // A password removed while running stops every request at once (see GatewayAuth.update); the
+  // runner (runner.ts) then closes the gateway until a new one is set.
   const onCreds = (): void => {
     void loadCreds().then((c) => {
-      if (!c.password) return;
       creds = c;
       auth.update(c);
     }, () => undefined);
   };
   const tls = !!options.tls;
+  /** The port bound (known once listening), for the `Host` check. */
+  let boundPort = 0;
+  // DNS rebinding: on loopback, only a loopback Host on our port (electron/core/net/host-check.ts).
+  // Served on a network address (--allow-remote) the user chose the names it is reached by: any Host.
+  const hostRule = (): { allowAny: boolean; tls: boolean; port: number } => ({ allowAny: !isLoopbackHost(host), tls, port: boundPort });
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res).catch((err: Error) => {
       // The path only: a query string may carry what a client should not have put there.
@@ -116,6 +119,8 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     writeReply(res, reply);
   };
   const answer = async (req: IncomingMessage): Promise<Reply> => {
+    // A foreign Host is refused before anything else: no body read, no login counted.
+    if (!hostHeaderOk(req.headers.host, hostRule())) return text('Unauthorized', 401);
     if (isCrossSite(req, tls)) return text('Unauthorized', 401);
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const m = API_PATH.exec(url.pathname);
@@ -133,7 +138,10 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
     try {
       params = await readParams(req, url, route.public ? GATEWAY_PUBLIC_BODY_MAX_BYTES : GATEWAY_BODY_MAX_BYTES);
     } catch (err) {
-      if (err instanceof BodyTooLarge) req.socket.destroy();
+      // qBittorrent answers a body over its limit with 400 and closes the connection
+      // (src/base/http/requestparser.cpp MAX_CONTENT_SIZE, connection.cpp abort()). The rest of
+      // the body stays unread (writeReply adds `connection: close`).
+      if (err instanceof BodyTooLarge) log.warn(`gateway: ${req.method} ${url.pathname}: ${err.message}, refused`);
       return text('Bad Request', 400);
     }
     const ua = req.headers['user-agent'];
@@ -168,6 +176,7 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
   const refresh = setInterval(onCreds, CREDENTIALS_REFRESH_MS);
   refresh.unref();
   const bound = (server.address() as AddressInfo).port;
+  boundPort = bound;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `${tls ? 'https' : 'http'}://${shownHost}:${bound}`;
   engine.noteGatewayUrl(url);

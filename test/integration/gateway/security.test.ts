@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { createEngine, type Engine } from '../../../electron/core/engine';
 import { FileSecretStore } from '../../../electron/core/config/secret-store';
 import { saveSettingsFile } from '../../../electron/core/config/settings-file';
 import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import { GATEWAY_BODY_MAX_BYTES, GATEWAY_PUBLIC_BODY_MAX_BYTES } from '../../../shared/limits';
 import { directLogin } from '../../harness/direct';
 import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
@@ -51,6 +53,47 @@ async function untilKeyWorks(key: string): Promise<void> {
   }
 }
 
+/**
+ * One request through node:http, which (unlike fetch) lets a test set `Host` — what a web page
+ * reached by DNS rebinding sends. `body` is written in 64 KiB chunks (chunked encoding unless
+ * `contentLength` is given) until `bodyBytes` are sent or the gateway answers.
+ */
+function rawCall(
+  port: number,
+  path: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string; bodyBytes?: number; contentLength?: number } = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.contentLength !== undefined) headers['content-length'] = String(o.contentLength);
+    else if (o.body !== undefined) headers['content-length'] = String(Buffer.byteLength(o.body));
+    const req = httpRequest({ host: '127.0.0.1', port, path: `/api/v2/${path}`, method: o.method ?? 'GET', headers, agent: false }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
+      });
+      res.on('error', reject);
+    });
+    let answered = false;
+    req.on('error', reject);
+    if (o.body !== undefined) return void req.end(o.body);
+    if (o.bodyBytes === undefined) return void req.end();
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const pump = (): void => {
+      while (!answered && sent < o.bodyBytes!) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
+
 /** Logs in and returns the `SID=…` cookie pair. */
 async function login(gw: GatewayHandle, password = GW_PASS): Promise<{ status: number; body: string; cookie: string | null }> {
   const r = await call(gw, 'auth/login', { form: { username: GW_USER, password } });
@@ -65,7 +108,16 @@ beforeAll(async () => {
   ]);
   // Secrets qBittorrent keeps and returns in plain text in its own app/preferences.
   const { cookie } = await directLogin(a);
-  const secretPrefs = { proxy_password: `proxy-${CANARY}`, mail_notification_password: `mail-${CANARY}`, dyndns_password: `dyndns-${CANARY}` };
+  const secretPrefs = {
+    proxy_password: `proxy-${CANARY}`,
+    mail_notification_password: `mail-${CANARY}`,
+    dyndns_password: `dyndns-${CANARY}`,
+    // Secrets under names no pattern catches: a command line with an API key, usernames.
+    autorun_program: `curl -H "X-Api-Key: autorun-${CANARY}" http://127.0.0.1:9/%N`,
+    proxy_username: `proxyuser-${CANARY}`,
+    mail_notification_username: `mailuser-${CANARY}`,
+    dyndns_username: `dyndnsuser-${CANARY}`,
+  };
   const set = await fetch(`${a.url}/api/v2/app/setPreferences`, {
     method: 'POST',
     headers: { cookie: cookie ?? '', 'content-type': 'application/x-www-form-urlencoded' },
@@ -75,6 +127,8 @@ beforeAll(async () => {
   const prefs = await (await fetch(`${a.url}/api/v2/app/preferences`, { headers: { cookie: cookie ?? '' } })).text();
   // The canary is really there to leak (the test below would catch a pass-through).
   expect(prefs).toContain(`proxy-${CANARY}`);
+  expect(prefs).toContain(`autorun-${CANARY}`);
+  expect(prefs).toContain(`proxyuser-${CANARY}`);
 
   root = mkdtempSync(join(tmpdir(), 'qbf-gwsec-'));
   const home = join(root, 'home');
@@ -229,11 +283,90 @@ describe('gateway security', () => {
 
     const prefs = JSON.parse(seen.find((s) => s.includes('"web_ui_username"'))!.replace(/^\d+ \[.*?\]\] /, '')) as Record<string, unknown>;
     expect(prefs.web_ui_username).toBe(GW_USER);
+    // An allowlist: what Sonarr reads is there, the instance's programs, usernames and whitelists are not.
+    expect(prefs).toHaveProperty('save_path');
+    expect(prefs).toHaveProperty('max_ratio_enabled');
+    for (const k of ['autorun_program', 'proxy_username', 'mail_notification_username', 'dyndns_username', 'bypass_auth_subnet_whitelist', 'web_ui_port']) {
+      expect(prefs).not.toHaveProperty(k);
+    }
     expect(seen.length).toBeGreaterThan(30);
     const all = seen.join('\n');
     expect(all).not.toContain(CANARY);
     expect(all).not.toContain(apiKey);
     expect(all).not.toContain(a.password);
     expect(all).not.toContain(b.password);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) with 401 before counting a login: five guesses from a rebound web page ban no one', async () => {
+    // A gateway of its own: a ban here would be per address, and every test comes from 127.0.0.1.
+    const gw = await startGateway(engine, { port: 0 });
+    try {
+      const rebound = { host: `evil.example:${gw.port}`, origin: `http://evil.example:${gw.port}`, 'content-type': 'application/x-www-form-urlencoded' };
+      for (let i = 0; i < 5; i++) {
+        const r = await rawCall(gw.port, 'auth/login', { method: 'POST', headers: rebound, body: new URLSearchParams({ username: GW_USER, password: `guess ${i}` }).toString() });
+        expect([r.status, r.body]).toEqual([401, 'Unauthorized']);
+      }
+      // The right password through a rebound page does not log in either.
+      const right = await rawCall(gw.port, 'auth/login', { method: 'POST', headers: rebound, body: new URLSearchParams({ username: GW_USER, password: GW_PASS }).toString() });
+      expect([right.status, right.headers['set-cookie']]).toEqual([401, undefined]);
+      // Sonarr on 127.0.0.1 is not banned.
+      expect((await login(gw)).body).toBe('Ok.');
+      const bearer = { authorization: `Bearer ${apiKey}` };
+      for (const host of [`127.0.0.1:${gw.port}`, `localhost:${gw.port}`, `LocalHost:${gw.port}`, `[::1]:${gw.port}`]) {
+        expect([host, (await rawCall(gw.port, 'app/version', { headers: { ...bearer, host } })).status]).toEqual([host, 200]);
+      }
+      for (const host of [`evil.example:${gw.port}`, '127.0.0.1', `127.0.0.1:${gw.port + 1}`, `127.0.0.1.evil.example:${gw.port}`]) {
+        expect([host, (await rawCall(gw.port, 'app/version', { headers: { ...bearer, host } })).status]).toEqual([host, 401]);
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('answers a body over the limit 400 with connection: close, as qBittorrent, and keeps serving', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const bearer = { authorization: `Bearer ${apiKey}` };
+    // auth/login, open to strangers: over 64 KiB, declared or streamed (chunked), is refused.
+    const declaredLogin = await rawCall(gateway.port, 'auth/login', { method: 'POST', headers: form, contentLength: GATEWAY_PUBLIC_BODY_MAX_BYTES + 1, bodyBytes: GATEWAY_PUBLIC_BODY_MAX_BYTES + 1 });
+    expect([declaredLogin.status, declaredLogin.headers.connection]).toEqual([400, 'close']);
+    const streamedLogin = await rawCall(gateway.port, 'auth/login', { method: 'POST', headers: form, bodyBytes: 16 * GATEWAY_PUBLIC_BODY_MAX_BYTES });
+    expect([streamedLogin.status, streamedLogin.headers.connection]).toEqual([400, 'close']);
+    // An authenticated torrents/add over 64 MiB: refused from its Content-Length before a byte is read…
+    const declaredAdd = await rawCall(gateway.port, 'torrents/add', { method: 'POST', headers: { ...form, ...bearer }, contentLength: GATEWAY_BODY_MAX_BYTES + 1, bodyBytes: 1024 * 1024 });
+    expect([declaredAdd.status, declaredAdd.headers.connection]).toEqual([400, 'close']);
+    // …or once the bytes streamed pass it.
+    const streamedAdd = await rawCall(gateway.port, 'torrents/add', { method: 'POST', headers: { ...form, ...bearer }, bodyBytes: GATEWAY_BODY_MAX_BYTES + 1024 * 1024 });
+    expect([streamedAdd.status, streamedAdd.headers.connection]).toEqual([400, 'close']);
+    // The gateway keeps serving.
+    const after = await call(gateway, 'app/version', { headers: bearer });
+    expect([after.status, after.body]).toEqual([200, 'v5.1.4']);
+    expect((await login(gateway)).body).toBe('Ok.');
+  });
+
+  it('a password removed while running locks out at once: the old password, the old session and Basic are refused until a new one is set', async () => {
+    const gw = await startGateway(engine, { port: 0 });
+    try {
+      const before = await login(gw);
+      expect(before.cookie).toMatch(/^SID=/);
+      const basic = { authorization: `Basic ${Buffer.from(`${GW_USER}:${GW_PASS}`).toString('base64')}` };
+      await engine.setGatewayPassword('');
+      // The gateway is told by an event, then reads the secret store.
+      for (let i = 0; i < 100 && (await call(gw, 'app/version', { headers: { cookie: before.cookie! } })).status === 200; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await call(gw, 'app/version', { headers: { cookie: before.cookie! } })).status).toBe(403);
+      expect((await call(gw, 'app/version', { headers: basic })).status).toBe(403);
+      expect((await call(gw, 'app/version', { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(403);
+      const old = await login(gw);
+      expect([old.body, old.cookie]).toEqual(['Fails.', null]);
+      // Refused attempts meanwhile count against no one: a new password logs in at once.
+      await engine.setGatewayPassword(GW_PASS);
+      for (let i = 0; i < 100 && (await login(gw)).body !== 'Ok.'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await login(gw)).body).toBe('Ok.');
+      expect((await call(gw, 'app/version', { headers: { cookie: before.cookie! } })).status, 'the old session stays ended').toBe(403);
+    } finally {
+      await gw.close();
+      await engine.setGatewayPassword(GW_PASS);
+    }
   });
 });

@@ -78,10 +78,15 @@ describe('gateway merge', () => {
 
   it('drops every secret from app/preferences and shows the gateway username', () => {
     const p = publicPreferences(
-      { web_ui_username: 'admin', proxy_password: 'x', mail_notification_password: 'x', dyndns_password: 'x', web_ui_api_key: 'x', web_ui_https_key_path: '/k', bypass_local_auth: false, save_path: '/d', max_ratio: 1 },
+      {
+        web_ui_username: 'admin', proxy_password: 'x', mail_notification_password: 'x', dyndns_password: 'x', web_ui_api_key: 'x', web_ui_https_key_path: '/k',
+        bypass_local_auth: false, save_path: '/d', max_ratio: 1,
+        // Secrets no name pattern catches: only an allowlist keeps them in.
+        autorun_program: 'curl -H "X-Api-Key: x" http://sonarr', proxy_username: 'x', mail_notification_username: 'x', dyndns_username: 'x', bypass_auth_subnet_whitelist: '10.0.0.0/8',
+      },
       'gw',
     );
-    expect(p).toEqual({ web_ui_username: 'gw', bypass_local_auth: false, save_path: '/d', max_ratio: 1 });
+    expect(p).toEqual({ web_ui_username: 'gw', save_path: '/d', max_ratio: 1 });
   });
 
   it('reads torrents/add fields under qBittorrent names: stopped or paused, comma tags, numbers, content layout', () => {

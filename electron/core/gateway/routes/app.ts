@@ -8,16 +8,34 @@ export const PRESENTED_VERSION = 'v5.1.4';
 export const PRESENTED_API_VERSION = '2.11.4';
 
 /**
- * Preference keys never passed on: passwords, keys and tokens of the instance (WebUI, proxy,
- * mail, dynamic DNS, API key, HTTPS key), and anything whose name says secret.
+ * The only `app/preferences` keys passed on from an instance: what clients read (Sonarr/Radarr's
+ * QBittorrentPreferences: save path, queueing, ratio and seeding limits, DHT) and harmless
+ * settings of how torrents are added and limited. An allowlist, not a denylist: qBittorrent
+ * returns secrets under names no pattern catches (`autorun_program` may hold a command line with
+ * an API key, `proxy_username`, `mail_notification_*`, `dyndns_*`, `bypass_auth_subnet_whitelist`,
+ * certificate paths), so nothing identifying or secret is ever listed here — no username,
+ * password, key, token, program or command line, certificate path, whitelist, mail, dynamic DNS,
+ * proxy or WebUI address/port of the instance.
  */
-const SECRET_KEY = /password|passwd|secret|token|api_?key|https_key|ssl_key/i;
+export const PUBLIC_PREFERENCE_KEYS: readonly string[] = [
+  // Sonarr/Radarr (QBittorrentPreferences.cs)
+  'save_path', 'queueing_enabled', 'max_ratio_enabled', 'max_ratio', 'max_seeding_time_enabled', 'max_seeding_time',
+  'max_inactive_seeding_time_enabled', 'max_inactive_seeding_time', 'max_ratio_act', 'dht',
+  // How torrents are added and stored
+  'locale', 'temp_path_enabled', 'temp_path', 'auto_tmm_enabled', 'torrent_content_layout', 'start_paused_enabled', 'add_stopped_enabled',
+  'add_to_top_of_queue', 'create_subfolder_enabled', 'preallocate_all', 'incomplete_files_ext', 'use_subcategories',
+  'category_changed_tmm_enabled', 'save_path_changed_tmm_enabled', 'torrent_changed_tmm_enabled',
+  // Queueing and limits
+  'max_active_downloads', 'max_active_torrents', 'max_active_uploads', 'max_active_checking_torrents', 'dont_count_slow_torrents',
+  'dl_limit', 'up_limit', 'alt_dl_limit', 'alt_up_limit', 'scheduler_enabled', 'max_connec', 'max_connec_per_torrent', 'max_uploads',
+  'max_uploads_per_torrent', 'pex', 'lsd', 'encryption', 'anonymous_mode',
+];
 
-/** `app/preferences` of an instance without its secrets; the WebUI username is the gateway's. */
+/** `app/preferences` of an instance reduced to {@link PUBLIC_PREFERENCE_KEYS}; `web_ui_username` is the gateway's own. */
 export function publicPreferences(prefs: Record<string, unknown>, username: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(prefs)) if (!SECRET_KEY.test(k)) out[k] = v;
-  if ('web_ui_username' in prefs) out.web_ui_username = username;
+  for (const k of PUBLIC_PREFERENCE_KEYS) if (k in prefs) out[k] = prefs[k];
+  out.web_ui_username = username;
   return out;
 }
 

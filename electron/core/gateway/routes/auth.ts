@@ -1,4 +1,4 @@
-import { sessionCookieHeader } from '../auth';
+import { SESSION_COOKIE, sessionCookieHeader } from '../auth';
 import { text } from '../http-io';
 import type { RouteTable } from './types';
 
@@ -16,7 +16,7 @@ export const authRoutes: RouteTable = {
     postOnly: true,
     handle: ({ auth, req }) => {
       auth.logout(req);
-      return { ...text(''), headers: { 'set-cookie': 'SID=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT' } };
+      return { ...text(''), headers: { 'set-cookie': `${SESSION_COOKIE}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT` } };
     },
   },
 };
