@@ -61,10 +61,25 @@ export class FlushRunner extends EventEmitter<FlushRunnerEvents> {
     return (await this.run(infohashes, true))!;
   }
 
-  /** Starts a background flush when polling is active, an instance is usable and entries wait (and none runs). */
+  /**
+   * Starts a background flush when polling is active, an instance is usable and entries wait (and
+   * none runs) — after the fleet's round, when one runs (an instance just came back and those of
+   * higher priority get their chance first, see `usable` in FleetEvents): a queue file changed
+   * meanwhile must not send the entries to the lower instance that answered first.
+   */
   maybeAuto(): void {
+    if (!this.autoDue()) return;
+    const round = this.deps.flow().fleet.afterRound();
+    if (!round) return void this.auto();
+    void round.then(() => {
+      if (this.autoDue()) void this.auto();
+    });
+  }
+
+  /** Whether a background flush is due now: polling active, none running, an instance usable, entries waiting. */
+  private autoDue(): boolean {
     const { fleet, queue } = this.deps.flow();
-    if (fleet.isActive() && !this.flushing && fleet.anyUsable() && queue.entries().length) void this.auto();
+    return fleet.isActive() && !this.flushing && fleet.anyUsable() && queue.entries().length > 0;
   }
 
   /** A background flush now (skipped while one runs, or while another process holds the flush lock). Never rejects. */
@@ -81,10 +96,7 @@ export class FlushRunner extends EventEmitter<FlushRunnerEvents> {
       const e = err as { code?: unknown; message?: unknown };
       this.emit('failed', `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : String(err)}`, delay);
       if (this.deps.flow().fleet.isActive()) {
-        this.retry.schedule(RETRY_KEY, delay, () => {
-          const { fleet, queue } = this.deps.flow();
-          if (queue.entries().length && fleet.anyUsable()) void this.auto();
-        });
+        this.retry.schedule(RETRY_KEY, delay, () => this.maybeAuto());
       }
     }
   }

@@ -23,9 +23,11 @@ export type FleetSettings = Pick<Settings, 'vpn' | 'pollIntervalMs' | 'maxBackof
  * - `note`: a change worth a line in the activity log (an instance's status, the VPN's state);
  * - `change`: health changed (a new snapshot is due);
  * - `ok`: an instance answered a probe (stray copies of timed-out adds may be cleaned up there);
- * - `usable`: an instance became usable (queued entries can go now) — sent only after a complete
- *   round: every other instance that was down has been checked again (or its running check has
- *   ended), so a flush started on it follows the priority order, not which check ended first;
+ * - `usable`: an instance became usable (queued entries can go now) — sent only after a round:
+ *   every instance of higher priority that was down got a bounded chance to answer (its running
+ *   check ended, or a reachability probe said no, or a quick full check ran after it said yes —
+ *   at most {@link ROUND_WAIT_MS} in all), so a flush started on it follows the priority order,
+ *   not which check ended first, and a frozen instance never holds it back for long;
  * - `finished`: torrents on `rt` reached completion (seen in the `sync/maindata` the poll reads).
  */
 export interface FleetEvents {
@@ -53,6 +55,13 @@ export interface FleetView {
   markFailed(rt: InstanceRuntime, err: QbitError): void;
   /** Whether any instance may take an add now. */
   anyUsable(): boolean;
+  /**
+   * While a round runs (an instance came back; those of higher priority get their chance before
+   * `usable` goes out, see {@link FleetEvents}): a promise that settles when no round runs any
+   * more. Null when none runs. A background flush waits for it, so it follows the priority order
+   * like the flush started by `usable`.
+   */
+  afterRound(): Promise<void> | null;
   /** Whether the fleet polls now (started and not paused): background work runs only then. */
   isActive(): boolean;
 }
@@ -61,6 +70,16 @@ export interface FleetView {
 const VPN_FRESH_FOR_ADD_MS = 1_000;
 /** When no instance is usable, an add re-checks everything first unless a full check ran this recently, ms. */
 const RECHECK_ALL_BEFORE_ADD_MS = 5_000;
+
+/**
+ * Longest a round waits for the instances of higher priority before `usable` goes out, ms. An
+ * instance is back in ≤ {@link RECOVERY_PROBE_MS} (its reachability probe) plus its check (ms on
+ * a live qBittorrent); with this wait the queue reaches it within the 5 s recovery target even
+ * when a higher instance is frozen (accepts, never answers: its check would run to its deadline,
+ * up to the request timeout). A higher instance that answers later takes the rest of the queue
+ * after its own round.
+ */
+export const ROUND_WAIT_MS = 3_000;
 
 const NO_VPN: VpnHealth = { state: 'DISABLED', check: 'none', target: null, error: null, checkedAt: null };
 
@@ -210,27 +229,43 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
   }
 
   /**
-   * `rt` became usable: `usable` goes out once every other instance that is down (but may be
-   * back: a transport failure) has settled — its running check ended, or a reachability probe
-   * said no, or a quick full check ran after it said yes. Never awaits the round itself (a check
-   * inside the round may announce too: it joins the round running).
+   * `rt` became usable: `usable` goes out once every instance of higher priority that is down
+   * (but may be back: a transport failure) has settled — its running check ended, or a
+   * reachability probe said no, or a quick full check ran after it said yes — or
+   * {@link ROUND_WAIT_MS} passed. Never awaits the round itself (a check inside the round may
+   * announce too: it joins the round running).
    */
   private announceUsable(rt: InstanceRuntime): void {
     this.comingBack.add(rt);
     this.round ??= this.completeRound().finally(() => (this.round = null));
   }
 
+  /** See {@link FleetView.afterRound}: null when no round runs. */
+  afterRound(): Promise<void> | null {
+    if (!this.round) return null;
+    return (async () => {
+      while (this.round) await this.round.catch(() => undefined);
+    })();
+  }
+
   private async completeRound(): Promise<void> {
-    const others = this.instances.filter(
+    // Only instances ranked before the first usable one can take precedence over it.
+    const first = this.instances.findIndex((i) => this.comingBack.has(i) || i.isUsable(this.vpn));
+    const higher = (first < 0 ? this.instances : this.instances.slice(0, first)).filter(
       (i) => !this.comingBack.has(i) && !i.isUsable(this.vpn) && !i.blockedByVpn(this.vpn) && (this.checking.has(i) || recoverable(i.health.status)),
     );
-    await Promise.all(
-      others.map(async (i) => {
-        const running = this.checking.get(i);
-        if (running) return running;
-        if (await i.reach.answers()) await this.checkInstance(i, Math.min(i.settings.requestTimeoutMs, i.settings.connectTimeoutMs));
-      }),
-    );
+    if (higher.length) {
+      const settled = Promise.all(
+        higher.map(async (i) => {
+          const running = this.checking.get(i);
+          if (running) return running;
+          if (await i.reach.answers()) await this.checkInstance(i, Math.min(i.settings.requestTimeoutMs, i.settings.connectTimeoutMs));
+        }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, ROUND_WAIT_MS)));
+      await Promise.race([settled, cap]).finally(() => clearTimeout(timer));
+    }
     const back = [...this.comingBack];
     this.comingBack.clear();
     for (const rt of back) if (this.instances.includes(rt) && rt.isUsable(this.vpn) && this.isActive()) this.emit('usable', rt);
