@@ -28,7 +28,12 @@ export interface GatewayOptions {
   host?: string;
   /** TCP port (default: settings `gateway.port`, 8089); 0 = any free port. */
   port?: number;
-  /** Allow a non-loopback `host` (warns when not TLS: passwords would cross the network in clear text). */
+  /**
+   * Allow a non-loopback `host` (warns when not TLS: passwords would cross the network in clear
+   * text). Bound to loopback, the gateway answers only a loopback `Host` on its own port (DNS
+   * rebinding: anything else is 401); bound to a network address it answers any `Host`, since the
+   * names it is reached by are the user's.
+   */
   allowRemote?: boolean;
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string | Buffer; key: string | Buffer };
