@@ -9,16 +9,21 @@ import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { sha1Hex } from '../digest';
 
+/** Tries of `acquireLock` after the first, ≤ 50 ms apart: ~30 s in all. */
+const LOCK_RETRIES = 600;
+
 /** Releases a lock taken by `acquireLock`. */
 export type ReleaseLock = () => Promise<void>;
 
 /**
  * Takes the cross-process lock (`<file>.lock` directory, `proper-lockfile`, the same one
  * every qbit-failover process uses). A lock older than `staleMs` (ms, min 2000) is taken
- * over, so a crashed holder blocks others for at most that long. Polls every ≤ 50–100 ms (so
- * the lock does not sit idle between busy holders) for ~9 s in all: many CLI `add`s, `watch`
- * and a lock-less writer forcing re-reads can keep it busy for seconds, and giving up means
- * telling the user their magnets were not queued.
+ * over, so a crashed holder blocks others for at most that long. Polls every ≤ 50 ms (so
+ * the lock does not sit idle between busy holders) for ~30 s in all: many CLI `add`s, `watch`
+ * and a lock-less writer forcing re-reads can keep it busy for seconds — on a loaded machine
+ * (measured: 8 concurrent `add`s + `watch` + a script rewriting the file, two busy CPU loops on
+ * 2 cores) ~9 s was not enough for 5–6 of 60 `add`s — and giving up means telling the user
+ * their magnets were not queued.
  * `onCompromised` is called (instead of throwing asynchronously) if the lock is lost.
  * Throws the underlying error (`ELOCKED`, `ENOENT`, `ENOTDIR`…) when not obtained.
  */
@@ -30,7 +35,7 @@ export async function acquireLock(
   return lockfile.lock(file, {
     realpath: false,
     stale: staleMs,
-    retries: { retries: 120, factor: 1.5, minTimeout: 5, maxTimeout: 50, randomize: true },
+    retries: { retries: LOCK_RETRIES, factor: 1.5, minTimeout: 5, maxTimeout: 50, randomize: true },
     onCompromised,
   });
 }

@@ -545,7 +545,7 @@ export class QueueStore extends EventEmitter {
     this.unparsed = r.unparsed;
     this.extra = parsed?.extra ?? {};
     this.commit(shown);
-    return { corrupt: corrupt !== null && !writing, needsRepair: r.needsRepair || shown.length > r.entries.length || late.adopted || late.unfinished || (corrupt !== null && locked) };
+    return { corrupt: corrupt !== null, needsRepair: r.needsRepair || shown.length > r.entries.length || late.adopted || late.unfinished || (corrupt !== null && locked) };
   }
 
   /**
