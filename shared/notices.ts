@@ -87,15 +87,15 @@ export function noticesForSnapshot(prev: EngineSnapshot | null, next: EngineSnap
 }
 
 /**
- * Notices for one non-snapshot event: `added` for an activity line of an input placed on an
- * instance (kind `add`; "already on" lines are duplicates, not adds), `finished` for a
- * `torrentFinished` the engine placed itself (`addedHere`; torrents added by other programs are
- * not the user's adds through us).
+ * Notices for one non-snapshot event: `added` for an activity line of kind `add` (an input placed
+ * on an instance: the kind alone says so — duplicates are `duplicate`, queued inputs `queue` —
+ * never the line's wording, which may change), `finished` for a `torrentFinished` the engine
+ * placed itself (`addedHere`; torrents added by other programs are not the user's adds through us).
  */
 export function noticesForEvent(event: EngineEvent): Notice[] {
   if (event.type === 'activity') {
     const { kind, message } = event.item;
-    if (kind === 'add' && /^added /.test(message)) return [{ kind: 'added', title: addedTitle(1), body: message, count: 1 }];
+    if (kind === 'add') return [{ kind: 'added', title: addedTitle(1), body: message, count: 1 }];
     return [];
   }
   if (event.type === 'torrentFinished' && event.addedHere) {

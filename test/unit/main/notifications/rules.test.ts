@@ -128,10 +128,18 @@ describe('event notices (shared/notices.ts): added, instance down/up, finished, 
     const b = new NotificationBatcher((n) => shown.push(n));
     const t = new NoticeTracker();
     for (let i = 1; i <= 5; i++) b.push(...t.feed(activity(i, 'add', `added t${i} to nas`)));
-    b.push(...t.feed(activity(6, 'add', 't1 already on nas')));
+    b.push(...t.feed(activity(6, 'duplicate', 't1 already on nas')));
     vi.advanceTimersByTime(2_000);
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({ kind: 'added', title: '5 magnets added', count: 5 });
+  });
+
+  it('"added" follows the activity kind, not its wording: a reworded placement line still notifies, a duplicate worded "added …" does not', () => {
+    expect(noticesForEvent(activity(1, 'add', 'placed ubuntu.iso on nas (from Sonarr/4.0.14)'))).toEqual([
+      { kind: 'added', title: '1 magnet added', body: 'placed ubuntu.iso on nas (from Sonarr/4.0.14)', count: 1 },
+    ]);
+    expect(noticesForEvent(activity(2, 'duplicate', 'added earlier: ubuntu.iso already on nas'))).toEqual([]);
+    expect(noticesForEvent(activity(3, 'queue', 'added to the queue: ubuntu.iso'))).toEqual([]);
   });
 
   it('an instance going down and coming back is told, with its name; the first check is not', () => {
