@@ -86,37 +86,45 @@ export async function flushEntries(deps: FlowDeps, infohashes?: string[], onProg
   if (entries.length === 0) return { placed: [], remaining: [], notQueued, queueLength: all.length };
   const progress = new ProgressCounter(entries.length, onProgress);
   progress.emit(0, false);
-  // Entries queued with different add options (category, save path…) go in separate batches.
-  const groups = new Map<string, { options: AddOptions | undefined; items: ParsedInput[] }>();
   const failed = new Map<string, string>();
   /** Infohash placed → its queue entry (the entry's key differs for a `url` entry). */
   const entryOf = new Map<string, QueueEntry>();
   const nameOf = new Map<string, string | null>();
-  for (const e of entries) {
-    const item = await entryInput(deps.queue, e);
-    if ('failed' in item) {
-      failed.set(e.infohash, item.failed);
-      continue;
-    }
-    if (entryOf.has(item.infohash)) continue;
-    entryOf.set(item.infohash, e);
-    nameOf.set(item.infohash, item.name);
-    const key = JSON.stringify(e.options ?? {});
-    const g = groups.get(key) ?? { options: e.options, items: [] };
-    g.items.push(item);
-    groups.set(key, g);
-  }
-  const candidates = await deps.fleet.candidates();
   const run = ledgerAlongside(deps.uncertain);
   const placement = emptyPlacement();
-  for (const g of groups.values()) {
-    const ctx = { ...placeContext(deps, candidates, run, g.options), onStep: (sofar: Placement) => progress.step(sofar) };
-    const part = await deps.inflight.around(g.items.map((i) => i.infohash), () => place(g.items, ctx));
-    progress.groupDone(part);
-    for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
-      for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
+  // The entries' torrents are held from here to the end of their placement (an edit of a queued
+  // torrent, Engine.updateQueuedOptions, waits for it), and their add options are read now, after
+  // any edit made since the load: an edit is either placed with the torrent or sent to the
+  // instance that took it — never acknowledged and lost.
+  const held = new Set(entries.map((e) => e.infohash));
+  await deps.inflight.around([...held], async () => {
+    const current = new Map(deps.queue.entries().map((e) => [e.infohash, e] as const));
+    // Entries queued with different add options (category, save path…) go in separate batches.
+    const groups = new Map<string, { options: AddOptions | undefined; items: ParsedInput[] }>();
+    for (const e of entries.map((x) => current.get(x.infohash) ?? x)) {
+      const item = await entryInput(deps.queue, e);
+      if ('failed' in item) {
+        failed.set(e.infohash, item.failed);
+        continue;
+      }
+      if (entryOf.has(item.infohash)) continue;
+      entryOf.set(item.infohash, e);
+      nameOf.set(item.infohash, item.name);
+      const key = JSON.stringify(e.options ?? {});
+      const g = groups.get(key) ?? { options: e.options, items: [] };
+      g.items.push(item);
+      groups.set(key, g);
     }
-  }
+    const candidates = await deps.fleet.candidates();
+    for (const g of groups.values()) {
+      const ctx = { ...placeContext(deps, candidates, run, g.options), onStep: (sofar: Placement) => progress.step(sofar) };
+      const part = await deps.inflight.around(g.items.map((i) => i.infohash).filter((h) => !held.has(h)), () => place(g.items, ctx));
+      progress.groupDone(part);
+      for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
+        for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
+      }
+    }
+  });
   const done = new Map([...placement.placed, ...placement.duplicates]);
   await notePlaced(deps.uncertain, done, run);
   const keyOf = (h: string): string => entryOf.get(h)?.infohash ?? h;

@@ -161,6 +161,31 @@ describe('edits of queued torrents', () => {
     expect(t?.category).toBe('edited-in-flight');
   });
 
+  it('an edit of a queued torrent placed later in the same flush (another batch) is not lost either', async () => {
+    const proxy = await proxyFor(a);
+    const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username }, { connectTimeoutMs: 3_000, requestTimeoutMs: 5_000 })] });
+    const { call } = await gatewayOn(engine);
+    await engine.checkAll();
+    expect((await call('torrents/createCategory', { category: 'second-edited', savePath: '' })).status).toBe(200);
+    proxy.refuse(true);
+    await engine.checkAll();
+    const first = randomMagnet('first batch');
+    const second = randomMagnet('second batch');
+    expect((await call('torrents/add', { urls: first.magnet, category: 'batch-one' })).body).toBe('Ok.');
+    expect((await call('torrents/add', { urls: second.magnet, category: 'batch-two' })).body).toBe('Ok.');
+    proxy.refuse(false);
+    await engine.checkAll();
+    proxy.delay('/api/v2/torrents/add', 1_500);
+    const adds = () => proxy.paths.filter((p) => p === '/api/v2/torrents/add').length;
+    const flush = engine.flush();
+    while (adds() === 0) await new Promise((r) => setTimeout(r, 20));
+    // The first batch is with qBittorrent; the second torrent, still queued, is moved to another category.
+    expect((await call('torrents/setCategory', { hashes: second.infohash, category: 'second-edited' })).status).toBe(200);
+    expect((await flush).placed.map((p) => p.infohash).sort()).toEqual([first.infohash, second.infohash].sort());
+    const [t] = await listTorrents(a, [second.infohash]);
+    expect(t?.category).toBe('second-edited');
+  });
+
   it('clearing the category of a queued torrent (category=) places it with no category, not the instance default', async () => {
     const proxy = await proxyFor(a);
     const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username }, { category: 'instance-default' })] });
