@@ -96,9 +96,9 @@ export const ApiArgSchemas = {
   testConnection: z.object({ instance: InstanceSchema, password: z.string().max(1024).optional() }).strict(),
   /** The qBittorrent-compatible gateway: on/off, its URL while it listens here, username, whether a password / API key is set (never their values). */
   getGatewayStatus: z.object({}).strict(),
-  /** Write-only: the gateway's own WebUI password (secret `gateway:password`); clients log in with it. */
+  /** Write-only: the gateway's own WebUI password (secret `@gateway:password`); clients log in with it. */
   setGatewayPassword: z.object({ password: z.string().min(1, 'password must not be empty').max(1024) }).strict(),
-  /** Makes a new gateway API key (secret `gateway:apikey`), replacing the old one; the result is the only time it is shown. */
+  /** Makes a new gateway API key (secret `@gateway:apikey`), replacing the old one; the result is the only time it is shown. */
   rotateGatewayApiKey: z.object({}).strict(),
   /** The Torrents view: the torrents of the given instances (default every configured one); an instance that cannot be read is named, not left out. */
   listTorrents: z.object({ instances: z.array(InstanceNameSchema).max(64).optional() }).strict(),

@@ -130,7 +130,7 @@ export const UiSettingsSchema = z.object({
 /**
  * The qBittorrent-compatible gateway (`qbit-failover gateway`, and inside `watch`, `serve` and the
  * tray app when `enabled`): its address and its own WebUI username. Its password and API key are
- * secrets (`gateway:password`, `gateway:apikey` in the secret store), never in `config.json`.
+ * secrets (`@gateway:password`, `@gateway:apikey` in the secret store), never in `config.json`.
  */
 export const GatewaySettingsSchema = z.object({
   enabled: z.boolean().default(false),
