@@ -10,6 +10,7 @@ import { importOverlay, keepStoredCommand, readSettings, type EnvInput, type Env
 import { OverlaySecretStore, originOf, type SecretStore } from './config/secret-store';
 import { addResolved, resolveAll, resolveTorrentBytes, type Resolved } from './failover/add';
 import { InflightPlacements, type FlowDeps } from './failover/flow';
+import { newlyUnpinned, pinnedTo, renamedInstances } from './failover/pins';
 import { FlushRunner } from './failover/flush-runner';
 import { removeStrayCopies } from './failover/stray-cleanup';
 import { Fleet } from './fleet/fleet';
@@ -243,22 +244,10 @@ export class Engine extends EventEmitter {
     this.emit('settings', settings);
   }
 
-  /**
-   * Queue entries pinned to an instance (the add dialog's choice) that the new settings renamed —
-   * same URL, new name, old name gone — are pinned to the new name, in one queue write. Pins to an
-   * instance removed altogether are left to the flush (see {@link noteUnknownPins}).
-   */
+  /** Queue entries pinned to an instance the new settings renamed are pinned to its new name (failover/pins.ts), in one queue write. */
   private async followRenamedInstances(before: Settings, after: Settings): Promise<void> {
-    const names = new Set(after.instances.map((i) => i.name));
-    const oldNames = new Set(before.instances.map((i) => i.name));
-    const renamed = new Map<string, string>();
-    for (const old of before.instances) {
-      if (names.has(old.name)) continue;
-      const now = after.instances.find((i) => i.url === old.url && !oldNames.has(i.name));
-      if (now) renamed.set(old.name, now.name);
-    }
-    if (renamed.size === 0) return;
-    const pinned = this.queue.entries().filter((e) => e.options?.instance !== undefined && renamed.has(e.options.instance));
+    const renamed = renamedInstances(before, after);
+    const pinned = renamed.size ? pinnedTo(this.queue.entries(), renamed) : [];
     if (pinned.length === 0) return;
     try {
       await this.queue.updateOptions(pinned.map((e) => e.infohash), (o) => ({ ...o, instance: (o.instance && renamed.get(o.instance)) ?? o.instance }));
@@ -268,21 +257,12 @@ export class Engine extends EventEmitter {
     }
   }
 
-  /** Queue entries (infohash and instance) already noted by {@link noteUnknownPins}. */
-  private readonly notedPins = new Set<string>();
+  /** Queue entries (`<infohash> <instance>`) already told to be pinned to an instance no longer configured. */
+  private readonly toldUnpinned = new Set<string>();
 
-  /**
-   * At a flush's start: notes once each queue entry pinned to an instance that is no longer
-   * configured — the placer then routes it as if no instance had been chosen (failover/placer.ts).
-   */
+  /** At a flush's start: notes once each entry pinned to an instance no longer configured (the placer routes it as unpinned). */
   private noteUnknownPins(): void {
-    const names = new Set(this.fleet.names());
-    const lost = this.queue.entries().filter((e) => {
-      const pin = e.options?.instance;
-      if (pin === undefined || names.has(pin) || this.notedPins.has(`${e.infohash} ${pin}`)) return false;
-      this.notedPins.add(`${e.infohash} ${pin}`);
-      return true;
-    });
+    const lost = newlyUnpinned(this.queue.entries(), new Set(this.fleet.names()), this.toldUnpinned);
     this.noteEach('queue', lost.map((e) => `${e.name ?? e.infohash} was meant for ${e.options!.instance}, which is no longer configured: it goes by the routing order`), 'more queue entries were meant for an instance no longer configured');
   }
 
@@ -633,10 +613,9 @@ export class Engine extends EventEmitter {
     }
   }
 
-  /**
-   * The gateway's credentials and status (never the secrets): `url` while a gateway runs in this
-   * process. Reads the secret store (and the environment override).
-   */
+  // The gateway's side of the engine lives in gateway/engine-side.ts (GatewaySide); these keep the engine's method names.
+
+  /** The gateway's settings and whether its secrets are set (never the secrets); `url` while one runs in this process. */
   gatewayStatus(): Promise<GatewayStatus> {
     return this.gateway.status();
   }
@@ -661,25 +640,15 @@ export class Engine extends EventEmitter {
     this.gateway.noteUrl(url);
   }
 
-  /**
-   * For the gateway: the instances it may ask now (reachable at their last check, not VPN-bound
-   * while the VPN is down), in priority order, with their WebUI API clients. A `requiresVpn`
-   * instance's client re-probes a VPN state older than 1 s before each call and refuses it
-   * (`VPN_DOWN`, nothing sent) when the VPN is down. `failed(err)` reports a call that failed:
-   * only when the instance was not reached at all (refused, connect timeout, reset, login
-   * trouble) is it down until its next good probe; a slow answer only leaves that call out.
-   */
+  /** For the gateway: the instances it may ask now, in priority order (see `GatewaySide.backends`: VPN refresh, what marks one down). */
   gatewayBackends(): GatewayBackend[] {
     return this.gateway.backends();
   }
 
   /**
-   * Changes the add options of queue entries (the gateway: a category, tags or a pause set on a
-   * queued torrent), in one queue write; the flush places them with the new options. Waits for a
-   * placement of those torrents running now (a flush), so an edit is never lost: afterwards a
-   * placed torrent is on its instance, where the gateway sends the edit. Options that the add
-   * rules refuse (an invalid tag or category) leave the entry as it was. Returns how many entries
-   * changed. @throws QueueWriteError when the queue file cannot be written.
+   * Changes the add options of queue entries (a category, tags or a pause the gateway set on a
+   * queued torrent), in one queue write, after any placement of them running now (see
+   * `GatewaySide.updateQueuedOptions`). Returns how many entries changed. @throws QueueWriteError.
    */
   updateQueuedOptions(infohashes: string[], change: (options: AddOptions) => AddOptions): Promise<number> {
     return this.gateway.updateQueuedOptions(infohashes, change);

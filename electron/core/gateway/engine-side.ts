@@ -107,7 +107,14 @@ export class GatewaySide {
     this.url = url;
   }
 
-  /** See `Engine.gatewayBackends`. */
+  /**
+   * The instances the gateway may ask now (reachable at their last check, not VPN-bound while the
+   * VPN is down), in priority order, with their WebUI API clients. A `requiresVpn` instance's
+   * client re-probes a VPN state older than 1 s before each call and refuses it (`VPN_DOWN`,
+   * nothing sent) when the VPN is down. `failed(err)` reports a failed call: only when the
+   * instance was not reached at all ({@link notReached}) is it down until its next good probe; a
+   * slow answer only leaves that one call out.
+   */
   backends(): GatewayBackend[] {
     const fleet = this.deps.fleet;
     return fleet.reachable().map((rt) => ({
@@ -142,7 +149,13 @@ export class GatewaySide {
     });
   }
 
-  /** See `Engine.updateQueuedOptions`. */
+  /**
+   * Changes the add options of queue entries, in one queue write, once no placement of them runs
+   * (a flush holds its entries from reading their options to the end of their placement): the
+   * edit lands in the entry still queued, or — placed meanwhile — the caller finds the torrent on
+   * its instance and sends the edit there. Options the add rules refuse (an invalid tag or
+   * category) leave the entry as it was. Returns how many entries changed. @throws QueueWriteError.
+   */
   async updateQueuedOptions(infohashes: string[], change: (options: AddOptions) => AddOptions): Promise<number> {
     const keys = infohashes.map((h) => h.toLowerCase());
     // A placement of these torrents running now (a flush) read their options before this edit:
