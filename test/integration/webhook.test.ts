@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../../electron/core/engine';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
 import { saveSettingsFile } from '../../electron/core/config/settings-file';
 import type { Logger } from '../../electron/core/logger';
+import type { EngineEvent } from '../../shared/model';
 import { SettingsSchema } from '../../shared/settings';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
 import { makeTorrentFile, randomMagnet } from '../harness/inputs';
@@ -65,8 +66,10 @@ async function engineWith(webhookUrl: string, lines: string[] = []): Promise<Eng
   return engine;
 }
 
-async function until(what: () => boolean | Promise<boolean>, what2 = 'condition'): Promise<void> {
-  for (let i = 0; i < 1_000 && !(await what()); i++) await new Promise((r) => setTimeout(r, 20));
+/** Waits for `what`, checking every 20 ms, for at most `budgetMs` (generous: a loaded 2-core CI machine); no timing is asserted. */
+async function until(what: () => boolean | Promise<boolean>, what2 = 'condition', budgetMs = 20_000): Promise<void> {
+  const end = Date.now() + budgetMs;
+  while (Date.now() < end && !(await what())) await new Promise((r) => setTimeout(r, 20));
   if (!(await what())) throw new Error(`timed out waiting for ${what2}`);
 }
 
@@ -147,31 +150,43 @@ describe('webhook (notifications.webhookUrl)', () => {
       return { ...makeTorrentFile(name, 40_000), name };
     };
     const home = join(root, 'home');
-    await saveSettingsFile(home, { vpn: { check: 'none' }, queueFile: join(root, 'q.json'), pollIntervalMs: 1_000, instances: [{ name: 'nas', url: qbt.url, username: qbt.username }], notifications: { webhookUrl: r.url } });
+    // A long poll interval: both torrents are added, started and complete between two polls (a
+    // small download on a fast link finishes well within the default 15 s), then the next poll runs.
+    await saveSettingsFile(home, { vpn: { check: 'none' }, queueFile: join(root, 'q.json'), pollIntervalMs: 600_000, instances: [{ name: 'nas', url: qbt.url, username: qbt.username }], notifications: { webhookUrl: r.url } });
     const secrets = new FileSecretStore(home);
     await secrets.set('nas', qbt.password);
     const engine = await createEngine({ home, secrets });
     engines.push(engine);
+    const seen: Extract<EngineEvent, { type: 'torrentFinished' }>[] = [];
+    engine.on('event', (e: EngineEvent) => {
+      if (e.type === 'torrentFinished') seen.push(e);
+    });
     await engine.start();
+    await engine.checkAll(); // the library as it was before the adds
     const mine = withData('mine');
     expect((await engine.addTorrentBytes(`${mine.name}.torrent`, mine.data, { savePath: data, paused: true })).results[0]).toMatchObject({ outcome: 'added' });
     const theirs = withData('theirs');
     const direct = new QbitClient({ url: qbt.url, username: qbt.username, password: qbt.password });
     try {
       await direct.addTorrentFiles([{ name: `${theirs.name}.torrent`, data: theirs.data }], { savePath: data, paused: true });
-      await until(() => (engine.snapshot().instances[0]?.torrentsAll?.incomplete ?? 0) >= 2, 'both seen incomplete by the poll');
       await direct.resume([mine.infohash, theirs.infohash]);
-      await until(() => r.got.some((g) => g.body.event === 'finished'), 'the finished notice');
-      // A few more polls: the other program's torrent finished too, but it is not the user's add through us.
-      await until(async () => (await listTorrents(qbt, [theirs.infohash]))[0]?.progress === 1, 'theirs complete');
-      await new Promise((res) => setTimeout(res, 2_500));
+      await until(async () => {
+        const both = await listTorrents(qbt, [mine.infohash, theirs.infohash]);
+        return both.length === 2 && both.every((t) => t.progress === 1 && /UP$/.test(String(t.state)) && !/^checking/.test(String(t.state)));
+      }, 'both complete on qBittorrent', 60_000);
     } finally {
       await direct.close();
     }
+    // The next poll finds both new and already complete.
+    await engine.checkAll();
+    await until(() => r.got.some((g) => g.body.event === 'finished'), 'the finished notice', 60_000);
+    // The other program's torrent finished in the same poll: the engine saw it (not added here) and no notice was made for it.
+    await until(() => seen.length >= 2, 'both torrentFinished events', 60_000);
+    expect(seen.map((e) => [e.infohash, e.addedHere]).sort()).toEqual([[mine.infohash, true], [theirs.infohash, false]].sort());
     const finished = r.got.filter((g) => g.body.event === 'finished');
     expect(finished).toHaveLength(1);
     expect(finished[0]!.body).toMatchObject({ event: 'finished', title: 'Download finished', message: `${mine.name} finished on nas.`, instance: 'nas', infohash: mine.infohash });
-  });
+  }, 300_000);
 
   it('settings accept only an http(s) webhook URL', () => {
     expect(SettingsSchema.safeParse({ notifications: { webhookUrl: 'https://ntfy.sh/topic' } }).success).toBe(true);

@@ -15,6 +15,8 @@ interface Row {
   name: string;
   category: string;
   complete: boolean;
+  /** Its last known `state` (a diff carries only what changed), '' when not yet reported. */
+  state: string;
   /** Whether it was complete at any time we watched it (a recheck dips below 1 and back: not a new finish). */
   wasComplete: boolean;
   v1: string | null;
@@ -38,6 +40,13 @@ export interface FinishedTorrent {
  */
 const COMPLETE_STATES = new Set(['uploading', 'stalledUP', 'pausedUP', 'stoppedUP', 'queuedUP', 'forcedUP']);
 
+/**
+ * States in which `progress` is the hash check's progress, not the data's (qBittorrent's
+ * `TorrentImpl::progress()` returns libtorrent's check progress while checking): a check reaching
+ * 1 says nothing about the torrent being complete.
+ */
+const CHECKING_STATES = new Set(['checkingDL', 'checkingUP', 'checkingResumeData']);
+
 /** Torrent counts for one instance, optionally restricted to one category; also notices torrents finishing. */
 export class TorrentCounts {
   private rid = 0;
@@ -50,6 +59,13 @@ export class TorrentCounts {
   private before: Map<string, Row> | null = null;
   /** Torrents seen finishing since the last {@link takeFinished}. */
   private finished: FinishedTorrent[] = [];
+  /**
+   * Whether an answer was applied before (kept across {@link reset}): from then on, a torrent that
+   * appears already complete was added since the last answer and finished between two polls (a
+   * small download finishes well within one poll interval), so it is reported. Only the very
+   * first answer is the library as it was, reported never.
+   */
+  private watching = false;
   /** v1 / full v2 infohash → the id the torrent is listed under, for hybrids (their `hash` is the truncated v2). */
   private aliases = new Map<string, string>();
   connectionStatus: string | null = null;
@@ -88,12 +104,16 @@ export class TorrentCounts {
     for (const [hash, t] of Object.entries(data.torrents ?? {})) {
       for (const alt of [t.infohash_v1, t.infohash_v2]) if (alt && alt.toLowerCase() !== hash) this.aliases.set(alt.toLowerCase(), hash);
       const seen = this.rows.get(hash) ?? known.get(hash);
-      const prev = seen ?? { name: '', category: '', complete: false, wasComplete: false, v1: null, v2: null };
-      // `progress` first: a magnet still fetching metadata reports `amount_left: 0` (size unknown,
-      // `total_size: -1`) with `progress: 0`, and is not complete. `amount_left` only arrives
-      // alone in a diff when metadata came in (0 → size), which also means incomplete.
-      const complete =
-        t.progress !== undefined
+      const prev = seen ?? { name: '', category: '', complete: false, state: '', wasComplete: false, v1: null, v2: null };
+      // The diff merged into the row: a state change and a progress change may come in different answers.
+      const state = t.state ?? prev.state;
+      // While checking, nothing is decided (its `progress` is the check's); then `progress` first:
+      // a magnet still fetching metadata reports `amount_left: 0` (size unknown, `total_size: -1`)
+      // with `progress: 0`, and is not complete. `amount_left` only arrives alone in a diff when
+      // metadata came in (0 → size), which also means incomplete.
+      const complete = CHECKING_STATES.has(state)
+        ? prev.complete
+        : t.progress !== undefined
           ? t.progress >= 1
           : t.state !== undefined && COMPLETE_STATES.has(t.state)
             ? true
@@ -104,14 +124,16 @@ export class TorrentCounts {
         name: t.name ?? prev.name,
         category: t.category ?? prev.category,
         complete,
+        state,
         wasComplete: prev.wasComplete || complete,
         v1: t.infohash_v1?.toLowerCase() || prev.v1,
         v2: t.infohash_v2?.toLowerCase() || prev.v2,
       };
       this.rows.set(hash, row);
-      // Finished: known before as never complete, complete now. A torrent first seen complete
-      // (the library at start, an add with its data already there) is not a finish.
-      if (complete && seen && !prev.wasComplete) this.finished.push({ hash, name: row.name, category: row.category, v1: row.v1, v2: row.v2 });
+      // Finished: complete now, and either known before as never complete, or new since the last
+      // answer (added and finished between two polls; an add with its data already there, too).
+      // The library in the very first answer is not a finish.
+      if (complete && !prev.wasComplete && (seen || this.watching)) this.finished.push({ hash, name: row.name, category: row.category, v1: row.v1, v2: row.v2 });
     }
     for (const hash of data.torrents_removed ?? []) {
       this.rows.delete(hash);
@@ -122,6 +144,7 @@ export class TorrentCounts {
     if (typeof ss.last_external_address_v4 === 'string') this.externalV4 = ss.last_external_address_v4 || null;
     if (typeof ss.last_external_address_v6 === 'string') this.externalV6 = ss.last_external_address_v6 || null;
     this.rid = data.rid;
+    this.watching = true;
     this.updatedAt = Date.now();
   }
 

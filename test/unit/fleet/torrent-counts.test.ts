@@ -60,11 +60,45 @@ describe('finished torrents (from the sync/maindata diffs the poll reads)', () =
     expect(c.takeFinished()).toEqual([]);
   });
 
-  it('the library already complete when first seen (the first full answer, or a torrent that appears complete) is never reported', () => {
+  it('the library already complete in the first full answer is never reported', () => {
     const c = new TorrentCounts();
-    c.apply({ rid: 1, full_update: true, torrents: { old: { name: 'old', progress: 1 } } });
-    c.apply({ rid: 2, torrents: { fresh: { name: 'added with its data', progress: 1, state: 'stalledUP' } } });
+    c.apply({ rid: 1, full_update: true, torrents: { old: { name: 'old', progress: 1, state: 'stalledUP' } } });
+    c.apply({ rid: 2, torrents: { old: { state: 'uploading' } } });
     expect(c.takeFinished()).toEqual([]);
+  });
+
+  it('a torrent added and finished between two polls (it first appears complete in a later answer) is reported', () => {
+    // As qBittorrent 4.5.2 answered the poll after a small add completed within one poll interval.
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { old: { name: 'old', progress: 0.3, state: 'downloading' } } });
+    c.apply({ rid: 2, torrents: { fresh: { name: 'small add', category: 'tv', progress: 1, state: 'stalledUP', amount_left: 0 } } });
+    expect(c.takeFinished()).toEqual([{ hash: 'fresh', name: 'small add', category: 'tv', v1: null, v2: null }]);
+    // Also after a failed poll (reset): one added meanwhile, complete in the next full answer.
+    c.reset();
+    c.apply({ rid: 1, full_update: true, torrents: { old: { name: 'old', progress: 0.3 }, fresh: { name: 'small add', progress: 1 }, other: { name: 'another', progress: 1 } } });
+    expect(c.takeFinished().map((f) => f.hash)).toEqual(['other']);
+  });
+
+  it('a hash check reaching 1 (progress is the check\'s while checking) is not a finish; the download completing later is', () => {
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { h1: { name: 'x', progress: 0, state: 'pausedDL' } } });
+    c.apply({ rid: 2, torrents: { h1: { progress: 1, state: 'checkingDL' } } });
+    c.apply({ rid: 3, torrents: { h1: { progress: 1, state: 'checkingResumeData' } } });
+    expect(c.takeFinished()).toEqual([]);
+    expect(c.counts().incomplete).toBe(1);
+    c.apply({ rid: 4, torrents: { h1: { progress: 0, state: 'downloading' } } });
+    c.apply({ rid: 5, torrents: { h1: { progress: 1, state: 'stalledUP' } } });
+    expect(c.takeFinished().map((f) => f.hash)).toEqual(['h1']);
+  });
+
+  it('a check that ends complete is reported once the state says so, the progress having come in an earlier diff', () => {
+    // 5.x spellings: stoppedDL → checkingDL (progress 1 with the state) → stalledUP alone (progress unchanged, not resent).
+    const c = new TorrentCounts();
+    c.apply({ rid: 1, full_update: true, torrents: { h1: { name: 'x', progress: 0, state: 'stoppedDL' } } });
+    c.apply({ rid: 2, torrents: { h1: { state: 'checkingDL', progress: 1 } } });
+    expect(c.takeFinished()).toEqual([]);
+    c.apply({ rid: 3, torrents: { h1: { state: 'stalledUP' } } });
+    expect(c.takeFinished().map((f) => f.hash)).toEqual(['h1']);
   });
 
   it('a state change alone (no progress in the diff) to a seeding state counts as finishing', () => {
