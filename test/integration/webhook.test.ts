@@ -114,8 +114,16 @@ describe('webhook (notifications.webhookUrl)', () => {
     const engine = await createEngine({ home, secrets });
     engines.push(engine);
     await engine.start();
+    // Snapshots reach listeners debounced (25 ms); the webhook (subscribed at start, so before this
+    // listener) must have seen the instance OK before it goes: an OK and a down state merged into
+    // one snapshot is no transition (under load the timer fired only after the check that failed).
+    const statuses: string[] = [];
+    engine.on('event', (e: EngineEvent) => {
+      if (e.type === 'snapshot') statuses.push(e.snapshot.instances[0]?.status ?? '');
+    });
     await engine.checkAll();
     expect(engine.snapshot().instances[0]!.status).toBe('OK');
+    await until(() => statuses.includes('OK'), 'a snapshot with the instance OK');
     await down.dispose();
     await engine.checkAll();
     await until(() => r.got.some((g) => g.body.event === 'instance'), 'the instance notice');
@@ -169,10 +177,15 @@ describe('webhook (notifications.webhookUrl)', () => {
     const direct = new QbitClient({ url: qbt.url, username: qbt.username, password: qbt.password });
     try {
       await direct.addTorrentFiles([{ name: `${theirs.name}.torrent`, data: theirs.data }], { savePath: data, paused: true });
+      // Started once both are listed stopped (qBittorrent 4.5 lists an add a moment after answering
+      // it, then checks its resume data); each then waits its turn to be checked (one at a time).
+      const both = () => listTorrents(qbt, [mine.infohash, theirs.infohash]);
+      const stopped = (t: Record<string, unknown>) => /^(paused|stopped)DL$/.test(String(t.state));
+      await until(async () => (await both()).filter(stopped).length === 2, 'both listed stopped', 60_000);
       await direct.resume([mine.infohash, theirs.infohash]);
       await until(async () => {
-        const both = await listTorrents(qbt, [mine.infohash, theirs.infohash]);
-        return both.length === 2 && both.every((t) => t.progress === 1 && /UP$/.test(String(t.state)) && !/^checking/.test(String(t.state)));
+        const now = await both();
+        return now.length === 2 && now.every((t) => t.progress === 1 && /UP$/.test(String(t.state)) && !/^checking/.test(String(t.state)));
       }, 'both complete on qBittorrent', 60_000);
     } finally {
       await direct.close();
