@@ -21,6 +21,8 @@ import { splitText } from './inputs/parse';
 import { FailedLoginMemory } from './ledgers/failed-logins';
 import { UncertainAdds } from './ledgers/uncertain-adds';
 import { PlacedHere } from './ledgers/placed-here';
+import { RecentAdds } from './ledgers/recent-adds';
+import { requeueForgotten } from './failover/forgotten';
 import type { FinishedTorrent } from './fleet/torrent-counts';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
@@ -116,6 +118,7 @@ export class Engine extends EventEmitter {
     this.runtimes = new InstanceFactory(opts.secrets, this.failedLogins);
     this.uncertain = new UncertainAdds(opts.home);
     this.placedHere = new PlacedHere(opts.home);
+    this.recentAdds = new RecentAdds(opts.home);
     this.fleet = new Fleet(this.logger);
     this.healthRecord = new HealthRecorder(opts.home, (m) => this.logger.warn(m));
     this.fleet.on('note', (kind, message) => this.note(kind, message));
@@ -132,6 +135,9 @@ export class Engine extends EventEmitter {
         return holder && { rt: holder, sessionOnly: holder.blockedByVpn(this.fleet.vpnHealth()) };
       }).catch(() => undefined),
     );
+    // qBittorrent forgets a torrent it listed but had not saved when it crashes: re-check recent adds after an outage.
+    this.fleet.on('down', (rt) => void this.recentAdds.markOutage(rt.name).catch(() => undefined));
+    this.fleet.on('ok', (rt, back) => void this.recheckRecentAdds(rt, back));
     this.fleet.on('usable', () => {
       if (this.queue.entries().length) void this.flusher.auto();
     });
@@ -380,6 +386,7 @@ export class Engine extends EventEmitter {
     await this.flusher.stop();
     await this.fleet.stop();
     await this.placing;
+    await Promise.all(this.recentChecks.values());
     if (this.emitTimer) clearTimeout(this.emitTimer);
     await this.webhook?.stop();
     this.webhook = null;
@@ -406,6 +413,41 @@ export class Engine extends EventEmitter {
 
   /** Which torrents this engine placed (`<home>/placed-here.json`), for `torrentFinished`'s `addedHere`. */
   private readonly placedHere: PlacedHere;
+  /** Adds confirmed in the last minute (see {@link RecentAdds}). */
+  private readonly recentAdds: RecentAdds;
+  /** Re-checks of recent adds running, per instance name (one at a time per instance). */
+  private readonly recentChecks = new Map<string, Promise<void>>();
+
+  /**
+   * `rt` answered a probe. When it was `back` (unreachable before, or restarted), its recent adds
+   * are marked; then the marked ones (by this process or another) are checked there, and those
+   * qBittorrent forgot are queued again and announced. Never throws.
+   */
+  private recheckRecentAdds(rt: InstanceRuntime, back: boolean): Promise<void> {
+    const prev = this.recentChecks.get(rt.name) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      try {
+        if (back) await this.recentAdds.markOutage(rt.name);
+        const others = this.fleet.reachable().filter((o) => o !== rt);
+        this.ownQueueing++;
+        const { requeued } = await requeueForgotten(rt, others, this.recentAdds, this.queue).finally(() => this.ownQueueing--);
+        this.noteEach(
+          'error',
+          requeued.map((e) => `qBittorrent on ${rt.name} lost ${e.name || e.infohash} after a crash (it had not saved it yet); queued again`),
+          `more torrents lost by qBittorrent on ${rt.name} after a crash; queued again`,
+        );
+        if (requeued.length && this.fleet.isActive() && this.fleet.anyUsable()) void this.flusher.auto();
+      } catch (err) {
+        this.logger.warn(`recent adds on ${rt.name}: not checked yet (${(err as Error).message})`);
+      }
+    });
+    this.recentChecks.set(rt.name, next);
+    void next.finally(() => {
+      if (this.recentChecks.get(rt.name) === next) this.recentChecks.delete(rt.name);
+    });
+    return next;
+  }
+
   /** Writes of {@link placedHere} not yet ended ({@link stop} waits for them: a CLI `add` exits right after). */
   private placing: Promise<void> = Promise.resolve();
   /** Adds of this engine running now: queue entries appearing meanwhile are ours, not another program's. */
@@ -414,7 +456,7 @@ export class Engine extends EventEmitter {
   /** The owners and limits the add and flush flows work with. */
   private flowDeps(): FlowDeps {
     const { confirmTimeoutMs, addDelayMs, maxAddsPerCall } = this.settings;
-    return { fleet: this.fleet, queue: this.queue, uncertain: this.uncertain, inflight: this.inflight, limits: { confirmTimeoutMs, addDelayMs, maxAddsPerCall } };
+    return { fleet: this.fleet, queue: this.queue, uncertain: this.uncertain, recent: this.recentAdds, inflight: this.inflight, limits: { confirmTimeoutMs, addDelayMs, maxAddsPerCall } };
   }
 
   /**

@@ -5,7 +5,7 @@ import type { NewQueueEntry } from '../queue';
 import { isTorrentUrl, nameOfUrl, urlEntryKey } from '../queue/magnet';
 import { InvalidInput, parseTorrent, type ParsedInput } from '../inputs/parse';
 import { DownloadFailed, resolveInput } from '../inputs/resolve-input';
-import { emptyPlacement, failuresOf, ledgerAlongside, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
+import { emptyPlacement, failuresOf, ledgerAlongside, noteConfirmed, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
 import { place } from './placer';
 
 /**
@@ -97,6 +97,7 @@ export async function addResolved(deps: FlowDeps, resolved: Resolved[], options?
   }
   for (const p of overCap) reasons.set(p.infohash, `over the per-call cap of ${cap} adds`);
   if (run) await notePlaced(deps.uncertain, new Map([...placement.placed, ...placement.duplicates]), run);
+  await noteConfirmed(deps, toPlace, placement.placed, options);
 
   const queueErrors = new Map<string, string>();
   const toQueue: NewQueueEntry[] = [...unique.values()]

@@ -3,6 +3,8 @@ import { failureText, type Failure } from '../../../shared/failure';
 import type { FleetView } from '../fleet/fleet';
 import type { InstanceRuntime } from '../fleet/instance';
 import type { UncertainAdd, UncertainAdds } from '../ledgers/uncertain-adds';
+import type { RecentAdds } from '../ledgers/recent-adds';
+import type { ParsedInput } from '../inputs/parse';
 import type { QueueStore } from '../queue';
 import type { PlaceContext, Placement } from './placer';
 
@@ -14,6 +16,8 @@ export interface FlowDeps {
   fleet: FleetView;
   queue: QueueStore;
   uncertain: UncertainAdds;
+  /** Adds confirmed in the last minute, to queue again if qBittorrent forgets them in a crash (absent: not recorded). */
+  recent?: RecentAdds;
   /** Placements in flight in this process (one per engine): the same torrent is never placed twice at once. */
   inflight: InflightPlacements;
   limits: {
@@ -108,6 +112,19 @@ export async function notePlaced(uncertain: UncertainAdds, where: Map<string, st
   const pending = await run.list();
   if (!pending.some((e) => where.has(e.infohash))) return;
   await uncertain.markPlaced(where).catch(() => undefined);
+}
+
+/**
+ * Records the inputs confirmed by a placement in the recent-adds ledger (one locked append for the
+ * batch), with the add options they were sent with. Never throws: the record is a safety net,
+ * not part of the add.
+ */
+export async function noteConfirmed(deps: FlowDeps, items: ParsedInput[], placed: Map<string, string>, options: AddOptions | undefined): Promise<void> {
+  if (!deps.recent || placed.size === 0) return;
+  const entries = items
+    .filter((i) => placed.has(i.infohash))
+    .map((i) => ({ instance: placed.get(i.infohash)!, infohash: i.infohash, v2: i.v2, name: i.name, magnet: i.magnet, options }));
+  await deps.recent.record(entries).catch(() => undefined);
 }
 
 /** The placer's context for one batch: `candidates` in routing order, the call's add options. */

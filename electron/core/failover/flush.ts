@@ -4,7 +4,7 @@ import type { FlushProgress, FlushResponse } from '../../../shared/model';
 import type { QueueEntry, QueueStore } from '../queue';
 import { parseMagnet, parseTorrent, type ParsedInput } from '../inputs/parse';
 import { DownloadFailed, downloadTorrent } from '../inputs/resolve-input';
-import { emptyPlacement, failuresOf, ledgerAlongside, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
+import { emptyPlacement, failuresOf, ledgerAlongside, noteConfirmed, notePlaced, placeContext, reasonOf, type FlowDeps } from './flow';
 import { place, type Placement } from './placer';
 
 /**
@@ -120,6 +120,7 @@ export async function flushEntries(deps: FlowDeps, infohashes?: string[], onProg
       const ctx = { ...placeContext(deps, candidates, run, g.options), onStep: (sofar: Placement) => progress.step(sofar) };
       const part = await deps.inflight.around(g.items.map((i) => i.infohash).filter((h) => !held.has(h)), () => place(g.items, ctx));
       progress.groupDone(part);
+      await noteConfirmed(deps, g.items, part.placed, g.options);
       for (const k of ['placed', 'duplicates', 'refused', 'failed'] as const) {
         for (const [h, v] of part[k] as Map<string, never>) (placement[k] as Map<string, unknown>).set(h, v);
       }

@@ -23,6 +23,11 @@ export type FleetSettings = Pick<Settings, 'vpn' | 'pollIntervalMs' | 'maxBackof
  * - `note`: a change worth a line in the activity log (an instance's status, the VPN's state);
  * - `change`: health changed (a new snapshot is due);
  * - `ok`: an instance answered a probe (stray copies of timed-out adds may be cleaned up there);
+ *   `back`: it was unreachable before (transport failure) or its qBittorrent restarted since the
+ *   last probe (the `sync/maindata` rid started over: a restart clears sessions) — torrents
+ *   confirmed there just before may have been forgotten;
+ * - `down`: an instance failed for a transport reason (refused, timed out, a 5xx): it may be
+ *   crashing or restarting;
  * - `usable`: an instance became usable (queued entries can go now) — sent only after a round:
  *   every instance of higher priority that was down got a bounded chance to answer (its running
  *   check ended, or a reachability probe said no, or a quick full check ran after it said yes —
@@ -33,7 +38,8 @@ export type FleetSettings = Pick<Settings, 'vpn' | 'pollIntervalMs' | 'maxBackof
 export interface FleetEvents {
   note: [kind: 'status' | 'vpn', message: string];
   change: [];
-  ok: [rt: InstanceRuntime];
+  ok: [rt: InstanceRuntime, back: boolean];
+  down: [rt: InstanceRuntime];
   usable: [rt: InstanceRuntime];
   finished: [rt: InstanceRuntime, torrents: FinishedTorrent[]];
 }
@@ -215,10 +221,14 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
   private async runCheck(rt: InstanceRuntime, deadlineMs: number | undefined, byRecoveryProbe: boolean): Promise<void> {
     const wasUsable = rt.isUsable(this.vpn);
     const prev = rt.health.status;
+    const ridBefore = rt.counts.nextRid;
     const health = await rt.probe(this.vpn, deadlineMs);
     if (!this.instances.includes(rt)) return;
     if (prev !== health.status) this.emit('note', 'status', `${rt.name}: ${health.status}${health.error ? ` — ${health.error}` : ''}`);
-    if (health.status === 'OK') this.emit('ok', rt);
+    // Back from a transport failure, or restarted unseen between two polls (its rid started over).
+    const back = (prev !== 'OK' && prev !== 'UNKNOWN' && recoverable(prev)) || (ridBefore > 0 && rt.counts.nextRid <= ridBefore);
+    if (health.status === 'OK') this.emit('ok', rt, back);
+    else if (recoverable(health.status)) this.emit('down', rt);
     const finished = rt.counts.takeFinished();
     if (finished.length) this.emit('finished', rt, finished);
     if (!wasUsable && rt.isUsable(this.vpn) && this.isActive()) this.announceUsable(rt);
@@ -321,6 +331,7 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     const prev = rt.health.status;
     rt.markDown(err);
     if (prev !== rt.health.status) this.emit('note', 'status', `${rt.name}: ${err.code} — ${err.message}`);
+    if (recoverable(err.code)) this.emit('down', rt);
     this.armed.add(rt);
     this.scheduleProbe(rt, Math.min(RECHECK_AFTER_FAILED_ADD_MS, this.conf.pollIntervalMs));
     this.scheduleRecoveryProbe(rt);
