@@ -1,6 +1,7 @@
 import { resolveHome } from '../core/config/paths';
 import type { Engine } from '../core/engine';
 import { createStreamLogger, silentLogger } from '../core/logger';
+import { isLostNotice } from '../core/failover/lost-notice';
 import { configWarningLines } from './config-warnings';
 import { printErr } from './output';
 
@@ -25,6 +26,8 @@ export async function cliEngine(o: { verbose?: boolean; watchQueueFile?: boolean
   // A verbose engine has logged them already.
   const notes = configWarningLines(engine.configWarnings());
   if (!o.verbose && notes.length) printErr(notes);
+  // Torrents qBittorrent forgot after a crash and this run queued again: always told (a verbose engine logs them).
+  if (!o.verbose) engine.on('event', (ev) => ev.type === 'activity' && isLostNotice(ev.item.message) && printErr([ev.item.message]));
   return engine;
 }
 

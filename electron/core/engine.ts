@@ -23,6 +23,7 @@ import { UncertainAdds } from './ledgers/uncertain-adds';
 import { PlacedHere } from './ledgers/placed-here';
 import { RecentAdds } from './ledgers/recent-adds';
 import { requeueForgotten } from './failover/forgotten';
+import { lostMoreNotice, lostNotice } from './failover/lost-notice';
 import type { FinishedTorrent } from './fleet/torrent-counts';
 import { watchFile } from './queue/file-watcher';
 import { silentLogger, type Logger } from './logger';
@@ -433,8 +434,8 @@ export class Engine extends EventEmitter {
         const { requeued } = await requeueForgotten(rt, others, this.recentAdds, this.queue).finally(() => this.ownQueueing--);
         this.noteEach(
           'error',
-          requeued.map((e) => `qBittorrent on ${rt.name} lost ${e.name || e.infohash} after a crash (it had not saved it yet); queued again`),
-          `more torrents lost by qBittorrent on ${rt.name} after a crash; queued again`,
+          requeued.map((e) => lostNotice(rt.name, e.name || e.infohash)),
+          lostMoreNotice(rt.name),
         );
         if (requeued.length && this.fleet.isActive() && this.fleet.anyUsable()) void this.flusher.auto();
       } catch (err) {

@@ -59,6 +59,11 @@ export class ForgottenByServer {
     for (const h of unsaved) this.why.set(h, `listed on ${instance} without its .fastresume when ${instance} was SIGKILLed (${when})`);
   }
 
+  /** Whether `infohash` was last seen listed without its resume data on an instance then SIGKILLed (not seen since). */
+  suspect(infohash: string): boolean {
+    return this.why.has(infohash);
+  }
+
   /** `infohash` was seen again on an instance or in the queue. */
   seen(infohash: string): void {
     this.why.delete(infohash);
