@@ -137,7 +137,7 @@ export class Engine extends EventEmitter {
       }).catch(() => undefined),
     );
     // qBittorrent forgets a torrent it listed but had not saved when it crashes: re-check recent adds after an outage.
-    this.fleet.on('down', (rt) => void this.recentAdds.markOutage(rt.name).catch(() => undefined));
+    this.fleet.on('down', (rt) => void this.inRecentChecks(rt, () => this.recentAdds.markOutage(rt.name)));
     this.fleet.on('ok', (rt, back) => void this.recheckRecentAdds(rt, back));
     this.fleet.on('usable', () => {
       if (this.queue.entries().length) void this.flusher.auto();
@@ -385,9 +385,10 @@ export class Engine extends EventEmitter {
     this.stopConfigWatch?.();
     this.stopConfigWatch = null;
     await this.flusher.stop();
+    // Before the sessions close: a re-check of recent adds (a CLI run's) still talks to the instance.
+    await Promise.all(this.recentChecks.values());
     await this.fleet.stop();
     await this.placing;
-    await Promise.all(this.recentChecks.values());
     if (this.emitTimer) clearTimeout(this.emitTimer);
     await this.webhook?.stop();
     this.webhook = null;
@@ -425,23 +426,28 @@ export class Engine extends EventEmitter {
    * qBittorrent forgot are queued again and announced. Never throws.
    */
   private recheckRecentAdds(rt: InstanceRuntime, back: boolean): Promise<void> {
-    const prev = this.recentChecks.get(rt.name) ?? Promise.resolve();
-    const next = prev.then(async () => {
-      try {
-        if (back) await this.recentAdds.markOutage(rt.name);
-        const others = this.fleet.reachable().filter((o) => o !== rt);
-        this.ownQueueing++;
-        const { requeued } = await requeueForgotten(rt, others, this.recentAdds, this.queue).finally(() => this.ownQueueing--);
-        this.noteEach(
-          'error',
-          requeued.map((e) => lostNotice(rt.name, e.name || e.infohash)),
-          lostMoreNotice(rt.name),
-        );
-        if (requeued.length && this.fleet.isActive() && this.fleet.anyUsable()) void this.flusher.auto();
-      } catch (err) {
-        this.logger.warn(`recent adds on ${rt.name}: not checked yet (${(err as Error).message})`);
-      }
+    return this.inRecentChecks(rt, async () => {
+      if (back) await this.recentAdds.markOutage(rt.name);
+      const others = this.fleet.reachable().filter((o) => o !== rt);
+      this.ownQueueing++;
+      const { requeued } = await requeueForgotten(rt, others, this.recentAdds, this.queue).finally(() => this.ownQueueing--);
+      this.noteEach(
+        'error',
+        requeued.map((e) => lostNotice(rt.name, e.name || e.infohash)),
+        lostMoreNotice(rt.name),
+      );
+      if (requeued.length && this.fleet.isActive() && this.fleet.anyUsable()) void this.flusher.auto();
     });
+  }
+
+  /**
+   * Runs `fn` (a mark or a check of the recent-adds ledger for `rt`) after the earlier ones for
+   * `rt` ended; {@link stop} waits for them (a CLI run exits right after). Never throws: a
+   * failure is logged, the marked entries stay for the next good probe.
+   */
+  private inRecentChecks(rt: InstanceRuntime, fn: () => Promise<void>): Promise<void> {
+    const prev = this.recentChecks.get(rt.name) ?? Promise.resolve();
+    const next = prev.then(fn).catch((err: Error) => this.logger.warn(`recent adds on ${rt.name}: not checked yet (${err.message})`));
     this.recentChecks.set(rt.name, next);
     void next.finally(() => {
       if (this.recentChecks.get(rt.name) === next) this.recentChecks.delete(rt.name);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { forgetDirectSession, listHashes, listTorrents, waitForHashes } from '..
 import { randomMagnet } from '../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
 import { savedResumeIds } from '../chaos/support/resume-data';
+import { assertCliBuilt, legacyEnv, makeSandbox, readJson, type Sandbox } from '../harness/cli';
 
 /**
  * qBittorrent lists a new torrent before it has written its resume file; SIGKILLed in that gap
@@ -21,6 +22,7 @@ import { savedResumeIds } from '../chaos/support/resume-data';
 
 let q: QbtProcess;
 const dirs: string[] = [];
+const sandboxes: Sandbox[] = [];
 const engines: Engine[] = [];
 
 beforeAll(async () => {
@@ -30,6 +32,7 @@ afterAll(async () => {
   await Promise.allSettled(engines.map((e) => e.stop()));
   await q?.dispose();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const sb of sandboxes) sb.dispose();
 });
 
 /** An engine on `q` in a fresh home (each one stands for one process: a CLI run or a daemon); `pollIntervalMs` as given. */
@@ -132,5 +135,42 @@ describe('torrents qBittorrent forgot after a crash', () => {
       await engine.stop();
       if (q.pid === null) await q.restart();
     }
+  });
+
+  it('one-shot CLI runs: `add` of 30 magnets, qbittorrent-nox SIGKILLed, a `status` run sees it down, it restarts, the next `status` run queues again what it forgot and says so on stderr', async () => {
+    assertCliBuilt();
+    const sb = makeSandbox('forgotten');
+    sandboxes.push(sb);
+    const env = { ...legacyEnv(q), VPN_CHECK: 'none' };
+    let forgottenTotal = 0;
+    for (let round = 1; round <= 3 || (forgottenTotal === 0 && round <= 10); round++) {
+      const magnets = Array.from({ length: 30 }, (_, i) => randomMagnet(`cli-forgot-r${round}-${i}-${Math.random().toString(36).slice(2, 8)}`));
+      const hashes = magnets.map((m) => m.infohash);
+      const added = await sb.run(['add', '-'], env, magnets.map((m) => m.magnet).join('\n'));
+      expect(added.stdout).toContain('[RESULT] added=30 ');
+      await q.kill();
+      const saved = savedResumeIds(q.profileDir);
+      const down = await sb.run(['status'], env);
+      expect(down.stdout + down.stderr).toContain('CONNECTION_REFUSED');
+      await q.restart();
+      forgetDirectSession(q);
+      await waitForHashes(q, hashes.filter((h) => saved.has(h)), 15_000);
+      const back = new Set(await listHashes(q));
+      const gone = hashes.filter((h) => !back.has(h));
+      const after = await sb.run(['status'], env);
+      const notices = after.stderr.split('\n').filter((l) => / after a crash.*queued again/.test(l));
+      const more = notices.map((l) => /^(\d+) more torrents lost/.exec(l)).reduce((n, m) => n + (m ? Number(m[1]) : 0), 0);
+      const file = existsSync(sb.queueFile) ? readJson<{ magnets?: string[] }>(sb.queueFile) : {};
+      const queued = (file.magnets ?? []).join('\n');
+      const lost = gone.filter((h) => !queued.includes(h));
+      console.log(`[forgotten-requeue] CLI round ${round}: added 30; gone after restart ${gone.length}; stderr notices ${notices.length} (${notices.length - (more ? 1 : 0)} by name + ${more} more); neither listed nor queued ${lost.length}`);
+      expect(lost).toEqual([]);
+      expect(notices.length - (more ? 1 : 0) + more).toBe(gone.length);
+      forgottenTotal += gone.length;
+      // Leave the queue empty for the next round.
+      if (gone.length) expect((await sb.run(['flush'], env)).code).toBe(0);
+    }
+    console.log(`[forgotten-requeue] CLI: forgotten by qBittorrent over all rounds: ${forgottenTotal}`);
+    expect(forgottenTotal).toBeGreaterThan(0);
   });
 });
