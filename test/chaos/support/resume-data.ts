@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -22,6 +22,29 @@ export function savedResumeIds(profileDir: string): Set<string> {
   } catch {
     return new Set();
   }
+}
+
+/**
+ * Deletes the resume files (`<hash>.fastresume`, `<hash>.torrent`) of `hashes` from a stopped
+ * qBittorrent's BT_backup: the state qBittorrent is in when it was killed before writing them,
+ * made certain instead of left to timing. Returns how many torrents lost their files.
+ */
+export function dropResumeFiles(profileDir: string, hashes: string[]): number {
+  const dir = join(profileDir, 'qBittorrent', 'data', 'BT_backup');
+  let dropped = 0;
+  for (const h of hashes) {
+    let any = false;
+    for (const ext of ['.fastresume', '.torrent']) {
+      try {
+        rmSync(join(dir, `${h.toLowerCase()}${ext}`));
+        any = true;
+      } catch {
+        // not written (yet): already the state we want
+      }
+    }
+    if (any) dropped++;
+  }
+  return dropped;
 }
 
 /** A `torrents/info` row as far as these helpers need it. */
