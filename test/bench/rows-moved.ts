@@ -9,12 +9,13 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineEvent, EngineSnapshot } from '../../shared/model';
+import type { EngineSnapshot } from '../../shared/model';
 import type { Engine } from '../../electron/core/engine';
 import { QueueStore } from '../../electron/core/queue';
 import { randomMagnet } from '../harness/inputs';
 import { benchEngine, disposeAll, fmtMs, percentile, startInstances, stopEngines, tempDir, writeHome, type Row } from './lib';
 import { measure } from './rows-cli';
+import { waitSnapshot } from '../harness/engine-wait';
 
 const CLI_BIN = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
@@ -53,24 +54,6 @@ export async function refusedCliRow(trials = 3): Promise<Row> {
 }
 
 /** Resolves with the first snapshot (current or emitted) for which `pred` holds; rejects after `timeoutMs`. */
-function waitSnapshot(engine: Engine, pred: (s: EngineSnapshot) => boolean, timeoutMs: number): Promise<EngineSnapshot> {
-  return new Promise((resolve, reject) => {
-    const now = engine.snapshot();
-    if (pred(now)) return resolve(now);
-    const on = (ev: EngineEvent): void => {
-      if (ev.type === 'snapshot' && pred(ev.snapshot)) {
-        clearTimeout(timer);
-        engine.off('event', on);
-        resolve(ev.snapshot);
-      }
-    };
-    const timer = setTimeout(() => {
-      engine.off('event', on);
-      reject(new Error(`no snapshot matched within ${timeoutMs} ms`));
-    }, timeoutMs);
-    engine.on('event', on);
-  });
-}
 
 /** A started engine polling every 1 s: how long until a killed primary shows in its snapshot; worst of `trials`. */
 export async function pollerNoticeRow(trials = 3): Promise<Row> {

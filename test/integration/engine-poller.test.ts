@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, EngineSnapshot } from '../../shared/model';
+import type { EngineSnapshot } from '../../shared/model';
 import type { SettingsInput } from '../../shared/settings';
 import { engineInternals, createEngine, type Engine } from '../../electron/core/engine';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
@@ -12,6 +12,7 @@ import { forgetDirectSession, listHashes, waitForHashes } from '../harness/direc
 import { writeOldQueueFile } from '../harness/cli';
 import { randomMagnet } from '../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
+import { waitSnapshot } from '../harness/engine-wait';
 
 /**
  * The engine in-process against real qbittorrent-nox: the poller (status changes within one
@@ -47,24 +48,6 @@ async function engineWith(
 }
 
 /** Resolves with the first snapshot satisfying `pred` (checked on each 'event'), or rejects after `timeoutMs`. */
-function waitSnapshot(engine: Engine, pred: (s: EngineSnapshot) => boolean, timeoutMs: number): Promise<EngineSnapshot> {
-  return new Promise((resolve, reject) => {
-    const now = engine.snapshot();
-    if (pred(now)) return resolve(now);
-    const on = (ev: EngineEvent): void => {
-      if (ev.type === 'snapshot' && pred(ev.snapshot)) {
-        clearTimeout(timer);
-        engine.off('event', on);
-        resolve(ev.snapshot);
-      }
-    };
-    const timer = setTimeout(() => {
-      engine.off('event', on);
-      reject(new Error(`no matching snapshot within ${timeoutMs} ms; last: ${JSON.stringify(engine.snapshot().instances.map((i) => [i.name, i.status]))}`));
-    }, timeoutMs);
-    engine.on('event', on);
-  });
-}
 
 const statusOf = (s: EngineSnapshot, name: string): string | undefined => s.instances.find((i) => i.name === name)?.status;
 

@@ -3,7 +3,6 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, EngineSnapshot } from '../../shared/model';
 import type { SettingsInput } from '../../shared/settings';
 import { createEngine, engineInternals, type Engine } from '../../electron/core/engine';
 import { FileSecretStore } from '../../electron/core/config/secret-store';
@@ -11,6 +10,7 @@ import { saveSettingsFile } from '../../electron/core/config/settings-file';
 import { forgetDirectSession, listHashes, waitForHashes } from '../harness/direct';
 import { randomMagnet } from '../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
+import { waitSnapshot } from '../harness/engine-wait';
 
 /**
  * Recovery after an outage, against real qbittorrent-nox: the queue flushes as soon as an
@@ -81,25 +81,6 @@ async function engineWith(instances: { name: string; url: string; q: QbtProcess 
   return engine;
 }
 
-function waitSnapshot(engine: Engine, pred: (s: EngineSnapshot) => boolean, timeoutMs: number, what: string): Promise<EngineSnapshot> {
-  return new Promise((resolve, reject) => {
-    const now = engine.snapshot();
-    if (pred(now)) return resolve(now);
-    const on = (ev: EngineEvent): void => {
-      if (ev.type === 'snapshot' && pred(ev.snapshot)) {
-        clearTimeout(timer);
-        engine.off('event', on);
-        resolve(ev.snapshot);
-      }
-    };
-    const timer = setTimeout(() => {
-      engine.off('event', on);
-      const s = engine.snapshot();
-      reject(new Error(`${what}: not seen within ${timeoutMs} ms; last: queue ${s.queue.length}, ${JSON.stringify(s.instances.map((i) => [i.name, i.status]))}`));
-    }, timeoutMs);
-    engine.on('event', on);
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
