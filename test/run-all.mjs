@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { resolveVersion } from './harness/qbt-versions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +22,13 @@ let skipped = 0;
 let broken = false;
 /** One row per suite run, for the summary: title, versions, counts, seconds. */
 const runs = [];
+/**
+ * Each failed test as `run: file > name: first line of its error`, repeated in the summary so a
+ * CI log that keeps only its tail still says which test failed and why.
+ */
+const failures = [];
+/** First non-empty line of a runner's failure message, without ANSI colours, at most 300 chars. */
+const firstLine = (m) => stripVTControlCharacters(String(m ?? '')).split('\n').map((l) => l.trim()).find((l) => l) ?? '';
 
 function step(title, cmd, args, env = {}) {
   process.stdout.write(`\n=== ${title} ===\n`);
@@ -79,6 +87,14 @@ function vitest(title, name, { projects, files = [], exclude = [], env = {}, lab
     return;
   }
   const v = JSON.parse(readFileSync(json, 'utf8'));
+  for (const file of v.testResults ?? []) {
+    for (const a of file.assertionResults ?? []) {
+      if (a.status === 'failed') failures.push(`${title}: ${file.name.replace(root, '')} > ${a.fullName}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`);
+    }
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) {
+      failures.push(`${title}: ${file.name.replace(root, '')}: ${firstLine(file.message).slice(0, 300)}`);
+    }
+  }
   count(title, versions, v.numPassedTests ?? 0, v.numFailedTests ?? 0, (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0), seconds);
   if (status !== 0 && !(v.numFailedTests > 0)) broken = true;
 }
@@ -102,7 +118,20 @@ function playwright(title, name, { env = {}, labels }) {
     runs.push({ title, versions, line: 'runner crashed (no report)', seconds });
     return;
   }
-  const s = JSON.parse(readFileSync(json, 'utf8')).stats ?? {};
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  const s = report.stats ?? {};
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status === 'unexpected') {
+          const err = t.results?.at(-1)?.error?.message;
+          failures.push(`${title}: ${spec.file} > ${[...path, spec.title].join(' > ')}: ${firstLine(err).slice(0, 300)}`);
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, suite.title && !suite.title.endsWith('.ts') ? [...path, suite.title] : path);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
   count(title, versions, (s.expected ?? 0) + (s.flaky ?? 0), s.unexpected ?? 0, s.skipped ?? 0, seconds);
   if (status !== 0 && !(s.unexpected > 0)) broken = true;
 }
@@ -138,7 +167,8 @@ if (broken) {
   process.stdout.write('a test runner crashed or wrote no report (counted as one failure)\n');
 }
 const table = runs.map((r) => `  ${r.title} [${r.versions}]: ${r.line} (${r.seconds.toFixed(0)} s)`).join('\n');
+const failedList = failures.length > 0 ? `\n\nfailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}` : '';
 const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
-writeFileSync(`${out}/summary.txt`, `${table}\n${summary}\n`);
-process.stdout.write(`\n=== summary (qBittorrent versions as \`qbittorrent-nox --version\` reports them) ===\n${table}\n\n${summary}\n`);
+writeFileSync(`${out}/summary.txt`, `${table}${failedList}\n${summary}\n`);
+process.stdout.write(`\n=== summary (qBittorrent versions as \`qbittorrent-nox --version\` reports them) ===\n${table}${failedList}\n\n${summary}\n`);
 process.exit(failed > 0 ? 1 : 0);
