@@ -27,6 +27,8 @@ const runs = [];
  * CI log that keeps only its tail still says which test failed and why.
  */
 const failures = [];
+/** Each test that failed and then passed on its one retry, in the same form: a pass, but named. */
+const flaky = [];
 /** First non-empty line of a runner's failure message, without ANSI colours, at most 300 chars. */
 const firstLine = (m) => stripVTControlCharacters(String(m ?? '')).split('\n').map((l) => l.trim()).find((l) => l) ?? '';
 
@@ -89,7 +91,10 @@ function vitest(title, name, { projects, files = [], exclude = [], env = {}, lab
   const v = JSON.parse(readFileSync(json, 'utf8'));
   for (const file of v.testResults ?? []) {
     for (const a of file.assertionResults ?? []) {
-      if (a.status === 'failed') failures.push(`${title}: ${file.name.replace(root, '')} > ${a.fullName}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`);
+      const line = `${title}: ${file.name.replace(root, '')} > ${a.fullName}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`;
+      if (a.status === 'failed') failures.push(line);
+      // Vitest keeps the failed attempt's error on a test that passed on its retry.
+      else if (a.status === 'passed' && (a.failureMessages?.length ?? 0) > 0) flaky.push(line);
     }
     if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) {
       failures.push(`${title}: ${file.name.replace(root, '')}: ${firstLine(file.message).slice(0, 300)}`);
@@ -123,9 +128,9 @@ function playwright(title, name, { env = {}, labels }) {
   const walk = (suite, path) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
-        if (t.status === 'unexpected') {
-          const err = t.results?.at(-1)?.error?.message;
-          failures.push(`${title}: ${spec.file} > ${[...path, spec.title].join(' > ')}: ${firstLine(err).slice(0, 300)}`);
+        if (t.status === 'unexpected' || t.status === 'flaky') {
+          const err = t.results?.find((r) => r.error)?.error?.message;
+          (t.status === 'flaky' ? flaky : failures).push(`${title}: ${spec.file} > ${[...path, spec.title].join(' > ')}: ${firstLine(err).slice(0, 300)}`);
         }
       }
     }
@@ -167,7 +172,10 @@ if (broken) {
   process.stdout.write('a test runner crashed or wrote no report (counted as one failure)\n');
 }
 const table = runs.map((r) => `  ${r.title} [${r.versions}]: ${r.line} (${r.seconds.toFixed(0)} s)`).join('\n');
-const failedList = failures.length > 0 ? `\n\nfailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}` : '';
+const failedList = [
+  ...(flaky.length > 0 ? [`passed only on their retry (flaky; counted as passed):\n${flaky.map((f) => `  ${f}`).join('\n')}`] : []),
+  ...(failures.length > 0 ? [`failed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`] : []),
+].map((part) => `\n\n${part}`).join('');
 const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
 writeFileSync(`${out}/summary.txt`, `${table}${failedList}\n${summary}\n`);
 process.stdout.write(`\n=== summary (qBittorrent versions as \`qbittorrent-nox --version\` reports them) ===\n${table}${failedList}\n\n${summary}\n`);

@@ -110,18 +110,42 @@ function installExitHook(): void {
   });
 }
 
-/** A free TCP port on 127.0.0.1 (bind to port 0, read it, close). */
-export async function freePort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
+/** Ports per test process: each process draws from its own block (see `freePort`). */
+const PORT_BLOCK = 200;
+/** First port of this process's block: 20 000 + slot × 200, all below Linux's ephemeral range (32 768+). */
+const portBase = ((): number => {
+  const pool = Number(process.env.VITEST_POOL_ID); // 1 … maxWorkers
+  const pw = Number(process.env.TEST_PARALLEL_INDEX); // 0 … workers - 1
+  const slot = Number.isInteger(pool) && pool > 0 ? pool : Number.isInteger(pw) && pw >= 0 ? 20 + pw : 40 + (process.pid % 20);
+  return 20_000 + slot * PORT_BLOCK;
+})();
+let nextPort = Math.floor(Math.random() * PORT_BLOCK);
+
+/** True when nothing listens on 127.0.0.1:`port` (it binds and closes at once). */
+async function portIsFree(port: number): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts (or for an address
+ * that must refuse). Each test process (Vitest pool, Playwright worker) draws from its own block
+ * of 200 ports below the kernel's ephemeral range, so no other worker's `bind(0)`, outgoing
+ * connection or `freePort` can take a port between this call and the server binding it — nor
+ * while a test has killed its server and expects CONNECTION_REFUSED there, or restarts it on the
+ * same port. (Port 0 did allow that: another worker's qBittorrent could start on a killed one's
+ * port.) Throws when the whole block is busy.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < PORT_BLOCK; i++) {
+    const port = portBase + (nextPort++ % PORT_BLOCK);
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`no free port in 127.0.0.1:${portBase}-${portBase + PORT_BLOCK - 1}`);
 }
 
 /** `@ByteArray(salt:key)` PBKDF2-HMAC-SHA512 hash, 100 000 iterations, as qBittorrent stores it. */
