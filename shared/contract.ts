@@ -145,6 +145,14 @@ export interface GatewayStatusView {
   enabled: boolean;
   /** `http://host:port` while a gateway runs in the process behind this API; absent otherwise. */
   url?: string;
+  /**
+   * Why the gateway that the process behind this API runs from the settings did not start at its
+   * last try, in words with the fix (e.g. "port 8089 is in use by another program — choose another
+   * port in Settings, or stop the other program"). Absent while it listens, when it is disabled,
+   * when only a password is missing (see `hasPassword`), and when no start failed in this process
+   * (a gateway run by another process, `qbit-failover gateway`, reports nothing here).
+   */
+  problem?: string;
   host: string;
   /** TCP port from the settings. */
   port: number;

@@ -689,6 +689,14 @@ export class Engine extends EventEmitter {
     this.gateway.noteUrl(url);
   }
 
+  /**
+   * For the gateway's runner: why its last start in this process failed, in words with the fix
+   * (null once a start succeeds or the gateway is disabled), for {@link gatewayStatus}.
+   */
+  noteGatewayProblem(problem: string | null): void {
+    this.gateway.noteProblem(problem);
+  }
+
   /** For the gateway: the instances it may ask now, in priority order (see `GatewaySide.backends`: VPN refresh, what marks one down). */
   gatewayBackends(): GatewayBackend[] {
     return this.gateway.backends();

@@ -62,6 +62,8 @@ export interface GatewayStatus {
   enabled: boolean;
   /** The URL while a gateway runs in this process. */
   url?: string;
+  /** Why the gateway of this process did not start, with the fix (see `GatewayStatusView.problem`); absent while it runs or when none failed here. */
+  problem?: string;
   host: string;
   port: number;
   username: string;

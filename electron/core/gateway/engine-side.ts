@@ -70,6 +70,8 @@ export function notReached(err: unknown): boolean {
 export class GatewaySide {
   /** The URL of the gateway running in this process (set by `startGateway`), or null. */
   private url: string | null = null;
+  /** Why the last start of the gateway in this process failed (set by its runner), or null. */
+  private problem: string | null = null;
 
   constructor(private readonly deps: GatewaySideDeps) {}
 
@@ -77,7 +79,16 @@ export class GatewaySide {
   async status(): Promise<GatewayStatus> {
     const g = this.deps.settings().gateway;
     const creds = await this.credentials();
-    return { enabled: g.enabled, ...(this.url ? { url: this.url } : {}), host: g.host, port: g.port, username: creds.username, hasPassword: creds.password !== null, hasApiKey: creds.apiKey !== null };
+    return {
+      enabled: g.enabled,
+      ...(this.url ? { url: this.url } : {}),
+      ...(this.problem && !this.url ? { problem: this.problem } : {}),
+      host: g.host,
+      port: g.port,
+      username: creds.username,
+      hasPassword: creds.password !== null,
+      hasApiKey: creds.apiKey !== null,
+    };
   }
 
   /** See `Engine.setGatewayPassword`. */
@@ -105,6 +116,11 @@ export class GatewaySide {
   /** See `Engine.noteGatewayUrl`. */
   noteUrl(url: string | null): void {
     this.url = url;
+  }
+
+  /** See `Engine.noteGatewayProblem`. */
+  noteProblem(problem: string | null): void {
+    this.problem = problem;
   }
 
   /**

@@ -53,13 +53,18 @@ export interface GatewayHandle {
   close(): Promise<void>;
 }
 
-/** Why the gateway did not start: `NO_PASSWORD`, `REMOTE_NOT_ALLOWED`, `LISTEN` (port in use, address not here), `TLS` (certificate or key does not load). */
+/**
+ * Why the gateway did not start: `NO_PASSWORD`, `REMOTE_NOT_ALLOWED`, `LISTEN` (port in use,
+ * address not here), `TLS` (certificate or key does not load). For `LISTEN` and `TLS`, `cause` is
+ * the operating system's or Node's error (its `code`, e.g. `EADDRINUSE`, tells the cases apart).
+ */
 export class GatewayError extends Error {
   constructor(
     readonly code: 'NO_PASSWORD' | 'REMOTE_NOT_ALLOWED' | 'LISTEN' | 'TLS',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'GatewayError';
   }
 }
@@ -167,12 +172,12 @@ export async function startGateway(engine: GatewayEngine, options: GatewayOption
   try {
     server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   } catch (err) {
-    throw new GatewayError('TLS', `the TLS certificate or key does not load: ${(err as Error).message}`);
+    throw new GatewayError('TLS', `the TLS certificate or key does not load: ${(err as Error).message}`, { cause: err });
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? `port ${port} is in use` : err.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : err.message;
-      reject(new GatewayError('LISTEN', `cannot start the gateway on ${host}:${port}: ${why}`));
+      const why = err.code === 'EADDRINUSE' ? `port ${port} is in use by another program` : err.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : err.message;
+      reject(new GatewayError('LISTEN', `cannot start the gateway on ${host}:${port}: ${why}`, { cause: err }));
     });
     server.listen(port, host, () => resolve());
   });
