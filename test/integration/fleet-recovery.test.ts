@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../shared/settings';
-import { createEngine, engineInternals, type Engine } from '../../electron/core/engine';
-import { FileSecretStore } from '../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../electron/core/config/settings-file';
+import { engineInternals, type Engine } from '../../electron/core/engine';
 import { forgetDirectSession, listHashes, waitForHashes } from '../harness/direct';
 import { randomMagnet } from '../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
 import { waitSnapshot } from '../harness/engine-wait';
+import { createTestEngine, instanceOf, type TestEngine } from '../harness/test-engine';
 
 /**
  * Recovery after an outage, against real qbittorrent-nox: the queue flushes as soon as an
@@ -21,8 +17,7 @@ import { waitSnapshot } from '../harness/engine-wait';
 
 let a: QbtProcess;
 let b: QbtProcess;
-const dirs: string[] = [];
-const engines: Engine[] = [];
+const engines: TestEngine[] = [];
 const proxies: Server[] = [];
 
 beforeAll(async () => {
@@ -34,10 +29,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled(engines.map((e) => e.stop()));
+  await Promise.allSettled(engines.map((e) => e.dispose()));
   for (const p of proxies) p.close();
   await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 /**
@@ -61,26 +55,17 @@ async function slowProxy(target: QbtProcess, delayMs: number): Promise<string> {
   return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 }
 
+/** An engine (not started) on `instances`, each `q` reached at `url` with its credentials; disposed after all tests. */
 async function engineWith(instances: { name: string; url: string; q: QbtProcess }[], over: Partial<SettingsInput> = {}): Promise<Engine> {
-  const root = mkdtempSync(join(tmpdir(), 'qbf-recovery-'));
-  dirs.push(root);
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
+  const t = await createTestEngine({
+    label: 'recovery',
+    instances: instances.map((i) => instanceOf(i.name, i.q, { url: i.url })),
     // The health check's own schedule is far away: whatever brings the queue back is the recovery path.
-    pollIntervalMs: 600_000,
-    maxBackoffMs: 600_000,
-    instances: instances.map((i) => ({ name: i.name, url: i.url, username: i.q.username })),
-    ...over,
+    settings: { pollIntervalMs: 600_000, maxBackoffMs: 600_000, ...over },
   });
-  for (const i of instances) await secrets.set(i.name, i.q.password);
-  const engine = await createEngine({ home, secrets });
-  engines.push(engine);
-  return engine;
+  engines.push(t);
+  return t.engine;
 }
-
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

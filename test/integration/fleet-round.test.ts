@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SettingsInput } from '../../shared/settings';
-import { createEngine, engineInternals, type Engine } from '../../electron/core/engine';
-import { FileSecretStore } from '../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../electron/core/config/settings-file';
+import { engineInternals, type Engine } from '../../electron/core/engine';
 import { forgetDirectSession, listHashes, waitForHashes } from '../harness/direct';
 import { randomMagnet } from '../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
 import { waitSnapshot } from '../harness/engine-wait';
+import { createTestEngine, type TestEngine, type TestInstance } from '../harness/test-engine';
 
 /**
  * The round before an auto-flush (an instance came back: those of higher priority get a chance
@@ -24,8 +19,7 @@ import { waitSnapshot } from '../harness/engine-wait';
 
 let b: QbtProcess;
 let bForA: QbtProcess;
-const dirs: string[] = [];
-const engines: Engine[] = [];
+const engines: TestEngine[] = [];
 const servers: Server[] = [];
 
 beforeAll(async () => {
@@ -33,10 +27,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled(engines.map((e) => e.stop()));
+  await Promise.allSettled(engines.map((e) => e.dispose()));
   for (const s of servers) s.close();
   await Promise.allSettled([b, bForA].filter(Boolean).map((q) => q.dispose()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** How a {@link controlledServer} treats connections now. */
@@ -80,27 +73,17 @@ async function controlledServer(initial: Mode): Promise<{ url: string; set(mode:
   };
 }
 
-type InstanceIn = NonNullable<SettingsInput['instances']>[number];
-
-async function engineWith(instances: (InstanceIn & { password: string })[]): Promise<Engine> {
-  const root = mkdtempSync(join(tmpdir(), 'qbf-round-'));
-  dirs.push(root);
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
+/** An engine (not started) on `instances` (their passwords stored); disposed after all tests. */
+async function engineWith(instances: TestInstance[]): Promise<Engine> {
+  const t = await createTestEngine({
+    label: 'round',
+    instances,
     // The health check's own schedule is far away: only "Check now" and the recovery path run checks.
-    pollIntervalMs: 600_000,
-    maxBackoffMs: 600_000,
-    instances: instances.map(({ password: _p, ...i }) => i),
+    settings: { pollIntervalMs: 600_000, maxBackoffMs: 600_000 },
   });
-  for (const i of instances) await secrets.set(i.name, i.password);
-  const engine = await createEngine({ home, secrets });
-  engines.push(engine);
-  return engine;
+  engines.push(t);
+  return t.engine;
 }
-
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
-import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import type { Engine } from '../../../electron/core/engine';
 import { listTorrents, waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { instanceOf } from '../../harness/test-engine';
+import { gatewayClient, startGatewayStack, type GatewayClient, type GatewayStack } from './support/gateway-stack';
 
 /**
  * qBittorrent's own add options survive the durable queue: a `torrents/add` through the gateway
@@ -18,48 +14,27 @@ import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
  * real instance. Deleting a queued hash through the gateway removes its queue entry.
  */
 
-const GW_USER = 'opts-gw';
-const GW_PASS = 'opts gateway pass';
+const GW = { username: 'opts-gw', password: 'opts gateway pass' };
 
 let a: QbtProcess;
+let stack: GatewayStack;
 let engine: Engine;
-let gateway: GatewayHandle;
-let root: string;
-let cookie: string;
-
-async function call(path: string, form?: Record<string, string>): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${gateway.url}/api/v2/${path}`, {
-    method: form ? 'POST' : 'GET',
-    headers: { cookie, 'user-agent': 'Sonarr/4.0.14.2939 (ubuntu 24.04)', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  return { status: res.status, body: await res.text() };
-}
+let call: GatewayClient['call'];
 
 beforeAll(async () => {
   a = await startQbittorrent({ name: 'opts-a' });
-  root = mkdtempSync(join(tmpdir(), 'qbf-gwopts-'));
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-    pollIntervalMs: 600_000,
-    instances: [{ name: 'a', url: a.url, username: a.username, connectTimeoutMs: 500, requestTimeoutMs: 2_000 }],
+  stack = await startGatewayStack({
+    label: 'gwopts',
+    instances: [instanceOf('a', a, { connectTimeoutMs: 500, requestTimeoutMs: 2_000 })],
+    gateway: GW,
+    processes: [a],
   });
-  await secrets.set('a', a.password);
-  engine = await createEngine({ home, secrets });
-  await engine.start();
-  gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, username: GW_USER, password: GW_PASS });
-  const login = await fetch(`${gateway.url}/api/v2/auth/login`, { method: 'POST', body: new URLSearchParams({ username: GW_USER, password: GW_PASS }) });
-  cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  engine = stack.engine;
+  call = (await gatewayClient(stack.gateway, GW, 'Sonarr/4.0.14.2939 (ubuntu 24.04)')).call;
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await engine?.stop();
-  await a?.dispose();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await stack?.dispose();
 });
 
 describe('add options through the gateway and the queue', () => {

@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
-import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import type { GatewayHandle } from '../../../electron/core/gateway';
 import { listTorrents } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { instanceOf } from '../../harness/test-engine';
+import { startGatewayStack, type GatewayStack } from './support/gateway-stack';
 
 /**
  * Browser extensions (Remote Torrent Adder, Torrent Control, Add Remote Torrent, …) call the WebUI
@@ -28,32 +24,17 @@ const USER = 'ext-user';
 const PASS = 'ext-pass';
 
 let q: QbtProcess;
-let engine: Engine;
+let stack: GatewayStack;
 let gateway: GatewayHandle;
-let root: string;
 
 beforeAll(async () => {
   q = await startQbittorrent({ name: 'gw-ext' });
-  root = mkdtempSync(join(tmpdir(), 'qbf-gw-ext-'));
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-    pollIntervalMs: 600_000,
-    instances: [{ name: 'q', url: q.url, username: q.username }],
-  });
-  await secrets.set('q', q.password);
-  engine = await createEngine({ home, secrets });
-  await engine.start();
-  gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, username: USER, password: PASS });
+  stack = await startGatewayStack({ label: 'gw-ext', instances: [instanceOf('q', q)], gateway: { username: USER, password: PASS }, processes: [q] });
+  gateway = stack.gateway;
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await engine?.stop();
-  await q?.dispose();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await stack?.dispose();
 });
 
 /** One request as an extension's background fetch sends it (form body, its Origin, the cookie it holds). */

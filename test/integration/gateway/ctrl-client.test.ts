@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QBittorrent } from '@ctrl/qbittorrent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
-import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import type { GatewayHandle } from '../../../electron/core/gateway';
 import { directLogin, listTorrents } from '../../harness/direct';
 import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { instanceOf } from '../../harness/test-engine';
+import { eventually, startGatewayStack, type GatewayStack } from './support/gateway-stack';
 
 /**
  * The real `@ctrl/qbittorrent` client (used by many *arr-style tools), which no one here wrote,
@@ -23,46 +19,22 @@ const GW_PASS = 'ctrl gateway pass';
 
 let a: QbtProcess;
 let b: QbtProcess;
-let engine: Engine;
+let stack: GatewayStack;
 let gateway: GatewayHandle;
-let root: string;
-
-/** Polls `check` until it holds (qBittorrent shows a pause in `info` ~0.5 s later). */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`never happened: ${what}`);
-}
 
 beforeAll(async () => {
   [a, b] = await Promise.all([startQbittorrent({ name: 'ctrl-a' }), startQbittorrent({ name: 'ctrl-b' })]);
-  root = mkdtempSync(join(tmpdir(), 'qbf-ctrl-'));
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-    pollIntervalMs: 600_000,
-    instances: [
-      { name: 'a', url: a.url, username: a.username },
-      { name: 'b', url: b.url, username: b.username },
-    ],
+  stack = await startGatewayStack({
+    label: 'ctrl',
+    instances: [instanceOf('a', a), instanceOf('b', b)],
+    gateway: { username: GW_USER, password: GW_PASS },
+    processes: [a, b],
   });
-  await secrets.set('a', a.password);
-  await secrets.set('b', b.password);
-  engine = await createEngine({ home, secrets });
-  await engine.start();
-  gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, username: GW_USER, password: GW_PASS });
+  gateway = stack.gateway;
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await engine?.stop();
-  await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
-  if (root) rmSync(root, { recursive: true, force: true });
+  await stack?.dispose();
 });
 
 describe('@ctrl/qbittorrent against the gateway', () => {

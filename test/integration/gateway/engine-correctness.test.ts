@@ -1,18 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceSettingsInput, SettingsInput } from '../../../shared/settings';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
+import type { SettingsInput } from '../../../shared/settings';
+import type { Engine } from '../../../electron/core/engine';
 import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
 import { listTorrents, waitForHashes } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { createTestEngine, instanceOf, type TestEngine, type TestInstance } from '../../harness/test-engine';
 import { deadUrl } from '../../harness/cli';
 import { FakeVpn } from '../../chaos/support/vpn';
 import { startDelayProxy, type DelayProxy } from './support/delay-proxy';
+import { gatewayClient, type GatewayClient } from './support/gateway-stack';
 
 /**
  * The gateway and the engine under it, against real qbittorrent-nox, for what a review found
@@ -23,8 +20,7 @@ import { startDelayProxy, type DelayProxy } from './support/delay-proxy';
  * `gateway` overwrote the gateway's API key.
  */
 
-const GW_USER = 'correct-gw';
-const GW_PASS = 'correct gateway pass';
+const GW = { username: 'correct-gw', password: 'correct gateway pass' };
 
 let a: QbtProcess;
 let b: QbtProcess;
@@ -44,48 +40,23 @@ afterAll(async () => {
   await Promise.all([a?.dispose(), b?.dispose()]);
 });
 
-const inst = (name: string, q: { url: string; username: string }, extra: Partial<InstanceSettingsInput> = {}): InstanceSettingsInput => ({
-  name,
-  url: q.url,
-  username: q.username,
-  connectTimeoutMs: 500,
-  requestTimeoutMs: 2_000,
-  ...extra,
-});
+/** `q` as instance `name` (its password stored), with short timeouts; `extra` overrides (e.g. `{ url: proxy.url }`). */
+const inst = (name: string, q: QbtProcess, extra: Partial<TestInstance> = {}): TestInstance =>
+  instanceOf(name, q, { connectTimeoutMs: 500, requestTimeoutMs: 2_000, ...extra });
 
-/** An engine (not started: no polling, so the test says when instances are checked) with `a`'s and `b`'s passwords stored. */
-async function engineWith(over: Partial<SettingsInput> & { instances: SettingsInput['instances'] }): Promise<{ engine: Engine; secrets: FileSecretStore }> {
-  const root = mkdtempSync(join(tmpdir(), 'qbf-correct-'));
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, { vpn: { check: 'none' }, queueFile: join(root, 'queue', 'qbittorrent_queue.json'), pollIntervalMs: 600_000, ...over });
-  for (const i of over.instances ?? []) {
-    const q = i.name === 'a' ? a : i.name === 'b' ? b : null;
-    if (q) await secrets.set(i.name, q.password);
-  }
-  const engine = await createEngine({ home, secrets });
-  cleanup.push(() => rmSync(root, { recursive: true, force: true }));
-  cleanup.push(() => engine.stop());
-  return { engine, secrets };
+/** An engine (not started: no polling, so the test says when instances are checked), disposed after the test. */
+async function engineWith(over: Partial<SettingsInput> & { instances: TestInstance[] }): Promise<TestEngine> {
+  const { instances, ...settings } = over;
+  const t = await createTestEngine({ label: 'correct', instances, settings });
+  cleanup.push(() => t.dispose());
+  return t;
 }
 
-/** A gateway on `engine` and a `call` through it (logged in). */
-async function gatewayOn(engine: Engine): Promise<{ gateway: GatewayHandle; call(path: string, form?: Record<string, string>, headers?: Record<string, string>): Promise<{ status: number; body: string }> }> {
-  const gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, username: GW_USER, password: GW_PASS });
+/** A gateway on `engine` (closed after the test) and a `call` through it (logged in). */
+async function gatewayOn(engine: Engine): Promise<{ gateway: GatewayHandle; call: GatewayClient['call'] }> {
+  const gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, ...GW });
   cleanup.push(() => gateway.close());
-  const login = await fetch(`${gateway.url}/api/v2/auth/login`, { method: 'POST', body: new URLSearchParams({ username: GW_USER, password: GW_PASS }) });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  return {
-    gateway,
-    async call(path, form, headers = { cookie }) {
-      const res = await fetch(`${gateway.url}/api/v2/${path}`, {
-        method: form ? 'POST' : 'GET',
-        headers: { 'user-agent': 'Sonarr/4.0.14.2939', ...headers, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-      });
-      return { status: res.status, body: await res.text() };
-    },
-  };
+  return { gateway, call: (await gatewayClient(gateway, GW)).call };
 }
 
 /** A proxy in front of `q`, closed after the test. */
@@ -138,7 +109,7 @@ describe('edits of queued torrents', () => {
   it('a category set through the gateway while a flush is placing that torrent lands on the instance (torrents/add held 1.5 s)', async () => {
     const proxy = await proxyFor(a);
     // An add's timeout is the connect timeout + 2 ms per input (below the request timeout): above the 1.5 s hold.
-    const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username }, { connectTimeoutMs: 3_000, requestTimeoutMs: 5_000 })] });
+    const { engine } = await engineWith({ instances: [inst('a', a, { url: proxy.url, connectTimeoutMs: 3_000, requestTimeoutMs: 5_000 })] });
     const { call } = await gatewayOn(engine);
     await engine.checkAll();
     expect((await call('torrents/createCategory', { category: 'edited-in-flight', savePath: '' })).status).toBe(200);
@@ -163,7 +134,7 @@ describe('edits of queued torrents', () => {
 
   it('an edit of a queued torrent placed later in the same flush (another batch) is not lost either', async () => {
     const proxy = await proxyFor(a);
-    const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username }, { connectTimeoutMs: 3_000, requestTimeoutMs: 5_000 })] });
+    const { engine } = await engineWith({ instances: [inst('a', a, { url: proxy.url, connectTimeoutMs: 3_000, requestTimeoutMs: 5_000 })] });
     const { call } = await gatewayOn(engine);
     await engine.checkAll();
     expect((await call('torrents/createCategory', { category: 'second-edited', savePath: '' })).status).toBe(200);
@@ -188,7 +159,7 @@ describe('edits of queued torrents', () => {
 
   it('clearing the category of a queued torrent (category=) places it with no category, not the instance default', async () => {
     const proxy = await proxyFor(a);
-    const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username }, { category: 'instance-default' })] });
+    const { engine } = await engineWith({ instances: [inst('a', a, { url: proxy.url, category: 'instance-default' })] });
     const { call } = await gatewayOn(engine);
     proxy.refuse(true);
     await engine.checkAll();
@@ -210,7 +181,7 @@ describe('which instances a gateway call reaches', () => {
     vpn.up();
     cleanup.push(() => vpn.remove());
     const proxy = await proxyFor(a);
-    const { engine } = await engineWith({ vpn: { check: vpn.check }, instances: [inst('a', { url: proxy.url, username: a.username }, { requiresVpn: true })] });
+    const { engine } = await engineWith({ vpn: { check: vpn.check }, instances: [inst('a', a, { url: proxy.url, requiresVpn: true })] });
     const { call } = await gatewayOn(engine);
     await engine.checkAll();
     const m = randomMagnet('vpn-bound listing');
@@ -228,7 +199,7 @@ describe('which instances a gateway call reaches', () => {
 
   it('a slow torrents/info answer leaves the instance out of that one call only: it stays up and takes the next add', async () => {
     const proxy = await proxyFor(a);
-    const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username })] });
+    const { engine } = await engineWith({ instances: [inst('a', a, { url: proxy.url })] });
     const { call } = await gatewayOn(engine);
     await engine.checkAll();
     const m = randomMagnet('slow listing');
@@ -247,7 +218,7 @@ describe('which instances a gateway call reaches', () => {
 
   it('a refused connection still marks the instance down for routing', async () => {
     const proxy = await proxyFor(a);
-    const { engine } = await engineWith({ instances: [inst('a', { url: proxy.url, username: a.username })] });
+    const { engine } = await engineWith({ instances: [inst('a', a, { url: proxy.url })] });
     const { call } = await gatewayOn(engine);
     await engine.checkAll();
     await proxy.close();

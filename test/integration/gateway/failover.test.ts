@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineSnapshot } from '../../../shared/model';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
-import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
+import type { Engine } from '../../../electron/core/engine';
+import type { GatewayHandle } from '../../../electron/core/gateway';
 import { listTorrents } from '../../harness/direct';
 import { randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { instanceOf } from '../../harness/test-engine';
+import { startGatewayStack, type GatewayStack } from './support/gateway-stack';
 import { SonarrQbitProxy } from './sonarr-client';
 
 /**
@@ -26,44 +23,26 @@ const POLL_MS = 1_000;
 
 let a: QbtProcess;
 let b: QbtProcess;
+let stack: GatewayStack;
 let engine: Engine;
 let gateway: GatewayHandle;
-let root: string;
-/** Every snapshot the engine emitted, in order. */
-const snapshots: EngineSnapshot[] = [];
 
 beforeAll(async () => {
   // qBittorrent's own torrent queueing off: a real torrent is never `queuedDL`, so that state is the gateway's stand-in.
   const extraConfig = { BitTorrent: { 'Session\\QueueingSystemEnabled': 'false' } };
   [a, b] = await Promise.all([startQbittorrent({ name: 'gw-fo-a', role: 'primary', extraConfig }), startQbittorrent({ name: 'gw-fo-b', extraConfig })]);
-  root = mkdtempSync(join(tmpdir(), 'qbf-gw-fo-'));
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'interface:lo' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-    pollIntervalMs: POLL_MS,
-    maxBackoffMs: POLL_MS,
-    instances: [
-      { name: 'a', url: a.url, username: a.username, requiresVpn: true },
-      { name: 'b', url: b.url, username: b.username },
-    ],
+  stack = await startGatewayStack({
+    label: 'gw-fo',
+    instances: [instanceOf('a', a, { requiresVpn: true }), instanceOf('b', b)],
+    settings: { vpn: { check: 'interface:lo' }, pollIntervalMs: POLL_MS, maxBackoffMs: POLL_MS },
+    gateway: { username: USER, password: PASS },
+    processes: [a, b],
   });
-  await secrets.set('a', a.password);
-  await secrets.set('b', b.password);
-  engine = await createEngine({ home, secrets });
-  engine.on('event', (e: EngineEvent) => {
-    if (e.type === 'snapshot') snapshots.push(e.snapshot);
-  });
-  await engine.start();
-  gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, username: USER, password: PASS });
+  ({ engine, gateway } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await engine?.stop();
-  await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
-  if (root) rmSync(root, { recursive: true, force: true });
+  await stack?.dispose();
 });
 
 /** A WebUI client of the gateway (logs in once, re-logs in on 403 like Sonarr). */

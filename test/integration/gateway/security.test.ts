@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
+import type { Engine } from '../../../electron/core/engine';
 import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
 import { GATEWAY_BODY_MAX_BYTES, GATEWAY_PUBLIC_BODY_MAX_BYTES } from '../../../shared/limits';
 import { directLogin } from '../../harness/direct';
 import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { instanceOf } from '../../harness/test-engine';
+import { eventually, startGatewayStack, type GatewayStack } from './support/gateway-stack';
 
 /**
  * The gateway is an authentication surface in front of instances whose passwords it holds:
@@ -28,10 +25,10 @@ const BAN_TEXT = 'Your IP address has been banned after too many failed authenti
 
 let a: QbtProcess;
 let b: QbtProcess;
+let stack: GatewayStack;
 let engine: Engine;
 let gateway: GatewayHandle;
 let apiKey: string;
-let root: string;
 
 /** One raw request to the gateway (no client library: the exact status, headers and body). */
 async function call(
@@ -49,9 +46,7 @@ async function call(
 
 /** Waits until the running gateway has re-read its credentials (it is told by an event, then reads the secret store). */
 async function untilKeyWorks(key: string): Promise<void> {
-  for (let i = 0; i < 100 && (await call(gateway, 'app/version', { headers: { authorization: `Bearer ${key}` } })).status !== 200; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await eventually(() => call(gateway, 'app/version', { headers: { authorization: `Bearer ${key}` } }), (r) => r.status === 200, 'the gateway takes the new API key', { intervalMs: 20 });
 }
 
 /**
@@ -95,11 +90,9 @@ function rawCall(
   });
 }
 
-/** Logs in and returns the `SID=…` cookie pair. */
-async function login(gw: GatewayHandle, password = GW_PASS): Promise<{ status: number; body: string; cookie: string | null }> {
-  const r = await call(gw, 'auth/login', { form: { username: GW_USER, password } });
-  const set = r.headers.get('set-cookie');
-  return { status: r.status, body: r.body, cookie: set ? set.split(';')[0]! : null };
+/** Logs in as {@link GW_USER} and returns the answer and the `SID=…` cookie pair (null when refused). */
+function login(gw: GatewayHandle, password = GW_PASS): Promise<{ status: number; body: string; cookie: string | null }> {
+  return directLogin({ url: gw.url, username: GW_USER, password });
 }
 
 beforeAll(async () => {
@@ -131,33 +124,24 @@ beforeAll(async () => {
   expect(prefs).toContain(`autorun-${CANARY}`);
   expect(prefs).toContain(`proxyuser-${CANARY}`);
 
-  root = mkdtempSync(join(tmpdir(), 'qbf-gwsec-'));
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-    pollIntervalMs: 600_000,
-    instances: [
-      { name: 'a', url: a.url, username: a.username },
-      { name: 'b', url: b.url, username: b.username },
-    ],
-    gateway: { enabled: true, host: '127.0.0.1', port: 0, username: GW_USER },
+  stack = await startGatewayStack({
+    label: 'gwsec',
+    instances: [instanceOf('a', a), instanceOf('b', b)],
+    settings: { gateway: { enabled: true, host: '127.0.0.1', port: 0, username: GW_USER } },
+    gateway: 'from-settings',
+    beforeStart: async (e) => {
+      await e.setGatewayPassword(GW_PASS);
+      apiKey = await e.rotateGatewayApiKey();
+    },
+    processes: [a, b],
   });
-  await secrets.set('a', a.password);
-  await secrets.set('b', b.password);
-  engine = await createEngine({ home, secrets });
-  await engine.setGatewayPassword(GW_PASS);
-  apiKey = await engine.rotateGatewayApiKey();
-  await engine.start();
-  gateway = await startGateway(engine);
+  ({ engine, gateway } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await engine?.stop();
-  await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
-  if (root) rmSync(root, { recursive: true, force: true });
+  // The stack disposes a and b; when the setup failed before the stack existed, they are disposed here.
+  if (stack) await stack.dispose();
+  else await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
 });
 
 describe('gateway security', () => {

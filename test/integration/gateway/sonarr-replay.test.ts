@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../electron/core/engine';
-import { FileSecretStore } from '../../../electron/core/config/secret-store';
-import { saveSettingsFile } from '../../../electron/core/config/settings-file';
+import type { Engine } from '../../../electron/core/engine';
 import { startGateway, type GatewayHandle } from '../../../electron/core/gateway';
 import { listTorrents } from '../../harness/direct';
 import { makeTorrentFile, randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
+import { instanceOf } from '../../harness/test-engine';
+import { eventually, startGatewayStack, type GatewayStack } from './support/gateway-stack';
 import { SonarrClientError, SonarrQbitProxy, sonarrStatus, versionAtLeast, type SonarrSettings } from './sonarr-client';
 
 /**
@@ -25,40 +22,26 @@ const GW_PASS = 'gw pass: with spaces & symbols +%';
 
 let a: QbtProcess;
 let b: QbtProcess;
+let stack: GatewayStack;
 let engine: Engine;
 let gateway: GatewayHandle;
-const dirs: string[] = [];
 
 beforeAll(async () => {
   [a, b] = await Promise.all([
     startQbittorrent({ name: 'sonarr-a', extraConfig: QUEUEING_OFF }),
     startQbittorrent({ name: 'sonarr-b', extraConfig: QUEUEING_OFF }),
   ]);
-  const root = mkdtempSync(join(tmpdir(), 'qbf-sonarr-'));
-  dirs.push(root);
-  const home = join(root, 'home');
-  const secrets = new FileSecretStore(home);
-  await saveSettingsFile(home, {
-    vpn: { check: 'none' },
-    queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
-    pollIntervalMs: 600_000,
-    instances: [
-      { name: 'a', url: a.url, username: a.username },
-      { name: 'b', url: b.url, username: b.username },
-    ],
+  stack = await startGatewayStack({
+    label: 'sonarr',
+    instances: [instanceOf('a', a), instanceOf('b', b)],
+    gateway: { username: GW_USER, password: GW_PASS },
+    processes: [a, b],
   });
-  await secrets.set('a', a.password);
-  await secrets.set('b', b.password);
-  engine = await createEngine({ home, secrets });
-  await engine.start();
-  gateway = await startGateway(engine, { host: '127.0.0.1', port: 0, username: GW_USER, password: GW_PASS });
+  ({ engine, gateway } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await engine?.stop();
-  await Promise.allSettled([a, b].filter(Boolean).map((q) => q.dispose()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await stack?.dispose();
 });
 
 /** Numeric fields Sonarr deserializes into non-nullable .NET types (QBittorrentTorrent.cs): a JSON null there throws. */
@@ -208,15 +191,6 @@ async function sonarrMagnets(p: SonarrQbitProxy): Promise<void> {
   for (const m of [short, long, old]) expect(left).not.toContain(m.infohash);
 }
 
-/** Retries `check` (every 20 ms, at most 2 s) until it is true: for a change another component applies asynchronously. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('condition never became true');
-}
-
 /** Where each hash sits, read on the instances themselves (not through the gateway). */
 async function census(): Promise<{ name: string; hashes: string[] }[]> {
   return Promise.all(
@@ -313,7 +287,7 @@ describe('Sonarr replay at the gateway in front of two qbittorrent-nox', () => {
     const first = await engine.rotateGatewayApiKey();
     // The running gateway picks the new key up without a restart (it reloads on the engine's event).
     const p = new SonarrQbitProxy({ ...settingsFor(gateway.url, '', '', 'key'), apiKey: first });
-    await eventually(async () => (await p.isApiSupported()) && p.log.at(-1)?.status === 200);
+    await eventually(async () => (await p.isApiSupported()) && p.log.at(-1)?.status === 200, (ok) => ok, 'the new key is taken', { intervalMs: 20 });
     expect(await p.getApiVersion()).toBe('2.11.4');
     await p.getLabels();
     await p.addLabel('tv-sonarr-key');
@@ -322,7 +296,7 @@ describe('Sonarr replay at the gateway in front of two qbittorrent-nox', () => {
     expect(p.log.every((e) => e.requestHeaders.Authorization === `Bearer ${first}`)).toBe(true);
     const second = await engine.rotateGatewayApiKey();
     expect(second).not.toBe(first);
-    await eventually(async () => (await p.isApiSupported()) && p.log.at(-1)?.status === 403);
+    await eventually(async () => (await p.isApiSupported()) && p.log.at(-1)?.status === 403, (ok) => ok, 'the old key is refused', { intervalMs: 20 });
     await expect(p.getApiVersion()).rejects.toMatchObject({ kind: 'DownloadClientAuthenticationException' });
     const fresh = new SonarrQbitProxy({ ...settingsFor(gateway.url, '', '', 'key'), apiKey: second });
     expect(await fresh.getApiVersion()).toBe('2.11.4');
