@@ -3,8 +3,10 @@ import { Light } from '../components/Light';
 import { clientSetupText, copyText, useGatewayStatus } from './gateway-status';
 
 /**
- * Status → the gateway: its URL while it listens, and a Copy button with what to type into
- * Sonarr/Radarr's qBittorrent download client. Nothing is shown while it is off and never set up.
+ * Status → the gateway: its URL while it listens, why it does not when it could not start here
+ * (the port in use, an address not of this machine…, with the fix), and a Copy button with what
+ * to type into Sonarr/Radarr's qBittorrent download client. Nothing is shown while it is off and
+ * never set up.
  */
 export function GatewayCard() {
   const { status } = useGatewayStatus();
@@ -12,19 +14,26 @@ export function GatewayCard() {
   if (!status || (!status.enabled && !status.url)) return null;
   const text = clientSetupText(status);
   const tone = status.url ? 'ok' : 'off';
-  // Enabled with a password but not listening here: the port is taken, the address is not this
-  // machine's, or the gateway runs in another process (`qbit-failover gateway`); the log says which.
-  const words = status.url ? 'Listening' : status.hasPassword ? 'Not listening here (see the log)' : 'Needs a password (Settings)';
+  // Enabled with a password but not listening here: the start failed in this process (`problem`
+  // says why, with the fix), or the gateway runs in another process (`qbit-failover gateway`),
+  // which reports nothing here.
+  const problem = !status.url && status.hasPassword ? status.problem : undefined;
+  const words = status.url ? 'Listening' : !status.hasPassword ? 'Needs a password (Settings)' : problem ? 'Not listening' : 'Not listening here (see the log)';
   return (
     <section className="card status-card" aria-label="Gateway" data-testid="gateway-card">
       <div className="card-head">
-        <Light tone={tone} label={`Gateway: ${words}`} testId="gateway-light" status={status.url ? 'OK' : 'DISABLED'} />
+        <Light tone={tone} label={problem ? `Gateway: Not listening: ${problem}` : `Gateway: ${words}`} testId="gateway-light" status={status.url ? 'OK' : 'DISABLED'} />
         <h3>qBittorrent-compatible gateway</h3>
         <span className={`status-words tone-${tone}`}>{words}</span>
       </div>
       {status.url && (
         <p className="mono small url" data-testid="gateway-url">
           {status.url}
+        </p>
+      )}
+      {problem && (
+        <p className="small" data-testid="gateway-problem">
+          Not listening: {problem}
         </p>
       )}
       <p className="small" data-testid="gateway-setup-text">

@@ -31,7 +31,8 @@ export function useGatewayStatus(): { status: GatewayStatusView | null; error: s
     return () => clearTimeout(t);
   }, [refresh, settingsView]);
   // Enabled but not listening yet (a saved change restarts it a moment later; a password set in
-  // another process is picked up within seconds): look again until it listens.
+  // another process is picked up within seconds; a port in use is tried again every 5 s, and
+  // `problem` says why meanwhile): look again until it listens.
   const waiting = !!status && status.enabled && !status.url;
   useEffect(() => {
     if (!waiting) return;

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { test, expect } from '@playwright/test';
 import { freePort } from '../../harness/qbittorrent';
 import { expectCleanPage, openTab, shoot, useSession } from '../support/session';
@@ -67,5 +68,44 @@ test('enable the gateway, set its password, rotate its key: Status shows the URL
   expect(oldKey.status).toBe(403);
   // Neither secret is in any answer the dashboard gave the page.
   expect(await page.content()).not.toContain(password);
+  expectCleanPage(s);
+});
+
+test('the gateway port is taken by another program: the Status card names the port and the fix, and listens once the port is free', async () => {
+  const s = session();
+  const { page } = s;
+  const port = await freePort();
+  // Another program on the gateway's port: a plain loopback listener.
+  const other = createServer((sock) => sock.destroy());
+  await new Promise<void>((resolve, reject) => {
+    other.once('error', reject);
+    other.listen(port, '127.0.0.1', () => resolve());
+  });
+  try {
+    await openTab(page, 'Settings');
+    const section = page.getByTestId('gateway-settings');
+    await section.getByLabel('Run the gateway').check();
+    await section.getByLabel('Port').fill(String(port));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText('Settings saved')).toBeVisible();
+    await section.getByLabel('Gateway password').fill('e2e busy-port pass');
+    await section.getByRole('button', { name: 'Set password' }).click();
+    await expect(page.getByText('Gateway password set')).toBeVisible();
+
+    await openTab(page, 'Status');
+    const card = page.getByTestId('gateway-card');
+    const problem = card.getByTestId('gateway-problem');
+    await expect(problem).toContainText(`Not listening: port ${port} is in use by another program`);
+    await expect(problem).toContainText('choose another port in Settings, or stop the other program');
+    await expect(card).not.toContainText('see the log');
+    await expect(card.getByTestId('gateway-url')).toHaveCount(0);
+    await shoot(page, 'gateway-status-port-in-use', { center: card });
+  } finally {
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+  }
+  // The other program stopped: the gateway starts by itself (tried every 5 s) and the card says so.
+  const card = page.getByTestId('gateway-card');
+  await expect(card.getByTestId('gateway-url')).toHaveText(`http://127.0.0.1:${port}`, { timeout: 15_000 });
+  await expect(card.getByTestId('gateway-problem')).toHaveCount(0);
   expectCleanPage(s);
 });
