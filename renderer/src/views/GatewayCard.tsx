@@ -32,7 +32,7 @@ export function GatewayCard() {
         </p>
       )}
       {problem && (
-        <p className="small" data-testid="gateway-problem">
+        <p className="error-text small gateway-problem" data-testid="gateway-problem">
           Not listening: {problem}
         </p>
       )}

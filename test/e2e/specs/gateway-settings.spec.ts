@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { test, expect } from '@playwright/test';
 import { freePort } from '../../harness/qbittorrent';
+import { formatFailures, measureContrast } from '../support/contrast';
 import { expectCleanPage, openTab, shoot, useSession } from '../support/session';
 
 /**
@@ -100,6 +101,13 @@ test('the gateway port is taken by another program: the Status card names the po
     await expect(card).not.toContainText('see the log');
     await expect(card.getByTestId('gateway-url')).toHaveCount(0);
     await shoot(page, 'gateway-status-port-in-use', { center: card });
+    // The reason is read in both themes (WCAG AA, as every text in contrast.spec.ts).
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const { failures } = await measureContrast(page);
+      expect(failures, `${colorScheme}:\n${formatFailures(failures)}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
   } finally {
     await new Promise<void>((resolve) => other.close(() => resolve()));
   }
