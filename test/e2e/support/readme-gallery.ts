@@ -23,7 +23,7 @@ const ORDER = [
   'torrents', 'torrents-unreachable',
   'activity', 'activity-kinds',
   'settings', 'settings-list', 'settings-errors', 'settings-auth-failed', 'settings-auth-failed-once', 'config-warnings',
-  'gateway-settings', 'gateway-status', 'settings-dashboard',
+  'gateway-settings', 'gateway-status', 'gateway-status-port-in-use', 'settings-dashboard',
   'first-run-status', 'first-run-settings', 'first-run-new-instance',
 ];
 /** Picture width in the README, px (the tray shots are 420 px wide). */
