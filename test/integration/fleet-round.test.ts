@@ -33,13 +33,14 @@ afterAll(async () => {
 });
 
 /** How a {@link controlledServer} treats connections now. */
-type Mode = { kind: 'refuse' } | { kind: 'freeze' } | { kind: 'slow'; target: QbtProcess; delayMs: number };
+type Mode = { kind: 'refuse' } | { kind: 'freeze' } | { kind: 'slow'; target: QbtProcess; delayMs: number; gate?: Promise<void> };
 
 /**
  * A loopback TCP server whose behaviour the test switches: `refuse` stops listening (a server
  * that is down: connection refused), `freeze` accepts and never answers (a frozen server, a
  * stalled tunnel), `slow` proxies to a real qBittorrent holding each chunk it sends for
- * `delayMs`. A switch ends every open connection (kept-alive sessions included).
+ * `delayMs` — and, with a `gate`, until that promise resolves (the test decides when the server
+ * may answer). A switch ends every open connection (kept-alive sessions included).
  */
 async function controlledServer(initial: Mode): Promise<{ url: string; set(mode: Mode): Promise<void> }> {
   let mode = initial;
@@ -50,10 +51,12 @@ async function controlledServer(initial: Mode): Promise<{ url: string; set(mode:
     client.on('close', () => open.delete(client));
     if (mode.kind !== 'slow') return;
     const { delayMs } = mode;
+    const gate = mode.gate ?? Promise.resolve();
     const up = connect(mode.target.port, '127.0.0.1');
     client.pipe(up);
-    up.on('data', (chunk) => setTimeout(() => client.writable && client.write(chunk), delayMs));
-    up.on('end', () => setTimeout(() => client.end(), delayMs));
+    // Callbacks on one promise run in the order they were added, and equal delays keep that order.
+    up.on('data', (chunk) => void gate.then(() => setTimeout(() => client.writable && client.write(chunk), delayMs)));
+    up.on('end', () => void gate.then(() => setTimeout(() => client.end(), delayMs)));
     up.on('error', () => client.destroy());
     client.on('close', () => up.destroy());
   });
@@ -141,7 +144,12 @@ describe('the round before an auto-flush', () => {
       const ms = [randomMagnet('round-change-1'), randomMagnet('round-change-2'), randomMagnet('round-change-3')];
       const res = await engine.add(ms.map((m) => m.magnet));
       expect(res.summary.queued).toBe(3);
-      await primary.set({ kind: 'slow', target: bForA, delayMs: 400 });
+      // The primary is back but holds its answers until the test lets them go: its check cannot
+      // end before the secondary's, however loaded the machine (a 400 ms delay alone was won by a
+      // 64 ms margin under load).
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      await primary.set({ kind: 'slow', target: bForA, delayMs: 400, gate });
       await b.restart();
       forgetDirectSession(b);
       const resumed = engine.setMonitoringPaused(false).catch(() => undefined);
@@ -150,6 +158,8 @@ describe('the round before an auto-flush', () => {
       expect(rtA!.health.status).not.toBe('OK');
       // The user removes one entry meanwhile: the queue changes during the round.
       expect(await engine.removeEntry(ms[2]!.infohash)).toBe(true);
+      // Then the primary answers (each reply still 400 ms late), well inside the round's 3 s.
+      release();
       await waitSnapshot(engine, (s) => s.queue.length === 0 && !s.flushing, 20_000, 'queue flushed');
       await resumed;
       await waitForHashes(bForA, [ms[0]!.infohash, ms[1]!.infohash], 5_000);

@@ -8,6 +8,7 @@ import { base32Magnet, makeTorrentFile, randomMagnet, stripTrackers, topLevelEnt
 import { loginRefused } from '../harness/login-answers';
 import { resolveVersion } from '../harness/qbt-versions.mjs';
 import { makeSelfSignedCert, startQbittorrent, type QbtProcess } from '../harness/qbittorrent';
+import { savedResumeIds } from '../chaos/support/resume-data';
 
 /**
  * The WebUI client against REAL qbittorrent-nox instances on 127.0.0.1 (no fakes), of the
@@ -227,12 +228,13 @@ describe('adding', () => {
     const [a, b] = [randomMagnet(), randomMagnet()];
     await c.addMagnets([a.magnet, b.magnet], { paused: false });
     await confirm(c, [a.infohash, b.infohash]);
-    // qBittorrent applies pause/resume asynchronously: poll the state (independent helper).
+    // qBittorrent applies pause/resume asynchronously — its state shows in `info` 1.0-1.5 s later
+    // (measured on 4.5 and 5.3), more on a loaded machine: poll the state (independent helper).
     const stateOf = async (h: string): Promise<string> => String((await listTorrents(main, [h]))[0]?.state);
     const waitState = async (h: string, re: RegExp, want: boolean): Promise<string> => {
       const start = Date.now();
       let s = await stateOf(h);
-      while (re.test(s) !== want && Date.now() - start < 3_000) {
+      while (re.test(s) !== want && Date.now() - start < 10_000) {
         await new Promise((r) => setTimeout(r, 25));
         s = await stateOf(h);
       }
@@ -247,7 +249,7 @@ describe('adding', () => {
     expect(await stateOf(b.infohash)).toMatch(paused);
     await c.delete([a.infohash, b.infohash], true);
     const s2 = Date.now();
-    while ((await listHashes(main)).includes(a.infohash) && Date.now() - s2 < 3_000) await new Promise((r) => setTimeout(r, 50));
+    while ((await listHashes(main)).includes(a.infohash) && Date.now() - s2 < 10_000) await new Promise((r) => setTimeout(r, 50));
     const left = await listHashes(main);
     expect(left).not.toContain(a.infohash);
     expect(left).not.toContain(b.infohash);
@@ -287,7 +289,8 @@ describe('failures', () => {
       const took = performance.now() - t0;
       console.log(`[frozen] TIMEOUT after ${took.toFixed(0)} ms`);
       expect(took).toBeGreaterThan(1_400);
-      expect(took).toBeLessThan(2_500);
+      // Not a hang, nor a second attempt (that would be ≥ 3 s): slack for timers on a loaded machine.
+      expect(took).toBeLessThan(2_900);
       // a fresh client must time out at login too (the kernel accepts the TCP connection)
       const fresh = clientFor(fragile, { requestTimeoutMs: 1_500 });
       await expectCode(fresh.appVersion(), 'TIMEOUT');
@@ -303,7 +306,7 @@ async function waitState(q: QbtProcess, h: string, re: RegExp): Promise<string> 
   const start = Date.now();
   for (;;) {
     const s = String((await listTorrents(q, [h]))[0]?.state);
-    if (re.test(s) || Date.now() - start > 5_000) return s;
+    if (re.test(s) || Date.now() - start > 10_000) return s;
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -327,6 +330,10 @@ describe.skipIf(upgradeTo.missing !== undefined)(`server upgraded in place 4.5 �
     await c.resume([m.infohash]);
     expect(await waitState(up, m.infohash, /^(?!paused)/)).not.toMatch(/^paused/);
 
+    // qBittorrent keeps a torrent across a restart only once its resume data is on disk (a stop
+    // right after an add can lose it: test/integration/qbt-resume-durability.test.ts).
+    for (let i = 0; i < 200 && !savedResumeIds(up.profileDir).has(m.infohash); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(savedResumeIds(up.profileDir), 'resume data saved before the upgrade').toContain(m.infohash);
     await up.restart({ version: '5.3' }); // same profile and port; the old session is gone
     expect(up.version).toMatch(/^v5\.3\./);
     await c.pause([m.infohash]); // 403 → re-login → the endpoint must be chosen for the new server

@@ -3,6 +3,7 @@ import type { EngineEvent, EngineSnapshot } from '../../../shared/model';
 import type { Engine } from '../../../electron/core/engine';
 import type { GatewayHandle } from '../../../electron/core/gateway';
 import { listTorrents } from '../../harness/direct';
+import { waitSnapshot } from '../../harness/engine-wait';
 import { randomMagnet } from '../../harness/inputs';
 import { startQbittorrent, type QbtProcess } from '../../harness/qbittorrent';
 import { instanceOf } from '../../harness/test-engine';
@@ -161,15 +162,20 @@ describe('failover through the gateway', () => {
   });
 
   it('primary back: within one poll after the poll that saw it, the same hash is a real torrent on the primary with its category and tags', async () => {
+    const placedBefore = engine.snapshot().flushesPlaced;
     const sawRecovery = nextSnapshot((s) => health(s, 'a')?.status === 'OK');
     await a.restart();
     const recovered = await sawRecovery;
     const recoveredAt = health(recovered, 'a')?.checkedAt;
-    // The next poll of the primary after the one that saw it back.
-    await nextSnapshot((s) => {
+    // The next poll of the primary after the one that saw it back: by then the flush onto it has
+    // started (or already placed the entries).
+    const next = await nextSnapshot((s) => {
       const at = health(s, 'a')?.checkedAt;
       return health(s, 'a')?.status === 'OK' && !!at && !!recoveredAt && at > recoveredAt;
     });
+    expect(next.flushing || next.flushesPlaced > placedBefore, 'the flush began within one poll after recovery').toBe(true);
+    // Its placements may still be running on a loaded machine: the rows are read once it is done.
+    await waitSnapshot(engine, (s) => s.queue.length === 0 && !s.flushing, 20_000, 'the queue flushed onto the primary');
     const direct = (await listTorrents(a)).find((t) => t.hash === m3.infohash);
     expect(direct, 'placed on the primary').toBeDefined();
     expect(direct).toMatchObject({ category: 'tv-fo' });
