@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 
 /**
  * One small JSON file on disk shared by several processes (CLI runs, `watch`, `serve`, the tray
  * app) and by several objects inside one process: every read-modify-write runs under an
  * in-process queue AND a cross-process lock (`<file>.lock`, proper-lockfile), and the file is
- * replaced atomically (write-file-atomic), mode 0600 in a 0700 folder. Readers without the lock
- * see either the old or the new file, never a torn one.
+ * replaced atomically (a temp file beside it, fsync'ed, renamed over it), mode 0600 in a 0700
+ * folder. Readers without the lock see either the old or the new file, never a torn one.
  */
 
 /** Lock staleness, ms: a lock whose holder died (SIGKILL) is taken over after this long. proper-lockfile refreshes a held lock every stale/2. */
@@ -34,6 +33,47 @@ function serialise<R>(key: string, fn: () => Promise<R>): Promise<R> {
   return run;
 }
 
+/** Temp files written by this process, numbered so two ledgers never share one. */
+let tempSeq = 0;
+
+/**
+ * Replaces `file` with `text` atomically: a temp file beside it (created 0600, never an existing
+ * one), written, fsync'ed when `fsync` (the content is on disk before the rename makes it the
+ * file), closed, renamed over `file`. The temp file is removed when a step fails.
+ *
+ * Why not write-file-atomic (used before): it makes ~14 file-system calls per write (realpath's
+ * lstat per path component, stat, chown, chmod, an unlink after the rename, an exit handler),
+ * this makes 5 with the same ordering and fsync. A ledger write sits between an add's
+ * confirmation and its answer (recent-adds), and on a loaded 2-core machine each call costs
+ * ~0.1–0.3 ms of thread-pool round trip: measured ~1 ms of a one-magnet add.
+ */
+async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
+  const temp = `${file}.${process.pid}.${++tempSeq}.tmp`;
+  let handle: fs.FileHandle | null = null;
+  try {
+    handle = await fs.open(temp, 'wx', 0o600);
+    await handle.writeFile(text, 'utf8');
+    if (fsync) await handle.sync();
+    await handle.close();
+    handle = null;
+    await fs.rename(temp, file);
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    await fs.unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** How a ledger is written. */
+export interface LedgerOptions {
+  /**
+   * fsync each write before it replaces the file (default true: the write survives a power loss
+   * once `update` resolved). false only for a ledger nothing relies on after a crash (a courtesy
+   * record such as placed-here.json): the write still replaces the file atomically.
+   */
+  fsync?: boolean;
+}
+
 /**
  * A JSON ledger file. `decode` turns whatever the file holds (`undefined` when it is missing or
  * not JSON) into a valid value; it must not throw.
@@ -41,12 +81,15 @@ function serialise<R>(key: string, fn: () => Promise<R>): Promise<R> {
 export class JsonLedger<T> {
   /** Absolute path of the ledger file. */
   readonly file: string;
+  private readonly fsync: boolean;
 
   constructor(
     file: string,
     private readonly decode: (raw: unknown) => T,
+    options: LedgerOptions = {},
   ) {
     this.file = path.resolve(file);
+    this.fsync = options.fsync ?? true;
   }
 
   /** The current contents, read without the lock (a snapshot; never use it to decide a write). */
@@ -83,9 +126,16 @@ export class JsonLedger<T> {
   }
 
   private async lock(): Promise<() => Promise<void>> {
-    // proper-lockfile retries every mkdir error, ENOENT included: make the folder first.
-    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    return lockfile.lock(this.file, { realpath: false, stale: STALE_MS, retries: RETRIES, onCompromised: () => undefined });
+    const options = { realpath: false, stale: STALE_MS, onCompromised: () => undefined };
+    try {
+      // One try first, without a retry schedule: the usual case (folder there, lock free) costs
+      // proper-lockfile's mkdir + stat and no `mkdir -p` of the folder before every write.
+      return await lockfile.lock(this.file, { ...options, retries: 0 });
+    } catch (err) {
+      // proper-lockfile retries every mkdir error, ENOENT included: make a missing folder before the retries.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      return lockfile.lock(this.file, { ...options, retries: RETRIES });
+    }
   }
 
   private async locked<R>(fn: (data: T) => R | Promise<R>): Promise<R> {
@@ -95,7 +145,7 @@ export class JsonLedger<T> {
       const before = JSON.stringify(data);
       const result = await fn(data);
       const after = JSON.stringify(data);
-      if (after !== before) await writeFileAtomic(this.file, after, { mode: 0o600 });
+      if (after !== before) await replaceFile(this.file, after, this.fsync);
       return result;
     } finally {
       await release().catch(() => undefined);

@@ -24,29 +24,53 @@ function decode(raw: unknown): PlacedFile {
  * and is shared by every process of the same home (CLI `add`, `watch`, the tray). Reads are
  * cached in memory and refreshed after each write of this process; a failure to write is not an
  * add's failure (the record is a courtesy): it is swallowed.
+ *
+ * Written after the add's answer, so its cost is the next add's: records arriving while a write
+ * runs are merged into the next write (a burst of N adds is not N rewrites of the ~90 KB file),
+ * and writes are not fsync'ed — after a power loss the worst is a finished notice saying
+ * `addedHere: false`; nothing else reads this file.
  */
 export class PlacedHere {
   private readonly ledger: JsonLedger<PlacedFile>;
   private cache: Set<string> | null = null;
   private loading: Promise<Set<string>> | null = null;
+  /** Infohashes recorded and not yet handed to a write, oldest first. */
+  private readonly pending = new Set<string>();
+  /** The write loop while it runs: it ends once {@link pending} is empty. */
+  private writing: Promise<void> | null = null;
 
   constructor(home: string) {
-    this.ledger = new JsonLedger(path.join(home, 'placed-here.json'), decode);
+    this.ledger = new JsonLedger(path.join(home, 'placed-here.json'), decode, { fsync: false });
   }
 
-  /** Records infohashes (v1 40 hex or v2 64 hex, any case) as placed by us now. Never throws. */
-  async record(infohashes: string[]): Promise<void> {
+  /** Records infohashes (v1 40 hex or v2 64 hex, any case) as placed by us now; resolves once they were written (or the write failed). Never throws. */
+  record(infohashes: string[]): Promise<void> {
     const add = infohashes.map((h) => h.toLowerCase()).filter((h) => HEX.test(h));
-    if (add.length === 0) return;
+    if (add.length === 0) return this.writing ?? Promise.resolve();
+    for (const h of add) this.pending.add(h);
+    this.writing ??= this.writePending();
+    return this.writing;
+  }
+
+  /** Writes {@link pending} in batches until none is left; clears {@link writing} in the same step as the last check. */
+  private async writePending(): Promise<void> {
     try {
-      const hashes = await this.ledger.update((d) => {
-        const keep = d.hashes.filter((h) => !add.includes(h));
-        d.hashes = [...keep, ...add].slice(-PLACED_HERE_LIMIT);
-        return d.hashes;
-      });
-      this.cache = new Set(hashes);
-    } catch {
-      for (const h of add) this.cache?.add(h);
+      while (this.pending.size) {
+        const add = [...this.pending];
+        this.pending.clear();
+        try {
+          const fresh = new Set(add);
+          const hashes = await this.ledger.update((d) => {
+            d.hashes = [...d.hashes.filter((h) => !fresh.has(h)), ...add].slice(-PLACED_HERE_LIMIT);
+            return d.hashes;
+          });
+          this.cache = new Set(hashes);
+        } catch {
+          for (const h of add) this.cache?.add(h);
+        }
+      }
+    } finally {
+      this.writing = null;
     }
   }
 
