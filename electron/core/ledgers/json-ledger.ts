@@ -45,7 +45,8 @@ let tempSeq = 0;
  * lstat per path component, stat, chown, chmod, an unlink after the rename, an exit handler),
  * this makes 5 with the same ordering and fsync. A ledger write sits between an add's
  * confirmation and its answer (recent-adds), and on a loaded 2-core machine each call costs
- * ~0.1–0.3 ms of thread-pool round trip: measured ~1 ms of a one-magnet add.
+ * ~0.1–0.3 ms of thread-pool round trip: a recent-adds record went from 2.09 to 1.52 ms (p50,
+ * 300 interleaved, load ~2.7).
  */
 async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
   const temp = `${file}.${process.pid}.${++tempSeq}.tmp`;
