@@ -226,12 +226,13 @@ export class Engine extends EventEmitter {
     if (!this.queue || this.queue.path !== queueFile) {
       this.stopWatch?.();
       this.stopWatch = null;
-      this.queue = new QueueStore({ path: queueFile });
+      const store = new QueueStore({ path: queueFile });
+      this.queue = store;
       this.queue.on('warning', (m: string) => this.note('error', m));
       this.queue.on('change', (entries: QueueEntry[]) => {
-        const arrived = this.queueFeed.update(entries);
-        // Entries that appeared while no add of ours was writing: another program wrote them.
-        if (this.ownQueueing === 0) this.noteEach('foreign', arrived.map((e) => `${e.name ?? e.infohash} written into the queue file by another program`), 'more entries written into the queue file by another program');
+        // Entries that appeared and that this process did not queue: another program wrote them.
+        const foreign = this.queueFeed.update(entries).filter((e) => !store.createdHere(e.id));
+        this.noteEach('foreign', foreign.map((e) => `${e.name ?? e.infohash} written into the queue file by another program`), 'more entries written into the queue file by another program');
         this.fleet.setWorkWaiting(entries.length > 0);
         this.queueDirty = true;
         this.onQueueChange();
@@ -429,8 +430,7 @@ export class Engine extends EventEmitter {
     return this.inRecentChecks(rt, async () => {
       if (back) await this.recentAdds.markOutage(rt.name);
       const others = this.fleet.reachable().filter((o) => o !== rt);
-      this.ownQueueing++;
-      const { requeued } = await requeueForgotten(rt, others, this.recentAdds, this.queue).finally(() => this.ownQueueing--);
+      const { requeued } = await requeueForgotten(rt, others, this.recentAdds, this.queue);
       this.noteEach(
         'error',
         requeued.map((e) => lostNotice(rt.name, e.name || e.infohash)),
@@ -457,8 +457,6 @@ export class Engine extends EventEmitter {
 
   /** Writes of {@link placedHere} not yet ended ({@link stop} waits for them: a CLI `add` exits right after). */
   private placing: Promise<void> = Promise.resolve();
-  /** Adds of this engine running now: queue entries appearing meanwhile are ours, not another program's. */
-  private ownQueueing = 0;
 
   /** The owners and limits the add and flush flows work with. */
   private flowDeps(): FlowDeps {
@@ -506,13 +504,7 @@ export class Engine extends EventEmitter {
     if (chosen && !this.currentSettings().instances.some((i) => i.name === chosen)) {
       resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message: `no instance named "${chosen}" is configured` } }));
     }
-    let res: AddResponse;
-    this.ownQueueing++;
-    try {
-      res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
-    } finally {
-      this.ownQueueing--;
-    }
+    const res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
     this.recordPlaced(res.results.flatMap((r) => (r.outcome === 'added' && r.infohash ? [r.infohash] : [])));
     const by = from.client ? ` (from ${clientLabel(from.client)})` : '';
     for (const r of res.results) {

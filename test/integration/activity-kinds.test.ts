@@ -79,4 +79,31 @@ describe('activity kinds', () => {
     await until('flushed', () => find((a) => a.kind === 'flush'));
     expect(engine.activityList().filter((a) => a.message.includes('written-by-a-script') && a.kind === 'add')).toEqual([]);
   });
+
+  it('an entry another program writes while an add of ours is still running is foreign too; ours is not', async () => {
+    // The instance freezes: our add waits on it. Meanwhile a script writes its magnet into the
+    // queue file. Before, any queue change during one of our adds (or during the background
+    // re-check of recent adds after each probe) was taken for ours and never logged.
+    const ours = randomMagnet('ours-while-frozen');
+    const script = randomMagnet('script-while-ours-runs');
+    q.freeze();
+    let pending = true;
+    try {
+      const add = engine.add([ours.magnet]).finally(() => (pending = false));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pending, 'our add is still running when the script writes').toBe(true);
+      writeOldQueueFile(queueFile, [script.magnet]);
+      const foreign = await until('the script entry as foreign', () => find((a) => a.message.includes('script-while-ours-runs') && a.kind === 'foreign'));
+      expect(foreign.message).toMatch(/another program/);
+      expect(pending, 'seen while our add was still running').toBe(true);
+      q.thaw();
+      const res = await add;
+      // Placed once the instance answers again, or queued by us if it timed out first.
+      expect(['added', 'queued']).toContain(res.results[0]!.outcome);
+    } finally {
+      q.thaw();
+    }
+    expect(engine.activityList().filter((a) => a.message.includes('ours-while-frozen') && a.kind === 'foreign')).toEqual([]);
+    await waitForHashes(q, [ours.infohash, script.infohash], 20_000);
+  });
 });

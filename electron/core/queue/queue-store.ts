@@ -67,6 +67,8 @@ export class QueueStore extends EventEmitter {
   /** A corrupt file this process moved aside: reported for the life of the process, or until that file is adopted or gone. */
   private movedProblem: QueueProblem | null = null;
   private known: QueueEntry[] = [];
+  /** Ids of the entries this store's own {@link add} created that may still be queued (see {@link createdHere}). */
+  private readonly created = new Set<string>();
   private unparsed: unknown[] = [];
   private extra: Record<string, unknown> = {};
   /** SHA-1 of the known entries' JSON (the JSON of 10 000 entries is ~4.5 MB: not kept). */
@@ -167,6 +169,7 @@ export class QueueStore extends EventEmitter {
           }
           byHash.set(entry.infohash, entry);
           added.push(entry);
+          this.created.add(entry.id);
         }
       } catch (err) {
         await rollback();
@@ -175,6 +178,16 @@ export class QueueStore extends EventEmitter {
       const result = { added: added.map((e) => ({ ...e })), existing };
       return { next: [...entries, ...added], result, changed: added.length > 0, onWriteFailed: rollback };
     });
+  }
+
+  /**
+   * True when the entry with this `id` was created by this store's own {@link add} (this
+   * process queued it), false when it came from the file — written by another program or another
+   * process. Exact per entry, unlike a flag around our writes: an entry another program writes
+   * while one of ours is being written (or merged into that same write) is still not ours.
+   */
+  createdHere(id: string): boolean {
+    return this.created.has(id);
   }
 
   /** Removes entries by infohash in one write, then deletes their payloads. Returns the removed. Throws QueueWriteError. */
@@ -630,6 +643,12 @@ export class QueueStore extends EventEmitter {
     if (fp === this.fingerprint) return;
     this.known = next;
     this.fingerprint = fp;
+    // Forget created ids that left the queue (placed, removed, or a write that failed) once there
+    // can be some: cheap on the usual path, bounded by the queue's length.
+    if (this.created.size > next.length) {
+      const live = new Set(next.map((e) => e.id));
+      for (const id of this.created) if (!live.has(id)) this.created.delete(id);
+    }
     this.emit('change', this.entries());
   }
 
