@@ -1,7 +1,8 @@
 /**
  * Watches one file for changes made by other programs: `fs.watch` on its folder (fast, but
  * unreliable on network shares and after the folder is replaced) plus a stat poll as a
- * fallback, both feeding one debounced callback.
+ * fallback, both feeding one debounced callback. The poll also (re)attaches `fs.watch` while it
+ * is not attached: the folder may not exist yet, or was removed.
  */
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -58,17 +59,31 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
   };
 
   let watcher: FSWatcher | null = null;
-  try {
-    watcher = fsWatch(dirname(file), { persistent: false }, (_event, changed) => {
-      // `changed` may be null on some platforms: then any event in the folder counts. A file
-      // moved aside counts too: a paused writer may finish into it (see `lateAside`).
-      const n = changed?.toString();
-      if (n == null || n === name || n.startsWith(`${name}.corrupt-`) || n.startsWith(`${name}.writing-`)) schedule();
-    });
-    watcher.on('error', (err) => opts.onError(err));
-  } catch (err) {
-    opts.onError(err);
-  }
+  /**
+   * Attaches `fs.watch` to the file's folder. A folder that does not exist yet (a queue file in a
+   * folder the first write creates) is not an error: the stat poll covers it, and each poll tries
+   * again until the folder is there. Any other failure is reported the first time only (`report`).
+   */
+  const attach = (report: boolean): void => {
+    try {
+      const w = fsWatch(dirname(file), { persistent: false }, (_event, changed) => {
+        // `changed` may be null on some platforms: then any event in the folder counts. A file
+        // moved aside counts too: a paused writer may finish into it (see `lateAside`).
+        const n = changed?.toString();
+        if (n == null || n === name || n.startsWith(`${name}.corrupt-`) || n.startsWith(`${name}.writing-`)) schedule();
+      });
+      w.on('error', (err) => {
+        // The folder was removed or replaced: the poll re-attaches to the new one.
+        w.close();
+        if (watcher === w) watcher = null;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') opts.onError(err);
+      });
+      watcher = w;
+    } catch (err) {
+      if (report && (err as NodeJS.ErrnoException).code !== 'ENOENT') opts.onError(err);
+    }
+  };
+  attach(true);
 
   const signature = async (): Promise<string> => {
     try {
@@ -82,6 +97,7 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
     lastSig ??= s;
   });
   const poll = setInterval(() => {
+    if (watcher === null && !stopped) attach(false);
     void signature().then((s) => {
       if (lastSig !== null && s !== lastSig) schedule();
       lastSig = s;
