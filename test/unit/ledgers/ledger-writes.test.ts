@@ -7,7 +7,7 @@ import { PlacedHere } from '../../../electron/core/ledgers/placed-here';
 import { randomMagnet } from '../../harness/inputs';
 
 /**
- * How the ledgers write (json-ledger.ts `replaceFile`, the lock's first try, placed-here's merged
+ * How the ledgers write (json-ledger.ts through write-file-atomic, the lock's first try, placed-here's merged
  * writes): cheaper per add, with the same results on disk — what a user would find in the home.
  */
 
