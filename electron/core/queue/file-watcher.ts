@@ -59,6 +59,15 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
   };
 
   let watcher: FSWatcher | null = null;
+  /** Inode of the folder `watcher` watches: Linux reports a removed folder as two `rename` events, never an error. */
+  let watchedDir: bigint | null = null;
+  const dirInode = async (): Promise<bigint | null> => {
+    try {
+      return (await stat(dirname(file), { bigint: true })).ino;
+    } catch {
+      return null;
+    }
+  };
   /**
    * Attaches `fs.watch` to the file's folder. A folder that does not exist yet (a queue file in a
    * folder the first write creates) is not an error: the stat poll covers it, and each poll tries
@@ -79,6 +88,10 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') opts.onError(err);
       });
       watcher = w;
+      watchedDir = null;
+      void dirInode().then((ino) => {
+        if (watcher === w) watchedDir = ino;
+      });
     } catch (err) {
       if (report && (err as NodeJS.ErrnoException).code !== 'ENOENT') opts.onError(err);
     }
@@ -97,7 +110,15 @@ export function watchFile(file: string, onChange: () => Promise<void>, opts: Wat
     lastSig ??= s;
   });
   const poll = setInterval(() => {
-    if (watcher === null && !stopped) attach(false);
+    void (async () => {
+      // The folder was removed or replaced (another inode): watch the one there now.
+      const w = watcher;
+      if (w !== null && watchedDir !== null && (await dirInode()) !== watchedDir && watcher === w) {
+        w.close();
+        watcher = null;
+      }
+      if (watcher === null && !stopped) attach(false);
+    })();
     void signature().then((s) => {
       if (lastSig !== null && s !== lastSig) schedule();
       lastSig = s;
