@@ -112,14 +112,63 @@ function installExitHook(): void {
 
 /** Ports per test process: each process draws from its own block (see `freePort`). */
 const PORT_BLOCK = 200;
-/** First port of this process's block: 20 000 + slot × 200, all below Linux's ephemeral range (32 768+). */
-const portBase = ((): number => {
-  const pool = Number(process.env.VITEST_POOL_ID); // 1 … maxWorkers
-  const pw = Number(process.env.TEST_PARALLEL_INDEX); // 0 … workers - 1
-  const slot = Number.isInteger(pool) && pool > 0 ? pool : Number.isInteger(pw) && pw >= 0 ? 20 + pw : 40 + (process.pid % 20);
-  return 20_000 + slot * PORT_BLOCK;
-})();
+/** First port of block 0; blocks end below Linux's ephemeral range (32 768+): 63 blocks. */
+const PORT_BASE = 20_000;
+const PORT_BLOCKS = Math.floor((32_768 - PORT_BASE) / PORT_BLOCK);
+/** Where test processes claim their blocks: one file per block holding the claimer's PID. */
+const PORT_CLAIMS = join(tmpdir(), 'qbf-test-ports');
+let portBase: number | null = null;
 let nextPort = Math.floor(Math.random() * PORT_BLOCK);
+
+/** Whether process `pid` is alive (a claim of a process that died, e.g. SIGKILLed, is free again). */
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * This process's block of ports, claimed once for the whole machine: the first block whose claim
+ * file (`<tmp>/qbf-test-ports/<n>`) does not exist or names a dead process. So concurrent runs
+ * (two Vitest runs, Vitest beside Playwright, a bench) never share a block. Released at exit.
+ */
+function claimPortBlock(): number {
+  if (portBase !== null) return portBase;
+  mkdirSync(PORT_CLAIMS, { recursive: true });
+  for (let n = 0; n < PORT_BLOCKS; n++) {
+    const file = join(PORT_CLAIMS, String(n));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(file, String(process.pid), { flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        let holder = NaN;
+        try {
+          holder = Number(readFileSync(file, 'utf8'));
+        } catch {
+          /* released meanwhile: try again */
+        }
+        if (holder === process.pid) return (portBase = PORT_BASE + n * PORT_BLOCK);
+        if (pidAlive(holder)) break;
+        rmSync(file, { force: true }); // its process died: the block is free
+        continue;
+      }
+      process.once('exit', () => {
+        try {
+          if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
+        } catch {
+          /* gone already */
+        }
+      });
+      return (portBase = PORT_BASE + n * PORT_BLOCK);
+    }
+  }
+  throw new Error(`no free block of test ports: ${PORT_BLOCKS} claimed in ${PORT_CLAIMS}`);
+}
 
 /** True when nothing listens on 127.0.0.1:`port` (it binds and closes at once). */
 async function portIsFree(port: number): Promise<boolean> {
@@ -133,19 +182,20 @@ async function portIsFree(port: number): Promise<boolean> {
 
 /**
  * A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts (or for an address
- * that must refuse). Each test process (Vitest pool, Playwright worker) draws from its own block
- * of 200 ports below the kernel's ephemeral range, so no other worker's `bind(0)`, outgoing
- * connection or `freePort` can take a port between this call and the server binding it — nor
- * while a test has killed its server and expects CONNECTION_REFUSED there, or restarts it on the
- * same port. (Port 0 did allow that: another worker's qBittorrent could start on a killed one's
- * port.) Throws when the whole block is busy.
+ * that must refuse). Each test process draws from its own block of 200 ports below the kernel's
+ * ephemeral range, claimed for the whole machine ({@link claimPortBlock}), so no other process's
+ * `bind(0)`, outgoing connection or `freePort` can take a port between this call and the server
+ * binding it — nor while a test has killed its server and expects CONNECTION_REFUSED there, or
+ * restarts it on the same port. (Port 0 did allow that: another worker's qBittorrent could start
+ * on a killed one's port.) Throws when the whole block is busy.
  */
 export async function freePort(): Promise<number> {
+  const base = claimPortBlock();
   for (let i = 0; i < PORT_BLOCK; i++) {
-    const port = portBase + (nextPort++ % PORT_BLOCK);
+    const port = base + (nextPort++ % PORT_BLOCK);
     if (await portIsFree(port)) return port;
   }
-  throw new Error(`no free port in 127.0.0.1:${portBase}-${portBase + PORT_BLOCK - 1}`);
+  throw new Error(`no free port in 127.0.0.1:${base}-${base + PORT_BLOCK - 1}`);
 }
 
 /** `@ByteArray(salt:key)` PBKDF2-HMAC-SHA512 hash, 100 000 iterations, as qBittorrent stores it. */
