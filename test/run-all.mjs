@@ -125,17 +125,21 @@ function playwright(title, name, { env = {}, labels }) {
   }
   const report = JSON.parse(readFileSync(json, 'utf8'));
   const s = report.stats ?? {};
+  // Suites are the spec file (titled by its path) and its describe blocks: a test's name is its describes' titles and its own.
   const walk = (suite, path) => {
+    const here = suite.title && suite.title !== suite.file ? [...path, suite.title] : path;
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
         if (t.status === 'unexpected' || t.status === 'flaky') {
           const err = t.results?.find((r) => r.error)?.error?.message;
-          (t.status === 'flaky' ? flaky : failures).push(`${title}: ${spec.file} > ${[...path, spec.title].join(' > ')}: ${firstLine(err).slice(0, 300)}`);
+          (t.status === 'flaky' ? flaky : failures).push(`${title}: ${spec.file} > ${[...here, spec.title].join(' > ')}: ${firstLine(err).slice(0, 300)}`);
         }
       }
     }
-    for (const child of suite.suites ?? []) walk(child, suite.title && !suite.title.endsWith('.ts') ? [...path, suite.title] : path);
+    for (const child of suite.suites ?? []) walk(child, here);
   };
+  // A run that failed outside any test (global setup): its errors, named.
+  for (const e of report.errors ?? []) failures.push(`${title}: ${firstLine(e.message).slice(0, 300)}`);
   for (const suite of report.suites ?? []) walk(suite, []);
   count(title, versions, (s.expected ?? 0) + (s.flaky ?? 0), s.unexpected ?? 0, s.skipped ?? 0, seconds);
   if (status !== 0 && !(s.unexpected > 0)) broken = true;
