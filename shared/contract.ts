@@ -153,6 +153,13 @@ export interface GatewayStatusView {
    * (a gateway run by another process, `qbit-failover gateway`, reports nothing here).
    */
   problem?: string;
+  /**
+   * True when the gateway did not start here because another qbit-failover process's gateway
+   * (`qbit-failover gateway`, or `watch` and the tray app on the same settings) holds the port and
+   * serves Sonarr and the other clients there; `problem` then says so. Not an error: this process
+   * leaves the port to it (no retry) until the settings change. Absent otherwise.
+   */
+  servedElsewhere?: boolean;
   host: string;
   /** TCP port from the settings. */
   port: number;

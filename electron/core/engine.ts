@@ -684,9 +684,11 @@ export class Engine extends EventEmitter {
   /**
    * For the gateway's runner: why its last start in this process failed, in words with the fix
    * (null once a start succeeds or the gateway is disabled), for {@link gatewayStatus}.
+   * `servedElsewhere`: the port is held by another qbit-failover gateway, which serves the clients
+   * (`GatewayStatusView.servedElsewhere`; `problem` then says so, not an error).
    */
-  noteGatewayProblem(problem: string | null): void {
-    this.gateway.noteProblem(problem);
+  noteGatewayProblem(problem: string | null, servedElsewhere = false): void {
+    this.gateway.noteProblem(problem, servedElsewhere);
   }
 
   /** For the gateway: the instances it may ask now, in priority order (see `GatewaySide.backends`: VPN refresh, what marks one down). */

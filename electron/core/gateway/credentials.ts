@@ -64,6 +64,8 @@ export interface GatewayStatus {
   url?: string;
   /** Why the gateway of this process did not start, with the fix (see `GatewayStatusView.problem`); absent while it runs or when none failed here. */
   problem?: string;
+  /** True when `problem` is that another qbit-failover gateway holds the port and serves the clients (see `GatewayStatusView.servedElsewhere`). */
+  servedElsewhere?: boolean;
   host: string;
   port: number;
   username: string;

@@ -72,6 +72,8 @@ export class GatewaySide {
   private url: string | null = null;
   /** Why the last start of the gateway in this process failed (set by its runner), or null. */
   private problem: string | null = null;
+  /** The last start found the port held by another qbit-failover gateway (see `Engine.noteGatewayProblem`). */
+  private servedElsewhere = false;
 
   constructor(private readonly deps: GatewaySideDeps) {}
 
@@ -83,6 +85,7 @@ export class GatewaySide {
       enabled: g.enabled,
       ...(this.url ? { url: this.url } : {}),
       ...(this.problem && !this.url ? { problem: this.problem } : {}),
+      ...(this.problem && !this.url && this.servedElsewhere ? { servedElsewhere: true } : {}),
       host: g.host,
       port: g.port,
       username: creds.username,
@@ -119,8 +122,9 @@ export class GatewaySide {
   }
 
   /** See `Engine.noteGatewayProblem`. */
-  noteProblem(problem: string | null): void {
+  noteProblem(problem: string | null, servedElsewhere = false): void {
     this.problem = problem;
+    this.servedElsewhere = problem !== null && servedElsewhere;
   }
 
   /**

@@ -62,7 +62,16 @@ export async function readParams(req: IncomingMessage, url: URL, maxBytes = GATE
   return { fields, files };
 }
 
-/** Writes `reply` (qBittorrent's content types: `text/plain; charset=UTF-8`, `application/json`). */
+/**
+ * The header on every gateway answer that tells another qbit-failover process it is talking to a
+ * qbit-failover gateway (the runner's probe of a busy port, ./peer-probe.ts): name and value only,
+ * never a version or a secret. qBittorrent sends no such header.
+ */
+export const GATEWAY_MARK_HEADER = 'x-qbit-failover';
+/** The value of {@link GATEWAY_MARK_HEADER}. */
+export const GATEWAY_MARK_VALUE = 'gateway';
+
+/** Writes `reply` (qBittorrent's content types: `text/plain; charset=UTF-8`, `application/json`), marked with {@link GATEWAY_MARK_HEADER}. */
 export function writeReply(res: ServerResponse, reply: Reply): void {
   const isText = typeof reply.body === 'string';
   const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
@@ -71,6 +80,7 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'SAMEORIGIN');
+  res.setHeader(GATEWAY_MARK_HEADER, GATEWAY_MARK_VALUE);
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   // Answered before the request body was read (refused, too large): close the connection, or a
   // keep-alive client would send its next request into the unread body.

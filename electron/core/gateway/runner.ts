@@ -3,6 +3,7 @@ import type { Engine } from '../engine';
 import type { Logger } from '../logger';
 import type { GatewayEngine } from './backends';
 import { NO_GATEWAY_PASSWORD } from './credentials';
+import { servedByAnotherGateway } from './peer-probe';
 import { CREDENTIALS_REFRESH_MS, GatewayError, startGateway, type GatewayHandle } from './server';
 
 /** The engine as the runner uses it: the gateway's methods and where it records why a start failed. */
@@ -30,6 +31,15 @@ export function gatewayProblemText(err: unknown, gateway: Settings['gateway']): 
   return `${err.message} — check the gateway's address and port in Settings`;
 }
 
+/**
+ * The status text when the gateway's port is held by another qbit-failover gateway (found by
+ * `servedByAnotherGateway`, ./peer-probe.ts): not an error — Sonarr is served there. Shown with
+ * `GatewayStatusView.servedElsewhere`.
+ */
+export function servedElsewhereText(port: number): string {
+  return `served by another qbit-failover process on this machine (port ${port}) — Sonarr and the other clients reach it there; this one starts its own if you choose another port in Settings, or once it is restarted after that process stops`;
+}
+
 /** A gateway that follows the settings (see {@link runGatewayFromSettings}). */
 export interface GatewayRunner {
   /** The running gateway's URL, or null. */
@@ -49,6 +59,12 @@ export interface GatewayRunner {
  * a start succeeds, the gateway is disabled or the runner stops. One that could not listen (the
  * port in use, the address not here) is tried again every {@link CREDENTIALS_REFRESH_MS}, so it
  * starts once the other program frees the port; the log gets a line only when the reason changes.
+ * Except when the port is held by another qbit-failover gateway (the user's `qbit-failover
+ * gateway`, or `watch` and the tray app both following the same settings; asked with
+ * `servedByAnotherGateway`): then the status says it is served there (`servedElsewhere`, not an
+ * error), the log gets one info line, and it is NOT tried again — a retry would take the port in
+ * the moment the user restarts that gateway (say with `--allow-remote`) and replace it with a
+ * loopback-only one. It starts on a settings change (another port) or a new password.
  * `onStarted` gets each new URL (to print what to type into Sonarr).
  */
 export function runGatewayFromSettings(engine: GatewayRunnerEngine, logger: Logger, onStarted?: (url: string) => void): GatewayRunner {
@@ -61,8 +77,8 @@ export function runGatewayFromSettings(engine: GatewayRunnerEngine, logger: Logg
   let listenProblem: string | null = null;
   /** The last "not started" line logged, so a start tried again and failing alike is not logged again. */
   let lastLogged = '';
-  const noteProblem = (problem: string | null): void => {
-    engine.noteGatewayProblem(problem);
+  const noteProblem = (problem: string | null, servedElsewhere = false): void => {
+    engine.noteGatewayProblem(problem, servedElsewhere);
   };
 
   const apply = (settings: Readonly<Settings>, retry = false): void => {
@@ -99,6 +115,17 @@ export function runGatewayFromSettings(engine: GatewayRunnerEngine, logger: Logg
           if (onStarted) onStarted(handle.url);
           else logger.info(`gateway listening on ${handle.url}`);
         } catch (err) {
+          const errno = err instanceof GatewayError && err.code === 'LISTEN' ? (err.cause as NodeJS.ErrnoException | undefined)?.code : undefined;
+          if (errno === 'EADDRINUSE' && (await servedByAnotherGateway(g.host, g.port))) {
+            // Sonarr is served by the other process: say so, and leave the port to it (no retry).
+            const problem = servedElsewhereText(g.port);
+            const line = `gateway not started here: port ${g.port} is served by another qbit-failover process on this machine (Sonarr and the other clients reach it there)`;
+            if (line !== lastLogged) logger.info(line);
+            lastLogged = line;
+            noteProblem(problem, true);
+            listenProblem = null;
+            return;
+          }
           const line = `gateway not started: ${(err as Error).message}`;
           if (line !== lastLogged) logger.error(line);
           lastLogged = line;
@@ -106,7 +133,6 @@ export function runGatewayFromSettings(engine: GatewayRunnerEngine, logger: Logg
           noteProblem(problem);
           // The port may come free (the other program stops), the address may come up (an
           // interface): the watch below tries again. Not a name that does not resolve (no DNS every 5 s).
-          const errno = err instanceof GatewayError && err.code === 'LISTEN' ? (err.cause as NodeJS.ErrnoException | undefined)?.code : undefined;
           listenProblem = errno === 'EADDRINUSE' || errno === 'EADDRNOTAVAIL' ? problem : null;
           // A password set later by another process (`qbit-failover gateway-password`) is picked up here.
           if (err instanceof GatewayError && err.code === 'NO_PASSWORD') waitForPassword();

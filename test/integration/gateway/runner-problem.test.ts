@@ -70,6 +70,7 @@ describe('runGatewayFromSettings: why the gateway is not listening', () => {
     expect(refused.url).toBeUndefined();
     expect(refused.problem).toContain(`port ${busy} is in use by another program`);
     expect(refused.problem).toMatch(/choose another port in Settings/);
+    expect(refused.servedElsewhere, 'a plain listener is not another qbit-failover gateway').toBeUndefined();
 
     // The user picks another port in Settings: it listens, and the reason is gone.
     await engine.saveSettings({ ...engine.currentSettings(), gateway: { ...gw(), port: other } });
