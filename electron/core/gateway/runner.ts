@@ -37,7 +37,7 @@ export function gatewayProblemText(err: unknown, gateway: Settings['gateway']): 
  * `GatewayStatusView.servedElsewhere`.
  */
 export function servedElsewhereText(port: number): string {
-  return `served by another qbit-failover process on this machine (port ${port}) — Sonarr and the other clients reach it there; this one starts its own if you choose another port in Settings, or once it is restarted after that process stops`;
+  return `served by another qbit-failover process on this machine (port ${port}) — Sonarr and the other clients reach it there; this one starts its own if you choose another port in Settings, or when restarted after that process stops`;
 }
 
 /** A gateway that follows the settings (see {@link runGatewayFromSettings}). */

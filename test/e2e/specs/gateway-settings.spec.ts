@@ -1,4 +1,9 @@
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { freePort } from '../../harness/qbittorrent';
 import { formatFailures, measureContrast } from '../support/contrast';
@@ -117,3 +122,66 @@ test('the gateway port is taken by another program: the Status card names the po
   await expect(card.getByTestId('gateway-problem')).toHaveCount(0);
   expectCleanPage(s);
 });
+
+test('the gateway port is held by another qbit-failover gateway: the Status card says it is served there, not an error, and keeps the Sonarr setup', async () => {
+  const s = session();
+  const { page } = s;
+  const port = await freePort();
+  // Another qbit-failover process on the port: `qbit-failover gateway --port <port>` (its own home).
+  const root = mkdtempSync(join(tmpdir(), 'qbf-e2e-elsewhere-'));
+  const cli = fileURLToPath(new URL('../../../electron/cli/bin.mjs', import.meta.url));
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, LANG: 'C.UTF-8', QBIT_FAILOVER_HOME: root, QBIT_FAILOVER_GATEWAY_PASSWORD: 'e2e other pass' };
+  const other = spawn(process.execPath, [cli, 'gateway', '--port', String(port)], { cwd: root, env, stdio: 'ignore' });
+  try {
+    await expect.poll(() => accepts(port), { timeout: 15_000, message: '`qbit-failover gateway` listening' }).toBe(true);
+    await openTab(page, 'Settings');
+    const section = page.getByTestId('gateway-settings');
+    await section.getByLabel('Run the gateway').check();
+    await section.getByLabel('Port').fill(String(port));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText('Settings saved')).toBeVisible();
+    await section.getByLabel('Gateway password').fill('e2e elsewhere pass');
+    await section.getByRole('button', { name: 'Set password' }).click();
+    await expect(page.getByText('Gateway password set')).toBeVisible();
+
+    await openTab(page, 'Status');
+    const card = page.getByTestId('gateway-card');
+    const note = card.getByTestId('gateway-elsewhere');
+    await expect(note).toContainText(`Served by another qbit-failover process on this machine (port ${port})`);
+    await expect(card).toContainText('Served by another process');
+    await expect(card.getByTestId('gateway-problem')).toHaveCount(0);
+    await expect(card.locator('.error-text')).toHaveCount(0);
+    await expect(card).not.toContainText('another program');
+    await expect(card.getByTestId('gateway-url')).toHaveCount(0);
+    // What to type into Sonarr stays (the other process serves the same settings).
+    await expect(card.getByTestId('gateway-setup-text')).toContainText(String(port));
+    await expect(card.getByRole('button', { name: 'Copy settings for Sonarr/Radarr' })).toBeVisible();
+    await shoot(page, 'gateway-status-served-elsewhere', { center: card });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const { failures } = await measureContrast(page);
+      expect(failures, `${colorScheme}:\n${formatFailures(failures)}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  } finally {
+    if (other.exitCode === null && other.signalCode === null) {
+      const exited = new Promise((resolve) => other.once('exit', resolve));
+      other.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(root, { recursive: true, force: true });
+  }
+  expectCleanPage(s);
+});
+
+/** True when something accepts a TCP connection on 127.0.0.1:`port`. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
