@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Settings } from '../../../shared/settings';
+import type { GatewayStatusView } from '../../../shared/contract';
 import type { SecretStore } from '../config/secret-store';
 
 /**
@@ -57,21 +58,8 @@ export interface GatewayCredentials {
   apiKey: string | null;
 }
 
-/** What the settings view and the CLI show about the gateway (never the secrets themselves). */
-export interface GatewayStatus {
-  enabled: boolean;
-  /** The URL while a gateway runs in this process. */
-  url?: string;
-  /** Why the gateway of this process did not start, with the fix (see `GatewayStatusView.problem`); absent while it runs or when none failed here. */
-  problem?: string;
-  /** True when `problem` is that another qbit-failover gateway holds the port and serves the clients (see `GatewayStatusView.servedElsewhere`). */
-  servedElsewhere?: boolean;
-  host: string;
-  port: number;
-  username: string;
-  hasPassword: boolean;
-  hasApiKey: boolean;
-}
+/** What the settings view and the CLI show about the gateway (never the secrets themselves): the API's {@link GatewayStatusView}. */
+export type GatewayStatus = GatewayStatusView;
 
 /**
  * The gateway's credentials: username from `QBIT_FAILOVER_GATEWAY_USERNAME` else
