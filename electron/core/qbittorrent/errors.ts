@@ -84,3 +84,8 @@ export function toQbitError(err: unknown): QbitError {
   }
   return new QbitError('UNKNOWN', msg, { cause: err });
 }
+
+/** The `code`s along an error's `cause` chain, outermost first (at most 6 levels), e.g. `['UND_ERR_CONNECT_TIMEOUT']` under undici's "fetch failed". */
+export function causeCodes(err: unknown): string[] {
+  return [...chain(err)].flatMap((e) => (typeof e.code === 'string' ? [e.code] : []));
+}

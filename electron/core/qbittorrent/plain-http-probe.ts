@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { QbitError } from './errors';
+import { QbitError, causeCodes } from './errors';
 
 /**
  * Tells an `https://` URL pointed at a plain-http server (qBittorrent's WebUI without HTTPS) from
@@ -52,18 +52,6 @@ function mayBePlainHttp(err: QbitError): boolean {
   if (err.code === 'TIMEOUT') return /Connect Timeout|UND_ERR_CONNECT_TIMEOUT/i.test(`${err.message} ${causeCodes(err).join(' ')}`);
   if (err.code === 'TLS_ERROR') return /wrong.version.number|EPROTO|packet length too long|http request/i.test(`${err.message} ${causeCodes(err).join(' ')}`);
   return err.code === 'UNKNOWN' && /reset|socket/i.test(err.message);
-}
-
-/** The `code`s along an error's `cause` chain (bounded). */
-function causeCodes(err: unknown): string[] {
-  const out: string[] = [];
-  let cur: unknown = err;
-  for (let depth = 0; depth < 6 && cur && typeof cur === 'object'; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') out.push(code);
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { QbitError, httpError, toQbitError } from './errors';
+import { QbitError, causeCodes, httpError, toQbitError } from './errors';
 import { send, type HttpResponse } from './http';
 import type { ClientStats, LoginAttempt, LoginGuard, LoginPermit } from './types';
 
@@ -175,18 +175,6 @@ export function mayHaveReachedServer(err: QbitError): boolean {
   if (err.code === 'CONNECTION_REFUSED' || err.code === 'TLS_ERROR') return false;
   if (err.code === 'TIMEOUT') return !causeCodes(err).includes('UND_ERR_CONNECT_TIMEOUT');
   return true;
-}
-
-/** The `code`s along an error's `cause` chain (bounded). */
-function causeCodes(err: unknown): string[] {
-  const out: string[] = [];
-  let cur: unknown = err;
-  for (let depth = 0; depth < 6 && cur && typeof cur === 'object'; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') out.push(code);
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return out;
 }
 
 /** `NO_PASSWORD`: no login is sent, and the message says where to store the password. */
