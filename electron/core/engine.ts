@@ -134,18 +134,24 @@ export class Engine extends EventEmitter {
         const holder = this.fleet.find(name);
         // A VPN-bound holder while the VPN is down is asked with its held session only (no login, no key).
         return holder && { rt: holder, sessionOnly: holder.blockedByVpn(this.fleet.vpnHealth()) };
-      }).catch(() => undefined),
+      })
+        .catch(() => undefined)
+        .finally(() => this.refreshReturnAwaited()),
     );
     // qBittorrent forgets a torrent it listed but had not saved when it crashes: re-check recent adds after an outage.
-    this.fleet.on('down', (rt) => void this.inRecentChecks(rt, () => this.recentAdds.markOutage(rt.name)));
-    this.fleet.on('ok', (rt, back) => void this.recheckRecentAdds(rt, back));
+    this.fleet.on('down', (rt) => void this.inRecentChecks(rt, () => this.recentAdds.markOutage(rt.name)).finally(() => this.refreshReturnAwaited()));
+    this.fleet.on('ok', (rt, back) => void this.recheckRecentAdds(rt, back).finally(() => this.refreshReturnAwaited()));
     this.fleet.on('usable', () => {
       if (this.queue.entries().length) void this.flusher.auto();
     });
     // Torrents that completed on an instance go out as `torrentFinished` (shells notify, call webhooks).
     this.fleet.on('finished', (rt, torrents) => void this.announceFinished(rt.name, torrents));
     this.flusher = new FlushRunner({ flow: () => this.flowDeps(), backoff: () => this.settings });
-    this.flusher.on('change', () => this.emitSoon());
+    this.flusher.on('change', () => {
+      this.emitSoon();
+      // A flush that ended may have left adds without an answer on an instance (see refreshReturnAwaited).
+      if (!this.flusher.isFlushing()) this.refreshReturnAwaited();
+    });
     this.flusher.on('placed', (res) => {
       this.flushesPlaced++;
       this.recordPlaced(res.placed.filter((p) => p.outcome === 'added').map((p) => p.infohash));
@@ -370,6 +376,8 @@ export class Engine extends EventEmitter {
       });
     }
     await this.fleet.start();
+    // Adds of earlier runs may still wait for an instance's return (stray copies, marked recent adds).
+    this.refreshReturnAwaited();
   }
 
   /** Watches the queue file and repairs it now (journaled entries a rewrite dropped, a corrupt file). */
@@ -440,6 +448,28 @@ export class Engine extends EventEmitter {
     });
   }
 
+  /** Reads of the ledgers for {@link refreshReturnAwaited}; only the latest one is applied. */
+  private awaitedReads = 0;
+
+  /**
+   * Tells the fleet which instances other work waits for (`Fleet.setReturnAwaited`): those with
+   * adds that got no answer (the uncertain-adds ledger: their stray copies are removed when the
+   * instance answers) or with recent adds marked by an outage (re-checked when it answers) — by
+   * this process or another. Without it an instance that came back after the queue emptied was
+   * checked only after its backoff (up to 2 min), and a stray copy stayed on two instances that
+   * long (chaos: 17 of 200, 60 s after the faults). Reads both ledgers; never throws.
+   */
+  private refreshReturnAwaited(): void {
+    const read = ++this.awaitedReads;
+    void Promise.all([this.uncertain.list(), this.recentAdds.list()]).then(
+      ([uncertain, recent]) => {
+        if (read !== this.awaitedReads) return;
+        this.fleet.setReturnAwaited(new Set([...uncertain.map((e) => e.instance), ...recent.filter((e) => e.outageAt !== undefined).map((e) => e.instance)]));
+      },
+      () => undefined,
+    );
+  }
+
   /**
    * Runs `fn` (a mark or a check of the recent-adds ledger for `rt`) after the earlier ones for
    * `rt` ended; {@link stop} waits for them (a CLI run exits right after). Never throws: a
@@ -505,6 +535,7 @@ export class Engine extends EventEmitter {
       resolved = resolved.map((r) => ({ input: r.input, error: { code: 'INVALID_INPUT', message: `no instance named "${chosen}" is configured` } }));
     }
     const res = await addResolved(this.flowDeps(), resolved, checked?.success ? checked.data : options);
+    this.refreshReturnAwaited();
     this.recordPlaced(res.results.flatMap((r) => (r.outcome === 'added' && r.infohash ? [r.infohash] : [])));
     const by = from.client ? ` (from ${clientLabel(from.client)})` : '';
     for (const r of res.results) {

@@ -108,6 +108,8 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
   private lastCheckAll = 0;
   /** Entries wait in the queue: down instances get the cheap reachability probe every {@link RECOVERY_PROBE_MS}. */
   private workWaiting = false;
+  /** Instances whose return other work waits for (see {@link setReturnAwaited}). */
+  private awaited: ReadonlySet<string> = new Set();
   /** Health checks running now, one per instance (a second request joins it). */
   private readonly checking = new Map<InstanceRuntime, Promise<void>>();
   /**
@@ -293,12 +295,30 @@ export class Fleet extends EventEmitter<FleetEvents> implements FleetView {
     this.workWaiting = waiting;
     for (const rt of this.instances) {
       if (waiting) this.scheduleRecoveryProbe(rt);
-      else this.scheduler.cancel(recoveryKey(rt));
+      else if (!this.awaited.has(rt.name)) this.scheduler.cancel(recoveryKey(rt));
+    }
+  }
+
+  /**
+   * Names the instances whose return other work waits for even with the queue empty: adds that
+   * got no answer there (their stray copies are removed once it answers: `removeStrayCopies`) and
+   * recent adds marked by its outage (re-checked once it answers). Each of them, while down for
+   * a transport reason, gets the same reachability probe as when entries wait, every
+   * {@link RECOVERY_PROBE_MS}; otherwise its next check waits for the backoff (up to
+   * `maxBackoffMs`, 2 min by default) and a stray copy stays on two instances that long.
+   */
+  setReturnAwaited(names: ReadonlySet<string>): void {
+    const before = this.awaited;
+    this.awaited = names;
+    if (this.workWaiting) return;
+    for (const rt of this.instances) {
+      if (names.has(rt.name) && !before.has(rt.name)) this.scheduleRecoveryProbe(rt);
+      else if (!names.has(rt.name) && before.has(rt.name)) this.scheduler.cancel(recoveryKey(rt));
     }
   }
 
   private needsRecoveryProbe(rt: InstanceRuntime): boolean {
-    return this.workWaiting && this.isActive() && this.instances.includes(rt) && !rt.blockedByVpn(this.vpn) && recoverable(rt.health.status);
+    return (this.workWaiting || this.awaited.has(rt.name)) && this.isActive() && this.instances.includes(rt) && !rt.blockedByVpn(this.vpn) && recoverable(rt.health.status);
   }
 
   private scheduleRecoveryProbe(rt: InstanceRuntime): void {

@@ -56,7 +56,7 @@ async function holders(infohash: string): Promise<string[]> {
  * An engine on `a` + `b` whose add of a fresh magnet went out to `a` as `a` froze: it fails over
  * to `b`, and `a`, woken, adds the buffered magnet too (the torrent is then on both).
  */
-async function bufferedStray(): Promise<{ engine: Engine; home: string; infohash: string }> {
+async function bufferedStray(opts: { running?: boolean; whileFrozen?: (engine: Engine) => Promise<void> } = {}): Promise<{ engine: Engine; home: string; infohash: string }> {
   const root = mkdtempSync(join(tmpdir(), 'qbf-stray-'));
   dirs.push(root);
   const home = join(root, 'home');
@@ -66,6 +66,9 @@ async function bufferedStray(): Promise<{ engine: Engine; home: string; infohash
   await saveSettingsFile(home, {
     vpn: { check: 'none' },
     queueFile: join(root, 'queue', 'qbittorrent_queue.json'),
+    // A running engine whose own schedule never re-checks within the test: only the quick re-check
+    // after a failed add and the reachability probe do.
+    ...(opts.running ? { pollIntervalMs: 600_000, maxBackoffMs: 600_000 } : {}),
     instances: [
       { name: 'a', url: a.url, username: a.username, ...timeouts },
       { name: 'b', url: b.url, username: b.username, ...timeouts },
@@ -76,7 +79,8 @@ async function bufferedStray(): Promise<{ engine: Engine; home: string; infohash
   const engine = await createEngine({ home, secrets });
   engines.push(engine);
 
-  const snap = await engine.checkAll();
+  if (opts.running) await engine.start();
+  const snap = opts.running ? engine.snapshot() : await engine.checkAll();
   expect(snap.instances.map((i) => i.status)).toEqual(['OK', 'OK']);
 
   // Freeze `a` at the very moment its add request goes out (after the duplicate check has
@@ -92,6 +96,7 @@ async function bufferedStray(): Promise<{ engine: Engine; home: string; infohash
   let res;
   try {
     res = await engine.add([m.magnet]);
+    await opts.whileFrozen?.(engine);
   } finally {
     a.thaw();
     client.addMagnets = send;
@@ -116,6 +121,24 @@ describe('stray cleanup', () => {
     await eventually(async () => (await holders(infohash)).length === 1, 10_000);
     expect(await holders(infohash)).toEqual(['b']);
     // Settled: the ledger forgets the entry.
+    expect(await eventually(async () => (await new UncertainAdds(home).list()).length === 0, 5_000)).toBe(true);
+  }, 60_000);
+
+  it('a running engine removes the stray soon after the instance answers again, also when its backoff would wait minutes (the queue being empty)', async () => {
+    // `a` stays frozen through the quick re-check after the failed add, so that check fails too
+    // and its next scheduled check is the backoff's 10 min away. Before, nothing else probed it
+    // while the queue was empty, and the copy stayed on both instances (chaos: 17 of 200).
+    const { engine, home, infohash } = await bufferedStray({
+      running: true,
+      whileFrozen: async (e) => {
+        const rtA = engineInternals(e).instances[0]!;
+        const failed = await eventually(async () => rtA.failures >= 2, 20_000);
+        expect(failed, 'precondition: the quick re-check of the frozen instance failed too').toBe(true);
+      },
+    });
+    expect(engine.snapshot().queue.length).toBe(0);
+    expect(await eventually(async () => (await holders(infohash)).length === 1, 20_000), 'the stray copy removed without waiting for the backoff').toBe(true);
+    expect(await holders(infohash)).toEqual(['b']);
     expect(await eventually(async () => (await new UncertainAdds(home).list()).length === 0, 5_000)).toBe(true);
   }, 60_000);
 
