@@ -35,6 +35,9 @@ import { flushResultText, placedPerInstance } from '../../shared/flush-result';
 
 export { COMMAND_LOCKED_MESSAGE, type EnvReport } from './config/settings-source';
 
+/** How often a fleet change re-reads the ledgers for instances whose return is awaited (other processes write them too), ms. */
+const RETURN_AWAITED_REREAD_MS = 2_000;
+
 /** How an engine is made. */
 export interface EngineOptions {
   /** Folder with `config.json`, the auth-failure memory and the uncertain-adds ledger. */
@@ -127,6 +130,8 @@ export class Engine extends EventEmitter {
       this.emitSoon();
       // A polling engine (watch, serve, the tray) shares what it learns with one-shot CLI runs.
       if (this.running) this.healthRecord.update(this.fleet.health());
+      // Other processes (CLI runs) write the ledgers too: look again now and then.
+      if (this.running && Date.now() - this.awaitedReadAt > RETURN_AWAITED_REREAD_MS) this.refreshReturnAwaited();
     });
     // An instance that answers again may hold a stray copy of an add that timed out there and was placed elsewhere.
     this.fleet.on('ok', (rt) =>
@@ -450,6 +455,8 @@ export class Engine extends EventEmitter {
 
   /** Reads of the ledgers for {@link refreshReturnAwaited}; only the latest one is applied. */
   private awaitedReads = 0;
+  /** When {@link refreshReturnAwaited} last read the ledgers, ms since epoch. */
+  private awaitedReadAt = 0;
 
   /**
    * Tells the fleet which instances other work waits for (`Fleet.setReturnAwaited`): those with
@@ -461,6 +468,7 @@ export class Engine extends EventEmitter {
    */
   private refreshReturnAwaited(): void {
     const read = ++this.awaitedReads;
+    this.awaitedReadAt = Date.now();
     void Promise.all([this.uncertain.list(), this.recentAdds.list()]).then(
       ([uncertain, recent]) => {
         if (read !== this.awaitedReads) return;
